@@ -1,0 +1,135 @@
+// platform/config: the one place that reads the environment (api.md §2). Read once, validated, frozen;
+// a bad value stops the process at boot with the variable's name. Must not do I/O.
+import path from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  readonly redisUrl: string;
+  readonly httpPort: number;
+  readonly metricsPort: number;
+  readonly receiverPort: number;
+  readonly dataDir: string;
+  readonly policyDir: string;
+  readonly trustDir: string;
+  /** File path or https URL of the JWKS for bearer tokens; undefined = the development issuer under the data dir. */
+  readonly authJwks: string;
+  readonly authIssuer: string;
+  readonly authAudience: string;
+  readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
+  readonly signing: { readonly key: string; readonly cert: string };
+  readonly maxPayloadBytes: number;
+  /** base64 of 32 bytes, or undefined: then a development key is generated under the data dir. */
+  readonly masterKey: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Delivery attempts before `delivery_failed`, and the first backoff delay (doubles each attempt). */
+  readonly deliveryAttempts: number;
+  readonly deliveryBackoffMs: number;
+  /** Concurrency of each worker queue in one process. */
+  readonly workerConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(name, `must be a port number 0-65535, got "${raw}"`);
+  return Number(raw);
+}
+
+function readPositiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
+    throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readString(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function readRedisUrl(env: Env): string {
+  const raw = readString(env, 'XBORDER_REDIS_URL', 'redis://127.0.0.1:6379');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('XBORDER_REDIS_URL', `is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError('XBORDER_REDIS_URL', `must use redis:// or rediss://, got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function readMasterKey(env: Env): string | undefined {
+  const raw = env['XBORDER_MASTER_KEY'];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError('XBORDER_MASTER_KEY', 'must be the base64 encoding of exactly 32 bytes');
+  }
+  return raw;
+}
+
+function readLogLevel(env: Env): LogLevel {
+  const raw = readString(env, 'XBORDER_LOG_LEVEL', 'info');
+  if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
+  throw new ConfigError('XBORDER_LOG_LEVEL', `must be one of debug, info, warn, error, got "${raw}"`);
+}
+
+function readJwks(env: Env, pki: string): string {
+  const raw = readString(env, 'XBORDER_AUTH_JWKS', path.join(pki, 'auth', 'jwks.json'));
+  if (/^[a-z]+:\/\//i.test(raw) && !raw.startsWith('https://')) {
+    throw new ConfigError('XBORDER_AUTH_JWKS', 'a URL must use https://');
+  }
+  return raw;
+}
+
+/** Parses the environment into a frozen Config. Relative paths resolve against `cwd`. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const dataDir = path.resolve(cwd, readString(env, 'XBORDER_DATA_DIR', './.xborder'));
+  const pki = path.join(dataDir, 'pki');
+  const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
+  const config: Config = {
+    redisUrl: readRedisUrl(env),
+    httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),
+    metricsPort: readPort(env, 'XBORDER_METRICS_PORT', 9464),
+    receiverPort: readPort(env, 'XBORDER_RECEIVER_PORT', 8443),
+    dataDir,
+    policyDir: file('XBORDER_POLICY_DIR', './policies'),
+    trustDir: file('XBORDER_TRUST_DIR', path.join(pki, 'trust')),
+    authJwks: readJwks(env, pki),
+    authIssuer: readString(env, 'XBORDER_AUTH_ISSUER', 'xborder-dev'),
+    authAudience: readString(env, 'XBORDER_AUTH_AUDIENCE', 'xborder'),
+    tls: Object.freeze({
+      cert: file('XBORDER_TLS_CERT', path.join(pki, 'gateway', 'client.crt')),
+      key: file('XBORDER_TLS_KEY', path.join(pki, 'gateway', 'client.key')),
+      ca: file('XBORDER_TLS_CA', path.join(pki, 'ca', 'root.crt')),
+    }),
+    signing: Object.freeze({
+      key: file('XBORDER_SIGNING_KEY', path.join(pki, 'gateway', 'signing.key')),
+      cert: file('XBORDER_SIGNING_CERT', path.join(pki, 'gateway', 'signing.crt')),
+    }),
+    maxPayloadBytes: readPositiveInt(env, 'XBORDER_MAX_PAYLOAD_BYTES', 1073741824),
+    masterKey: readMasterKey(env),
+    logLevel: readLogLevel(env),
+    deliveryAttempts: readPositiveInt(env, 'XBORDER_DELIVERY_ATTEMPTS', 6),
+    deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
+    workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,130 @@
+// platform/metrics: the one wrapper around prom-client. Every metric of api.md §9 is created here on an
+// injected registry (never the global one). Label values come from closed sets: never an id, never personal data.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Stage = 'intake' | 'classify' | 'check' | 'release' | 'delivery';
+export type CheckName = 'self_assessment' | 'attestation' | 'filing';
+export type CheckResult = 'pass' | 'fail' | 'error';
+export type FinishedStatus = 'released' | 'blocked' | 'rejected' | 'delivery_failed';
+export type DeliveryOutcome = 'delivered' | 'failed' | 'receipt_invalid' | 'conflict';
+export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'waiting-children';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly transfersSubmitted: Counter<'business_type' | 'tier'>;
+  readonly transfersFinished: Counter<'status'>;
+  readonly transfersHeld: Gauge;
+  readonly checkResults: Counter<'check' | 'result'>;
+  readonly stageDuration: Histogram<'stage'>;
+  readonly submitToRelease: Histogram;
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+  readonly deliveryBytes: Counter<'endpoint'>;
+  readonly deliveryAttempts: Counter<'endpoint' | 'outcome'>;
+  readonly inspectionBytes: Counter;
+  readonly inspectionFindings: Counter<'detector'>;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly filingsExpiring: Gauge;
+  readonly ledgerEntries: Gauge;
+}
+
+/**
+ * Endpoint labels: endpoint ids are registry records chosen by admins, not personal data, and their set is
+ * closed by the registry; they are the per-endpoint breakdown api.md §9 asks for.
+ */
+export function createMetrics(options: { defaultMetrics: boolean } = { defaultMetrics: true }): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'xborder_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    transfersSubmitted: new Counter({
+      name: 'xborder_transfers_submitted_total',
+      help: 'Transfers accepted at intake, by business type and supervision tier',
+      labelNames: ['business_type', 'tier'],
+      registers,
+    }),
+    transfersFinished: new Counter({
+      name: 'xborder_transfers_finished_total',
+      help: 'Transfers that reached a final status',
+      labelNames: ['status'],
+      registers,
+    }),
+    transfersHeld: new Gauge({
+      name: 'xborder_transfers_held',
+      help: 'Transfers currently held for review',
+      registers,
+    }),
+    checkResults: new Counter({
+      name: 'xborder_check_results_total',
+      help: 'Evidence check results',
+      labelNames: ['check', 'result'],
+      registers,
+    }),
+    stageDuration: new Histogram({
+      name: 'xborder_stage_duration_seconds',
+      help: 'Time spent in each pipeline stage',
+      labelNames: ['stage'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    submitToRelease: new Histogram({
+      name: 'xborder_submit_to_release_seconds',
+      help: 'Time from intake to released',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400],
+      registers,
+    }),
+    queueJobs: new Gauge({
+      name: 'xborder_queue_jobs',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers,
+    }),
+    deliveryBytes: new Counter({
+      name: 'xborder_delivery_bytes_total',
+      help: 'Payload bytes delivered to offshore endpoints',
+      labelNames: ['endpoint'],
+      registers,
+    }),
+    deliveryAttempts: new Counter({
+      name: 'xborder_delivery_attempts_total',
+      help: 'Delivery attempts by endpoint and outcome',
+      labelNames: ['endpoint', 'outcome'],
+      registers,
+    }),
+    inspectionBytes: new Counter({
+      name: 'xborder_inspection_bytes_total',
+      help: 'Payload bytes inspected at intake',
+      registers,
+    }),
+    inspectionFindings: new Counter({
+      name: 'xborder_inspection_findings_total',
+      help: 'Identifiers found by content inspection, by detector',
+      labelNames: ['detector'],
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'xborder_http_requests_total',
+      help: 'HTTP requests by route template, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'xborder_http_request_duration_seconds',
+      help: 'HTTP request duration by route template and method',
+      labelNames: ['route', 'method'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers,
+    }),
+    filingsExpiring: new Gauge({
+      name: 'xborder_filings_expiring',
+      help: 'Active filings inside their extension window (60 working days before expiry)',
+      registers,
+    }),
+    ledgerEntries: new Gauge({
+      name: 'xborder_ledger_entries',
+      help: 'Entries in the transparency ledger',
+      registers,
+    }),
+  };
+}
