@@ -27,6 +27,20 @@ export interface Config {
   readonly deliveryBackoffMs: number;
   /** Concurrency of each worker queue in one process. */
   readonly workerConcurrency: number;
+  /** How long one delivery attempt may take before it counts as failed. */
+  readonly deliveryTimeoutMs: number;
+  /** The reference offshore receiver (what a partner runs); development PKI by default. */
+  readonly receiver: {
+    readonly dataDir: string;
+    readonly tlsCert: string;
+    readonly tlsKey: string;
+    /** CA that issued the gateway's client certificate (mTLS). */
+    readonly clientCa: string;
+    readonly signingKey: string;
+    readonly signingCert: string;
+    /** Trust anchors (PEM) for the gateway's release-signing certificate. */
+    readonly releaseTrust: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -130,6 +144,16 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deliveryAttempts: readPositiveInt(env, 'XBORDER_DELIVERY_ATTEMPTS', 6),
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
+    deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
+    receiver: Object.freeze({
+      dataDir: file('XBORDER_RECEIVER_DATA_DIR', path.join(dataDir, 'receiver')),
+      tlsCert: file('XBORDER_RECEIVER_TLS_CERT', path.join(pki, 'receiver', 'server.crt')),
+      tlsKey: file('XBORDER_RECEIVER_TLS_KEY', path.join(pki, 'receiver', 'server.key')),
+      clientCa: file('XBORDER_RECEIVER_CLIENT_CA', path.join(pki, 'ca', 'root.crt')),
+      signingKey: file('XBORDER_RECEIVER_SIGNING_KEY', path.join(pki, 'receiver', 'signing.key')),
+      signingCert: file('XBORDER_RECEIVER_SIGNING_CERT', path.join(pki, 'receiver', 'signing.crt')),
+      releaseTrust: file('XBORDER_RECEIVER_TRUST', path.join(pki, 'ca', 'root.crt')),
+    }),
   };
   return Object.freeze(config);
 }

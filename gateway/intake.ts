@@ -1,0 +1,158 @@
+// gateway/intake: POST /v1/transfers (api.md §6). One streaming pass over a multipart body: the manifest part
+// first (validated, authorised and checked against the registry before any payload byte is read), then the
+// payload through the size limit, content inspection, SHA-256 and encryption into the payload store.
+// Nothing is buffered whole. The submit service then classifies, records and enqueues; the answer is 202.
+import type { Request, RequestHandler, Response } from 'express';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../platform/errors.js';
+import { parseJsonText } from '../platform/schema.js';
+import { parseManifest, type Manifest } from '../policies/manifest.js';
+import { principalOf } from './auth.js';
+import { readParts, type PartReader } from './multipart-parts.js';
+import type { Principal } from './principal.js';
+import type { SubmitAnswer, SubmitService } from './submit-service.js';
+
+/** The manifest is small JSON; anything larger is not a manifest. */
+const maxManifestBytes = 256 * 1024;
+/** Room for multipart boundaries and part headers around a payload at the limit. */
+const multipartOverheadBytes = 64 * 1024;
+const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+class PayloadTooLarge extends Error {}
+
+/** Answers an error while the client may still be uploading, then stops reading and closes the connection. */
+function rejectUpload(req: Request, res: Response, err: unknown, next: (err: unknown) => void): void {
+  res.setHeader('Connection', 'close');
+  next(err);
+  req.unpipe();
+  req.resume();
+  // A client that keeps sending gigabytes after the answer is cut off rather than drained.
+  const timer = setTimeout(() => req.socket.destroy(), 2000);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
+}
+
+function digestOf(manifest: Manifest): string {
+  return createHash('sha256')
+    .update(canonicalize(manifest) ?? '')
+    .digest('hex');
+}
+
+async function readManifest(parts: PartReader): Promise<Manifest> {
+  const part = await parts.next();
+  if (part === null || part.kind !== 'field' || part.name !== 'manifest') {
+    if (part?.kind === 'file') part.stream.resume();
+    throw new AppError('BAD_MULTIPART', 'The first part must be a "manifest" field holding the manifest JSON');
+  }
+  if (part.truncated) throw new AppError('BAD_MANIFEST', 'The manifest is too large', [{ path: '', message: `exceeds ${maxManifestBytes} bytes` }]);
+  const json = parseJsonText(part.value);
+  if (!json.ok) throw new AppError('BAD_MANIFEST', 'The manifest is not valid JSON', json.issues);
+  const parsed = parseManifest(json.value);
+  if (!parsed.ok) throw new AppError('BAD_MANIFEST', 'The manifest is not valid', parsed.issues);
+  return parsed.value;
+}
+
+async function readPayloadPart(parts: PartReader): Promise<Readable & { truncated?: boolean }> {
+  const part = await parts.next();
+  if (part === null || part.kind !== 'file' || part.name !== 'payload') {
+    if (part?.kind === 'file') part.stream.resume();
+    throw new AppError('BAD_MULTIPART', 'The second part must be a "payload" file part');
+  }
+  return part.stream;
+}
+
+export function createIntakeHandler(service: SubmitService, maxPayloadBytes: number): RequestHandler {
+  /** Checks what the manifest says against who is asking and what is registered, before the payload is read. */
+  async function admit(principal: Principal, manifest: Manifest): Promise<void> {
+    if (principal.exporter !== manifest.exporterId) {
+      throw new AppError('FORBIDDEN', 'The manifest names an exporter your token does not represent', [
+        { path: '/exporterId', message: "must equal your token's exporter claim" },
+      ]);
+    }
+    const problems = await service.checkReferences(manifest);
+    if (problems.length > 0) throw new AppError('UNKNOWN_REFERENCE', 'The manifest refers to records that are not registered', problems);
+  }
+
+  async function storePayload(transferId: string, stream: Readable & { truncated?: boolean }) {
+    const inspector = service.createInspector(transferId);
+    const writer = await service.createPayloadWriter();
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        if (bytes > maxPayloadBytes) return callback(new PayloadTooLarge());
+        inspector.write(chunk);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, meter, writer);
+      if (stream.truncated === true) throw new PayloadTooLarge();
+      const report = await inspector.finish();
+      return { stored: await writer.commit(), report };
+    } catch (err) {
+      await writer.abort();
+      if (err instanceof PayloadTooLarge) throw new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`);
+      throw err;
+    }
+  }
+
+  async function receive(req: Request, principal: Principal): Promise<SubmitAnswer> {
+    const parts = readParts(req, { fieldBytes: maxManifestBytes, fileBytes: maxPayloadBytes + 1 });
+    const manifest = await readManifest(parts);
+    await admit(principal, manifest);
+
+    const key = req.get('idempotency-key');
+    let claimed: { key: string; digest: string } | null = null;
+    if (key !== undefined) {
+      if (!idempotencyKeyPattern.test(key)) {
+        throw new AppError('BAD_REQUEST', 'The Idempotency-Key header is not valid', [
+          { path: '/headers/idempotency-key', message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : -' },
+        ]);
+      }
+      const digest = digestOf(manifest);
+      const state = await service.claimIdempotencyKey(manifest.exporterId, key, digest);
+      if (state.state !== 'claimed' && state.manifestSha256 !== digest) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      if (state.state === 'in_progress') throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress');
+      if (state.state === 'done') {
+        (await readPayloadPart(parts)).resume();
+        return service.answerFor(state.transferId);
+      }
+      claimed = { key, digest };
+    }
+
+    try {
+      const stream = await readPayloadPart(parts);
+      const transferId = service.newTransferId();
+      const { stored, report } = await storePayload(transferId, stream);
+      if ((await parts.next()) !== null) throw new AppError('BAD_MULTIPART', 'Nothing may follow the payload part');
+      const answer = await service.submit({ transferId, manifest, principal, payload: stored, report });
+      if (claimed !== null) await service.completeIdempotencyKey(manifest.exporterId, claimed.key, claimed.digest, answer.id);
+      return answer;
+    } catch (err) {
+      // Nothing was created, so the key is free for the client's retry.
+      if (claimed !== null) await service.releaseIdempotencyKey(manifest.exporterId, claimed.key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  return (req, res, next) => {
+    const principal = principalOf(res);
+    if (!(req.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      rejectUpload(req, res, new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data: a "manifest" part, then a "payload" part'), next);
+      return;
+    }
+    const declaredLength = Number(req.get('content-length') ?? NaN);
+    if (Number.isFinite(declaredLength) && declaredLength > maxPayloadBytes + maxManifestBytes + multipartOverheadBytes) {
+      rejectUpload(req, res, new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`), next);
+      return;
+    }
+    receive(req, principal).then(
+      (body) => res.status(202).location(`/v1/transfers/${body.id}`).json(body),
+      (err: unknown) => rejectUpload(req, res, err, next),
+    );
+  };
+}

@@ -1,0 +1,74 @@
+// gateway/multipart-parts: turns busboy's events into parts read one at a time, in order, so intake can
+// validate the manifest before it touches the payload. Busboy pauses the upload while a file part is unread,
+// which is the backpressure that keeps memory flat.
+import type { Request } from 'express';
+import busboy from 'busboy';
+import type { Readable } from 'node:stream';
+import { AppError } from '../platform/errors.js';
+
+export type Part =
+  | { readonly kind: 'field'; readonly name: string; readonly value: string; readonly truncated: boolean }
+  | { readonly kind: 'file'; readonly name: string; readonly stream: Readable & { truncated?: boolean } };
+
+export interface PartReader {
+  /** The next part, or null at the end of the body. Rejects with an AppError on malformed input. */
+  next(): Promise<Part | null>;
+}
+
+export interface PartLimits {
+  readonly fieldBytes: number;
+  readonly fileBytes: number;
+}
+
+export function readParts(req: Request, limits: PartLimits): PartReader {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      limits: { fields: 1, files: 1, parts: 2, fieldSize: limits.fieldBytes, fileSize: limits.fileBytes },
+    });
+  } catch {
+    throw new AppError('BAD_MULTIPART', 'The multipart body has no valid boundary');
+  }
+  const queue: (Part | null)[] = [];
+  let failure: AppError | null = null;
+  let waiter: { resolve: (part: Part | null) => void; reject: (err: AppError) => void } | null = null;
+
+  const settle = (): void => {
+    if (waiter === null) return;
+    const { resolve, reject } = waiter;
+    if (queue.length > 0) {
+      waiter = null;
+      resolve(queue.shift() ?? null);
+    } else if (failure !== null) {
+      waiter = null;
+      reject(failure);
+    }
+  };
+  const push = (part: Part | null): void => {
+    queue.push(part);
+    settle();
+  };
+  const fail = (message: string): void => {
+    failure ??= new AppError('BAD_MULTIPART', message);
+    settle();
+  };
+
+  parser.on('field', (name, value, info) => push({ kind: 'field', name, value, truncated: info.valueTruncated }));
+  parser.on('file', (name, stream) => push({ kind: 'file', name, stream }));
+  parser.on('partsLimit', () => fail('Only a manifest part and a payload part are allowed'));
+  parser.on('filesLimit', () => fail('Only one payload part is allowed'));
+  parser.on('fieldsLimit', () => fail('Only one manifest part is allowed'));
+  parser.on('error', (err: unknown) => fail(`The multipart body is malformed (${err instanceof Error ? err.message : 'parse error'})`));
+  parser.on('close', () => push(null));
+  req.on('aborted', () => fail('The client aborted the upload'));
+  req.pipe(parser);
+
+  return {
+    next: () =>
+      new Promise<Part | null>((resolve, reject) => {
+        waiter = { resolve, reject };
+        settle();
+      }),
+  };
+}

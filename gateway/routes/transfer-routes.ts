@@ -1,0 +1,95 @@
+// gateway/routes/transfer-routes: the transfer API of api.md §6 — submit, read, list, decide, retry, receipt.
+import { Router, type RequestHandler } from 'express';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../platform/errors.js';
+import { createParser } from '../../platform/schema.js';
+import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
+import type { TransferStore } from '../../registry/transfer-store.js';
+import { principalOf, requireRole } from '../auth.js';
+import { paramId, parseBody } from '../params.js';
+import type { ReviewService } from '../review-service.js';
+import { canSeeExporter } from '../scope.js';
+import type { ReceiptService } from '../receipt-service.js';
+
+const parseDecision = createParser(
+  Type.Object(
+    {
+      decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+      comment: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+const parseListQuery = createParser(
+  Type.Object(
+    {
+      status: Type.Optional(Type.Union(transferStatuses.map((s) => Type.Literal(s)))),
+      exporterId: Type.Optional(Type.String({ minLength: 18, maxLength: 18 })),
+      cursor: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })),
+      limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export interface TransferRouteDeps {
+  readonly intake: RequestHandler;
+  readonly transfers: TransferStore;
+  readonly review: ReviewService;
+  readonly receipts: ReceiptService;
+}
+
+export function createTransferRoutes(deps: TransferRouteDeps): Router {
+  const router = Router();
+
+  /** Loads a transfer the caller may see; another exporter's transfer is 404, as if it did not exist. */
+  async function visible(id: string, res: Parameters<RequestHandler>[1]): Promise<TransferRecord> {
+    const record = await deps.transfers.get(id);
+    if (record === null || !canSeeExporter(principalOf(res), record.exporterId)) throw new AppError('NOT_FOUND');
+    return record;
+  }
+
+  router.post('/v1/transfers', requireRole('enterprise'), deps.intake);
+
+  router.get('/v1/transfers', async (req, res) => {
+    const parsed = parseListQuery(req.query);
+    if (!parsed.ok) throw new AppError('BAD_QUERY', undefined, parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })));
+    const principal = principalOf(res);
+    const query = parsed.value;
+    // An enterprise lists only its own exporter's transfers, whatever it asks for.
+    const exporterId = principal.role === 'enterprise' ? principal.exporter : query.exporterId;
+    if (principal.role === 'enterprise' && query.exporterId !== undefined && query.exporterId !== principal.exporter) {
+      res.json({ items: [], nextCursor: null });
+      return;
+    }
+    const page = await deps.transfers.list({
+      limit: query.limit === undefined ? 20 : Number(query.limit),
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(exporterId === undefined ? {} : { exporterId }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
+    res.json(page);
+  });
+
+  router.get('/v1/transfers/:id', async (req, res) => {
+    res.json(await visible(paramId(req, 'id'), res));
+  });
+
+  router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {
+    const id = paramId(req, 'id');
+    const body = parseBody(req, parseDecision);
+    res.json(await deps.review.decide(id, principalOf(res), body.decision, body.comment));
+  });
+
+  router.post('/v1/transfers/:id/retry', requireRole('ops'), async (req, res) => {
+    res.json(await deps.review.retry(paramId(req, 'id'), principalOf(res)));
+  });
+
+  router.get('/v1/transfers/:id/receipt', async (req, res) => {
+    const record = await visible(paramId(req, 'id'), res);
+    res.json(await deps.receipts.receiptFor(record));
+  });
+
+  return router;
+}

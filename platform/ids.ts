@@ -1,0 +1,31 @@
+// platform/ids: time-sortable identifiers (ULID layout: 48-bit ms time + 80 random bits, Crockford base32),
+// so lexicographic order is creation order and Redis lex-sorted indexes page newest-first without scores.
+import { randomBytes } from 'node:crypto';
+
+const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export type RandomSource = (size: number) => Buffer;
+
+export function createId(now: Date, random: RandomSource = randomBytes): string {
+  let time = now.getTime();
+  let head = '';
+  for (let i = 0; i < 10; i += 1) {
+    head = alphabet.charAt(time % 32) + head;
+    time = Math.floor(time / 32);
+  }
+  const bytes = random(10);
+  let tail = '';
+  let acc = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      tail += alphabet.charAt((acc >> bits) & 31);
+    }
+  }
+  return head + tail;
+}
+
+export const idPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;

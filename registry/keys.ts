@@ -1,0 +1,23 @@
+// registry/keys: every Redis key the registry uses, in one place, so nothing else builds key strings.
+export const prefix = 'xb';
+
+export type RecordKind = 'exporter' | 'partner' | 'endpoint' | 'filing' | 'self-assessment' | 'attestation';
+
+export const keys = {
+  record: (kind: RecordKind, id: string) => `${prefix}:${kind}:${id}`,
+  /** ZSET of ids by last update time (ms), for listing a kind. */
+  recordIndex: (kind: RecordKind) => `${prefix}:index:${kind}`,
+  revokedCertificates: () => `${prefix}:revoked-certificates`,
+  transfer: (id: string) => `${prefix}:transfer:${id}`,
+  transfersAll: () => `${prefix}:transfers`,
+  transfersByExporter: (exporterId: string) => `${prefix}:transfers:exporter:${exporterId}`,
+  transfersByStatus: (status: string) => `${prefix}:transfers:status:${status}`,
+  /** HyperLogLogs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive PI. */
+  transferPeople: (id: string) => `${prefix}:transfer:${id}:people`,
+  transferSensitivePeople: (id: string) => `${prefix}:transfer:${id}:people-s`,
+  /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys plus declared-only surplus. */
+  volumePeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:people`,
+  volumeSensitivePeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:people-s`,
+  volumeSurplus: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:surplus`,
+  idempotency: (exporterId: string, key: string) => `${prefix}:idem:${exporterId}:${key}`,
+};

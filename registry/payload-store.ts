@@ -1,0 +1,155 @@
+// registry/payload-store: content-addressed payloads under the data dir, encrypted at rest with AES-256-GCM
+// (a fresh data key per payload, wrapped by the master-derived key). Writes go to a temp file and appear
+// under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload.
+// One interface, so an object store can replace the directory when processes span machines.
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, type CipherGCM } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+const magic = Buffer.from('XBP1');
+const ivBytes = 12;
+const tagBytes = 16;
+/** magic | wrap iv | wrap tag | wrapped data key (32) | data iv */
+const headerBytes = magic.length + ivBytes + tagBytes + 32 + ivBytes;
+
+export interface StoredPayload {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** A Writable that encrypts to a temp file; `commit` makes it visible under its digest. */
+export interface PayloadWriter extends Writable {
+  /** Plaintext bytes written so far. */
+  readonly bytesWritten: number;
+  commit(): Promise<StoredPayload>;
+  abort(): Promise<void>;
+}
+
+export interface PayloadStore {
+  createWriter(): Promise<PayloadWriter>;
+  /** Streams the plaintext; the stream errors if the ciphertext was tampered with (GCM tag). */
+  open(sha256: string): Promise<{ readonly bytes: number; readonly stream: Readable }>;
+  has(sha256: string): Promise<boolean>;
+  remove(sha256: string): Promise<void>;
+}
+
+export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
+  const tmpDir = path.join(dir, 'tmp');
+  const fileOf = (sha256: string) => path.join(dir, sha256.slice(0, 2), `${sha256}.xbp`);
+
+  async function createWriter(): Promise<PayloadWriter> {
+    await mkdir(tmpDir, { recursive: true });
+    const tmpFile = path.join(tmpDir, `${randomUUID()}.part`);
+    const dataKey = randomBytes(32);
+    const wrapIv = randomBytes(ivBytes);
+    const wrap = createCipheriv('aes-256-gcm', wrapKey, wrapIv);
+    const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
+    const dataIv = randomBytes(ivBytes);
+    const cipher: CipherGCM = createCipheriv('aes-256-gcm', dataKey, dataIv);
+    const hash = createHash('sha256');
+    const out: WriteStream = createWriteStream(tmpFile, { mode: 0o600 });
+    out.write(Buffer.concat([magic, wrapIv, wrap.getAuthTag(), wrapped, dataIv]));
+    let bytes = 0;
+    let finished = false;
+
+    const writer = new Writable({
+      highWaterMark: 1 << 20,
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        hash.update(chunk);
+        if (out.write(cipher.update(chunk))) callback();
+        else out.once('drain', () => callback());
+      },
+    }) as PayloadWriter;
+    Object.defineProperty(writer, 'bytesWritten', { get: () => bytes });
+
+    writer.commit = async () => {
+      if (finished) throw new Error('payload writer already finished');
+      finished = true;
+      if (!writer.writableFinished) await new Promise<void>((resolve, reject) => writer.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      out.write(cipher.final());
+      out.write(cipher.getAuthTag());
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      // fsync before the payload becomes visible: a 202 promises the bytes survive a crash.
+      const handle = await open(tmpFile, 'r');
+      await handle.sync();
+      await handle.close();
+      const sha256 = hash.digest('hex');
+      const target = fileOf(sha256);
+      await mkdir(path.dirname(target), { recursive: true });
+      if (await exists(target)) await rm(tmpFile, { force: true });
+      else await rename(tmpFile, target);
+      return { sha256, bytes };
+    };
+    writer.abort = async () => {
+      finished = true;
+      writer.destroy();
+      out.destroy();
+      await rm(tmpFile, { force: true });
+    };
+    return writer;
+  }
+
+  async function exists(file: string): Promise<boolean> {
+    try {
+      await stat(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function openPayload(sha256: string): Promise<{ bytes: number; stream: Readable }> {
+    const file = fileOf(sha256);
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const header = Buffer.alloc(headerBytes);
+      await handle.read(header, 0, headerBytes, 0);
+      const tag = Buffer.alloc(tagBytes);
+      await handle.read(tag, 0, tagBytes, size - tagBytes);
+      if (!header.subarray(0, magic.length).equals(magic)) throw new Error(`payload ${sha256} has an unknown format`);
+      let at = magic.length;
+      const take = (n: number) => header.subarray(at, (at += n));
+      const wrapIv = take(ivBytes);
+      const wrapTag = take(tagBytes);
+      const wrapped = take(32);
+      const dataIv = take(ivBytes);
+      const unwrap = createDecipheriv('aes-256-gcm', wrapKey, wrapIv);
+      unwrap.setAuthTag(wrapTag);
+      const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
+      const decipher = createDecipheriv('aes-256-gcm', dataKey, dataIv);
+      decipher.setAuthTag(tag);
+      const bytes = size - headerBytes - tagBytes;
+      const source = createReadStream(file, { start: headerBytes, end: size - tagBytes - 1, highWaterMark: 1 << 20 });
+      const stream = Readable.from(decrypt(source, decipher));
+      return { bytes, stream };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return {
+    createWriter,
+    open: openPayload,
+    has: (sha256) => exists(fileOf(sha256)),
+    remove: (sha256) => rm(fileOf(sha256), { force: true }),
+  };
+}
+
+async function* decrypt(source: Readable, decipher: ReturnType<typeof createDecipheriv>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) yield decipher.update(chunk as Buffer);
+  // Throws if the ciphertext or tag was altered: the consumer sees an error, never silently wrong bytes.
+  const last = decipher.final();
+  if (last.length > 0) yield last;
+}
+
+/** Writes a whole buffer through a writer: for tests and seeding. */
+export async function storeBuffer(store: PayloadStore, data: Buffer): Promise<StoredPayload> {
+  const writer = await store.createWriter();
+  await pipeline(Readable.from([data]), writer);
+  return writer.commit();
+}

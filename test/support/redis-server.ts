@@ -1,0 +1,71 @@
+// test/support/redis-server: a private redis-server on a free port for tests that need isolation (and for
+// crash tests: kill -9 and restart on the same data dir). Real Redis, never a mock.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pingRedis } from '../../platform/redis.js';
+
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  kill9(): void;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startRedisServer(options: { appendonly?: boolean } = {}): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+
+  const launch = async (): Promise<void> => {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+    if (options.appendonly === true) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+    for (let i = 0; i < 100; i += 1) {
+      if (await pingRedis(url, 200)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server on port ${port} did not start (is redis-server installed?)`);
+  };
+  await launch();
+
+  const waitExit = (proc: ChildProcess | null) =>
+    new Promise<void>((resolve) => {
+      if (proc === null || proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+    });
+
+  return {
+    url,
+    port,
+    dir,
+    kill9: () => child?.kill('SIGKILL'),
+    async restart() {
+      await waitExit(child);
+      await launch();
+    },
+    async stop() {
+      const proc = child;
+      proc?.kill('SIGTERM');
+      await waitExit(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

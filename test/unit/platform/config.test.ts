@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../platform/config.js';
+
+describe('platform/config', () => {
+  it('applies the api.md §2 defaults and resolves the data dir against cwd', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.redisUrl).to.equal('redis://127.0.0.1:6379');
+    expect(config.httpPort).to.equal(8080);
+    expect(config.metricsPort).to.equal(9464);
+    expect(config.receiverPort).to.equal(8443);
+    expect(config.dataDir).to.equal('/srv/app/.xborder');
+    expect(config.policyDir).to.equal('/srv/app/policies');
+    expect(config.trustDir).to.equal('/srv/app/.xborder/pki/trust');
+    expect(config.authIssuer).to.equal('xborder-dev');
+    expect(config.authAudience).to.equal('xborder');
+    expect(config.maxPayloadBytes).to.equal(1073741824);
+    expect(config.masterKey).to.equal(undefined);
+    expect(config.logLevel).to.equal('info');
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(Object.isFrozen(config)).to.equal(true);
+    expect(Object.isFrozen(config.tls)).to.equal(true);
+  });
+
+  const bad: [string, string][] = [
+    ['XBORDER_HTTP_PORT', 'eighty'],
+    ['XBORDER_HTTP_PORT', '70000'],
+    ['XBORDER_REDIS_URL', 'http://localhost:6379'],
+    ['XBORDER_REDIS_URL', 'not a url'],
+    ['XBORDER_MAX_PAYLOAD_BYTES', '-1'],
+    ['XBORDER_MASTER_KEY', Buffer.alloc(16).toString('base64')],
+    ['XBORDER_LOG_LEVEL', 'verbose'],
+    ['XBORDER_AUTH_JWKS', 'http://insecure.example/jwks.json'],
+  ];
+  for (const [variable, value] of bad) {
+    it(`stops at boot naming ${variable} when it is "${value}"`, () => {
+      expect(() => loadConfig({ [variable]: value }, '/srv/app'))
+        .to.throw(ConfigError)
+        .with.property('variable', variable);
+    });
+  }
+
+  it('accepts port 0 as "pick a free port"', () => {
+    expect(loadConfig({ XBORDER_HTTP_PORT: '0' }, '/').httpPort).to.equal(0);
+  });
+});

@@ -1,0 +1,169 @@
+// workers/process-delivery: one delivery attempt of a released transfer (api.md §7). Log before act: the
+// release event is durable in the ledger before the first byte leaves. Evidence is checked again before
+// every attempt of a rules-based release, so a revoked filing or certificate stops a transfer in flight.
+// The transfer is `released` only once the partner's signed receipt verifies; it then counts into the
+// exporter's yearly volume. Failed attempts back off; after the last one the transfer is `delivery_failed`.
+import { signRelease } from '../certs/release.js';
+import { verifyReceipt } from '../certs/receipt.js';
+import { describeError } from '../platform/logger.js';
+import type { Reason } from '../policies/classification.js';
+import type { AttemptOutcome, TransferRecord } from '../registry/transfer.js';
+import { postDelivery } from './deliver-http.js';
+import type { JobContext, TransferJob } from './pipeline.js';
+import type { WorkerDeps } from './worker-deps.js';
+
+class AttemptFailed extends Error {
+  constructor(
+    readonly outcome: AttemptOutcome,
+    message: string,
+    /** A conflict (409) will not change by retrying. */
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
+}
+
+export function createDeliveryProcessor(deps: WorkerDeps) {
+  const { transfers, events, metrics, clock } = deps;
+
+  async function ensureReleaseLogged(record: TransferRecord): Promise<void> {
+    if (record.release === null || record.release.ledgerIndex !== null) return;
+    const { index } = await events.append({
+      type: 'transfer.released',
+      transferId: record.id,
+      by: record.release.by,
+      endpointId: record.manifest.endpointId,
+      payloadSha256: record.inspection.sha256,
+      bytes: record.inspection.bytes,
+      tier: record.classification.tier,
+      policyVersion: record.classification.policyVersion,
+    });
+    await transfers.annotate(record.id, { release: { ...record.release, ledgerIndex: index } });
+  }
+
+  async function recheckEvidence(record: TransferRecord): Promise<readonly Reason[]> {
+    if (record.release?.by !== 'rules') return [];
+    const reasons: Reason[] = [];
+    for (const check of record.classification.requiredChecks) {
+      const result = await deps.evidence.run(check, record.manifest, record.classification);
+      if (!result.verdict.ok) reasons.push(...result.verdict.reasons);
+    }
+    return reasons;
+  }
+
+  async function attempt(record: TransferRecord): Promise<{ jws: string; receivedAt: string }> {
+    const endpoint = await deps.registry.getEndpoint(record.manifest.endpointId);
+    if (endpoint === null) throw new AttemptFailed('failed', 'the endpoint is no longer registered');
+    const payload = await deps.payloads.open(record.inspection.sha256);
+    const evidence = record.manifest.evidence ?? {};
+    const releaseJws = await signRelease(
+      {
+        transferId: record.id,
+        exporterId: record.exporterId,
+        partnerId: record.manifest.partnerId,
+        endpointId: endpoint.id,
+        sha256: record.inspection.sha256,
+        bytes: record.inspection.bytes,
+        tier: record.classification.tier,
+        ...(evidence.filingId === undefined ? {} : { filingId: evidence.filingId }),
+        ...(evidence.attestationId === undefined ? {} : { attestationId: evidence.attestationId }),
+        policyVersion: record.classification.policyVersion,
+        iat: Math.floor(clock.now().getTime() / 1000),
+      },
+      deps.signer,
+    );
+    let answer;
+    try {
+      answer = await postDelivery({
+        endpointUrl: endpoint.url,
+        transferId: record.id,
+        releaseJws,
+        body: payload.stream,
+        bytes: payload.bytes,
+        tls: { cert: deps.tls.cert, key: deps.tls.key, ca: endpoint.caPem ?? deps.tls.ca },
+        timeoutMs: deps.deliveryTimeoutMs,
+      });
+    } catch (err) {
+      throw new AttemptFailed('failed', `connection failed: ${describeError(err)}`);
+    }
+    if (answer.status === 409) throw new AttemptFailed('conflict', 'the endpoint holds different bytes for this transfer (409)', true);
+    if (answer.status !== 200) throw new AttemptFailed('failed', `the endpoint answered ${answer.status}`);
+    let receipt: unknown;
+    try {
+      receipt = (JSON.parse(answer.body) as { receipt?: unknown }).receipt;
+    } catch {
+      receipt = undefined;
+    }
+    if (typeof receipt !== 'string') throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
+    const verified = await verifyReceipt(receipt, {
+      anchors: await deps.trust.anchors(),
+      now: clock.now(),
+      expected: { transferId: record.id, sha256: record.inspection.sha256, bytes: record.inspection.bytes },
+    });
+    if (!verified.ok) throw new AttemptFailed('receipt_invalid', `the receipt does not verify: ${verified.reasons.map((r) => r.code).join(', ')}`);
+    return { jws: receipt, receivedAt: verified.claims.receivedAt };
+  }
+
+  return async (job: JobContext<TransferJob>): Promise<void> => {
+    const { transferId } = job.data;
+    const log = deps.logger.child({ transferId, attempt: job.attempt });
+    let record = await transfers.get(transferId);
+    if (record === null || record.status !== 'releasing') return;
+    await ensureReleaseLogged(record);
+    record = (await transfers.get(transferId)) ?? record;
+
+    const revoked = await recheckEvidence(record);
+    if (revoked.length > 0) {
+      const moved = await transfers.transition(transferId, ['releasing'], 'held', clock.now(), { holdReasons: revoked });
+      if (moved.ok) {
+        await transfers.appendAttempt(transferId, { attempt: job.attempt, at: clock.now().toISOString(), outcome: 'evidence_failed', detail: revoked.map((r) => r.code).join(', ') });
+        await events.append({ type: 'transfer.held', transferId, reasons: revoked.map((r) => r.code), stage: 'delivery' });
+        log.warn('evidence no longer valid; held before delivery', { reasons: revoked.map((r) => r.code).join(',') });
+      }
+      return;
+    }
+
+    const endpointId = record.manifest.endpointId;
+    const started = process.hrtime.bigint();
+    try {
+      const receipt = await attempt(record);
+      const at = clock.now();
+      await transfers.appendAttempt(transferId, { attempt: job.attempt, at: at.toISOString(), outcome: 'delivered', detail: 'receipt verified' });
+      const { index } = await events.append({ type: 'transfer.receipt', transferId, payloadSha256: record.inspection.sha256, receivedAt: receipt.receivedAt });
+      if (record.classification.countsTowardTotals) {
+        const { manifest, inspection } = record;
+        await deps.volume.commit(
+          record.exporterId,
+          transferId,
+          { individuals: manifest.personalInfo.individuals, sensitive: manifest.personalInfo.sensitiveIndividuals },
+          { individuals: inspection.individualsDetected, sensitive: inspection.sensitiveIndividualsDetected },
+          at,
+        );
+      }
+      const moved = await transfers.transition(transferId, ['releasing'], 'released', at, {
+        receipt: { jws: receipt.jws, receivedAt: receipt.receivedAt, ledgerIndex: index },
+      });
+      if (moved.ok) {
+        metrics.transfersFinished.inc({ status: 'released' });
+        metrics.submitToRelease.observe((at.getTime() - Date.parse(record.createdAt)) / 1000);
+      }
+      metrics.deliveryAttempts.inc({ endpoint: endpointId, outcome: 'delivered' });
+      metrics.deliveryBytes.inc({ endpoint: endpointId }, record.inspection.bytes);
+      metrics.stageDuration.observe({ stage: 'delivery' }, Number(process.hrtime.bigint() - started) / 1e9);
+      log.info('delivered', { bytes: record.inspection.bytes });
+    } catch (err) {
+      const failure = err instanceof AttemptFailed ? err : new AttemptFailed('failed', describeError(err));
+      await transfers.appendAttempt(transferId, { attempt: job.attempt, at: clock.now().toISOString(), outcome: failure.outcome, detail: failure.message });
+      metrics.deliveryAttempts.inc({ endpoint: endpointId, outcome: failure.outcome });
+      await events.append({ type: 'delivery.failed', transferId, attempt: job.attempt, outcome: failure.outcome });
+      log.warn('delivery attempt failed', { outcome: failure.outcome, detail: failure.message });
+      if (!job.isLastAttempt && !failure.permanent) throw failure;
+      const reasons: Reason[] = [{ code: 'R-DELIVERY-FAILED', rule: 'api.md §7', message: `Delivery failed after ${job.attempt} attempt(s): ${failure.message}` }];
+      const moved = await transfers.transition(transferId, ['releasing'], 'delivery_failed', clock.now(), { holdReasons: reasons });
+      if (moved.ok) {
+        metrics.transfersFinished.inc({ status: 'delivery_failed' });
+        await events.append({ type: 'transfer.delivery_failed', transferId, attempts: job.attempt });
+      }
+    }
+  };
+}

@@ -1,0 +1,55 @@
+// workers/process-release: the parent job of a transfer's flow, run when every check has finished. Any
+// failed check holds the transfer with its reasons. Otherwise the transfer is classified again with the
+// current yearly volume (another transfer may have crossed a threshold meanwhile); a changed decision holds
+// it, an unchanged one releases it to the delivery queue.
+import type { Reason } from '../policies/classification.js';
+import type { JobContext, TransferJob } from './pipeline.js';
+import type { WorkerDeps } from './worker-deps.js';
+import type { TransferRecord } from '../registry/transfer.js';
+
+async function hold(deps: WorkerDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
+  const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), { holdReasons: reasons });
+  if (!moved.ok) return;
+  await deps.events.append({ type: 'transfer.held', transferId: record.id, reasons: reasons.map((r) => r.code) });
+  deps.logger.info('transfer held', { transferId: record.id, reasons: reasons.map((r) => r.code).join(',') });
+}
+
+export function createReleaseProcessor(deps: WorkerDeps) {
+  return async (job: JobContext<TransferJob>): Promise<void> => {
+    const { transferId } = job.data;
+    const record = await deps.transfers.get(transferId);
+    if (record === null || record.status !== 'checking') return;
+    const started = process.hrtime.bigint();
+
+    const failed = record.classification.requiredChecks.flatMap((check) => {
+      const outcome = record.checks[check];
+      if (outcome === undefined) {
+        return [{ code: 'R-HOLD-CHECK-ERROR', rule: 'design.md: fail closed', message: `The ${check} check has no result` }];
+      }
+      return outcome.ok ? [] : outcome.reasons;
+    });
+    if (failed.length > 0) return hold(deps, record, failed);
+
+    const first = record.classification;
+    const again = await deps.classifier.classify(record.manifest, record.inspection.detail, {
+      transferId,
+      detected: { individuals: record.inspection.individualsDetected, sensitive: record.inspection.sensitiveIndividualsDetected },
+    });
+    if (again.tier !== first.tier) {
+      return hold(deps, record, [
+        {
+          code: 'R-HOLD-RECLASSIFIED',
+          rule: 'regulation.md §1.2 (pre-check, not post-check)',
+          message: `Classified ${first.tier} at intake but ${again.tier} now, with the exporter's current yearly volume`,
+        },
+        ...again.reasons,
+      ]);
+    }
+    const moved = await deps.transfers.transition(transferId, ['checking'], 'releasing', deps.clock.now(), {
+      release: { at: deps.clock.now().toISOString(), by: 'rules', ledgerIndex: null },
+    });
+    if (!moved.ok) return;
+    await deps.pipeline.deliver(transferId, 0);
+    deps.metrics.stageDuration.observe({ stage: 'release' }, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+}

@@ -1,0 +1,39 @@
+// workers/worker-deps: everything the processors are given by the workers' composition root.
+import type { Clock } from '../platform/clock.js';
+import type { EventLog } from '../platform/event-log.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Signer } from '../certs/signer.js';
+import type { ClassifyService } from '../registry/classifier.js';
+import type { PayloadStore } from '../registry/payload-store.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+import type { TransferStore } from '../registry/transfer-store.js';
+import type { VolumeStore } from '../registry/volume-store.js';
+import type { EvidenceChecker } from './evidence.js';
+import type { TransferPipeline } from './pipeline.js';
+import type { TrustStore } from './trust-store.js';
+
+export interface TlsMaterial {
+  readonly cert: string;
+  readonly key: string;
+  /** Default CA bundle for endpoints that registered no `caPem`. */
+  readonly ca: string;
+}
+
+export interface WorkerDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly events: EventLog;
+  readonly registry: RegistryStore;
+  readonly transfers: TransferStore;
+  readonly volume: VolumeStore;
+  readonly payloads: PayloadStore;
+  readonly classifier: ClassifyService;
+  readonly evidence: EvidenceChecker;
+  readonly pipeline: TransferPipeline;
+  readonly trust: TrustStore;
+  readonly signer: Signer;
+  readonly tls: TlsMaterial;
+  readonly deliveryTimeoutMs: number;
+}
