@@ -1,0 +1,316 @@
+// certs/certificate: parse one X.509 v3 certificate (RFC 5280 §4) into the facts chain validation needs.
+// Pure; passes no judgement (weak, expired, not-a-CA are chain.ts's call) and never throws for bad bytes.
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { decodeDer, encodeDer, type Asn1Node } from './forge.js';
+import {
+  Tag,
+  isContext,
+  isSequence,
+  isUniversal,
+  readBits,
+  readBoolean,
+  readOid,
+  readSmallUint,
+  readText,
+  readTime,
+} from './der.js';
+import { AttributeOid, ExtensionOid, HashOid, SignatureOid, keyUsageBits, type KeyUsageBit } from './oids.js';
+import { sha256Hex } from './sha256-hex.js';
+
+export type PublicKeyInfo =
+  | { readonly kind: 'rsa'; readonly bits: number }
+  | { readonly kind: 'ec'; readonly curve: string }
+  | { readonly kind: 'ed25519' }
+  | { readonly kind: 'other'; readonly type: string };
+
+/** The digest inside a signature algorithm; `intrinsic` for EdDSA (RFC 8032), undefined when unknown. */
+export type SignatureHash = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'intrinsic';
+
+export interface SignatureAlgorithm {
+  readonly oid: string;
+  readonly name: string;
+  readonly hash: SignatureHash | undefined;
+}
+
+export interface BasicConstraints {
+  readonly ca: boolean;
+  readonly pathLen: number | undefined;
+}
+
+export interface ParsedCertificate {
+  readonly der: Buffer;
+  /** Lowercase hex SHA-256 of the DER: the identity used for revocation and the ledger. */
+  readonly sha256: string;
+  readonly x509: X509Certificate;
+  readonly publicKey: KeyObject;
+  readonly key: PublicKeyInfo;
+  readonly version: number;
+  readonly serialHex: string;
+  /** DER of the subject and issuer Names, compared octet for octet when chaining (RFC 5280 §7.1). */
+  readonly subject: Buffer;
+  readonly issuer: Buffer;
+  /** The subject's single commonName; undefined when it has none or several. */
+  readonly subjectCn: string | undefined;
+  readonly issuerCn: string | undefined;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  /** Subject and issuer names are equal (RFC 5280 §6.1: self-issued certificates do not count toward pathLen). */
+  readonly selfIssued: boolean;
+  readonly basicConstraints: BasicConstraints | undefined;
+  readonly keyUsage: ReadonlySet<KeyUsageBit> | undefined;
+  readonly extKeyUsage: readonly string[] | undefined;
+  readonly subjectKeyId: string | undefined;
+  readonly authorityKeyId: string | undefined;
+  readonly extensions: readonly { readonly oid: string; readonly critical: boolean }[];
+}
+
+export type CertificateParse =
+  | { readonly ok: true; readonly certificate: ParsedCertificate }
+  | { readonly ok: false; readonly message: string };
+
+class Malformed extends Error {}
+const fail = (message: string): never => {
+  throw new Malformed(message);
+};
+
+const signatureTable: Record<string, { name: string; hash: SignatureHash | undefined }> = {
+  [SignatureOid.md5WithRsa]: { name: 'md5WithRSAEncryption', hash: 'md5' },
+  [SignatureOid.sha1WithRsa]: { name: 'sha1WithRSAEncryption', hash: 'sha1' },
+  [SignatureOid.sha256WithRsa]: { name: 'sha256WithRSAEncryption', hash: 'sha256' },
+  [SignatureOid.sha384WithRsa]: { name: 'sha384WithRSAEncryption', hash: 'sha384' },
+  [SignatureOid.sha512WithRsa]: { name: 'sha512WithRSAEncryption', hash: 'sha512' },
+  [SignatureOid.ecdsaWithSha1]: { name: 'ecdsa-with-SHA1', hash: 'sha1' },
+  [SignatureOid.ecdsaWithSha256]: { name: 'ecdsa-with-SHA256', hash: 'sha256' },
+  [SignatureOid.ecdsaWithSha384]: { name: 'ecdsa-with-SHA384', hash: 'sha384' },
+  [SignatureOid.ecdsaWithSha512]: { name: 'ecdsa-with-SHA512', hash: 'sha512' },
+  [SignatureOid.ed25519]: { name: 'Ed25519', hash: 'intrinsic' },
+  [SignatureOid.ed448]: { name: 'Ed448', hash: 'intrinsic' },
+};
+const hashTable: Record<string, SignatureHash> = {
+  [HashOid.sha1]: 'sha1',
+  [HashOid.sha256]: 'sha256',
+  [HashOid.sha384]: 'sha384',
+  [HashOid.sha512]: 'sha512',
+};
+
+function readSignatureAlgorithm(node: Asn1Node | undefined): SignatureAlgorithm {
+  if (!isSequence(node)) return fail('signatureAlgorithm is not a SEQUENCE');
+  const oid = readOid(node.children[0]) ?? fail('signatureAlgorithm has no OID');
+  if (oid === SignatureOid.rsassaPss) {
+    // RFC 4055 §3.1: RSASSA-PSS-params; an absent hashAlgorithm means SHA-1.
+    const params = node.children[1];
+    const hashField = isSequence(params) ? params.children.find((c) => isContext(c, 0)) : undefined;
+    const hashOid = hashField === undefined ? HashOid.sha1 : readOid(hashField.children[0]?.children[0]);
+    return { oid, name: 'RSASSA-PSS', hash: hashOid === undefined ? undefined : hashTable[hashOid] };
+  }
+  const known = signatureTable[oid];
+  return { oid, name: known?.name ?? oid, hash: known?.hash };
+}
+
+/** Name (RFC 5280 §4.1.2.4): every commonName value, in order. */
+function readCommonNames(name: Asn1Node): string[] {
+  if (!isSequence(name)) return fail('Name is not a SEQUENCE');
+  const cns: string[] = [];
+  for (const rdn of name.children) {
+    if (!isUniversal(rdn, Tag.SET) || !rdn.constructed) return fail('RDN is not a SET');
+    for (const atv of rdn.children) {
+      if (!isSequence(atv) || atv.children.length !== 2) return fail('AttributeTypeAndValue is malformed');
+      if (readOid(atv.children[0]) === AttributeOid.commonName) {
+        cns.push(readText(atv.children[1]) ?? fail('commonName is not a directory string'));
+      }
+    }
+  }
+  return cns;
+}
+
+const hex = (b: Buffer): string => b.toString('hex');
+
+/** RFC 5280 §4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
+function readBasicConstraints(value: Asn1Node): BasicConstraints {
+  if (!isSequence(value) || value.children.length > 2) return fail('basicConstraints is malformed');
+  let ca = false;
+  let pathLen: number | undefined;
+  for (const child of value.children) {
+    if (isUniversal(child, Tag.BOOLEAN)) ca = readBoolean(child) ?? fail('basicConstraints cA is malformed');
+    else if (isUniversal(child, Tag.INTEGER))
+      pathLen = readSmallUint(child) ?? fail('pathLenConstraint is malformed');
+    else fail('basicConstraints has an unexpected field');
+  }
+  return { ca, pathLen };
+}
+
+/** RFC 5280 §4.2.1.3 KeyUsage ::= BIT STRING; bit 0 is the most significant bit of the first octet. */
+function readKeyUsage(value: Asn1Node): Set<KeyUsageBit> {
+  const bitString = readBits(value) ?? fail('keyUsage is not a BIT STRING');
+  const set = new Set<KeyUsageBit>();
+  keyUsageBits.forEach((name, i) => {
+    const octet = bitString.value[i >> 3];
+    if (octet !== undefined && octet & (0x80 >> (i & 7))) set.add(name);
+  });
+  return set;
+}
+
+/** RFC 5280 §4.2.1.12 ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId */
+function readExtKeyUsage(value: Asn1Node): string[] {
+  if (!isSequence(value) || value.children.length === 0) return fail('extKeyUsage is malformed');
+  return value.children.map((c) => readOid(c) ?? fail('extKeyUsage has a non-OID member'));
+}
+
+/** RFC 5280 §4.2.1.1 AuthorityKeyIdentifier: only keyIdentifier [0] is used for chaining. */
+function readAuthorityKeyId(value: Asn1Node): string | undefined {
+  if (!isSequence(value)) return fail('authorityKeyIdentifier is malformed');
+  const keyId = value.children.find((c) => isContext(c, 0));
+  return keyId === undefined ? undefined : hex(keyId.content);
+}
+
+interface ExtensionFacts {
+  basicConstraints: BasicConstraints | undefined;
+  keyUsage: Set<KeyUsageBit> | undefined;
+  extKeyUsage: string[] | undefined;
+  subjectKeyId: string | undefined;
+  authorityKeyId: string | undefined;
+  list: { oid: string; critical: boolean }[];
+}
+
+function readExtensions(wrapper: Asn1Node | undefined): ExtensionFacts {
+  const facts: ExtensionFacts = {
+    basicConstraints: undefined,
+    keyUsage: undefined,
+    extKeyUsage: undefined,
+    subjectKeyId: undefined,
+    authorityKeyId: undefined,
+    list: [],
+  };
+  if (wrapper === undefined) return facts;
+  const extensions = wrapper.children[0];
+  if (!isSequence(extensions) || extensions.children.length === 0) return fail('extensions are malformed');
+  for (const ext of extensions.children) {
+    if (!isSequence(ext) || ext.children.length < 2 || ext.children.length > 3)
+      return fail('Extension is malformed');
+    const oid = readOid(ext.children[0]) ?? fail('Extension has no OID');
+    const critical =
+      ext.children.length === 3
+        ? (readBoolean(ext.children[1]) ?? fail('Extension critical flag is malformed'))
+        : false;
+    const octets = ext.children[ext.children.length - 1];
+    if (!isUniversal(octets, Tag.OCTET_STRING) || octets.constructed)
+      return fail('Extension value is not an OCTET STRING');
+    // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of a particular extension.
+    if (facts.list.some((e) => e.oid === oid)) return fail(`extension ${oid} appears twice`);
+    facts.list.push({ oid, critical });
+    const parsed = (): Asn1Node => decodeDer(octets.content) ?? fail(`extension ${oid} value is not DER`);
+    switch (oid) {
+      case ExtensionOid.basicConstraints:
+        facts.basicConstraints = readBasicConstraints(parsed());
+        break;
+      case ExtensionOid.keyUsage:
+        facts.keyUsage = readKeyUsage(parsed());
+        break;
+      case ExtensionOid.extKeyUsage:
+        facts.extKeyUsage = readExtKeyUsage(parsed());
+        break;
+      case ExtensionOid.subjectKeyIdentifier: {
+        const node = parsed();
+        if (!isUniversal(node, Tag.OCTET_STRING)) return fail('subjectKeyIdentifier is malformed');
+        facts.subjectKeyId = hex(node.content);
+        break;
+      }
+      case ExtensionOid.authorityKeyIdentifier:
+        facts.authorityKeyId = readAuthorityKeyId(parsed());
+        break;
+      default:
+        break;
+    }
+  }
+  return facts;
+}
+
+function describeKey(key: KeyObject): PublicKeyInfo {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  const details = key.asymmetricKeyDetails ?? {};
+  if ((type === 'rsa' || type === 'rsa-pss') && details.modulusLength !== undefined)
+    return { kind: 'rsa', bits: details.modulusLength };
+  if (type === 'ec' && details.namedCurve !== undefined) return { kind: 'ec', curve: details.namedCurve };
+  if (type === 'ed25519') return { kind: 'ed25519' };
+  return { kind: 'other', type };
+}
+
+function parse(der: Buffer): ParsedCertificate {
+  const root = decodeDer(der) ?? fail('not DER');
+  if (!isSequence(root) || root.children.length !== 3) return fail('Certificate is not a SEQUENCE of three');
+  const [tbs, outerAlg, signature] = root.children as [Asn1Node, Asn1Node, Asn1Node];
+  if (!isSequence(tbs)) return fail('tbsCertificate is not a SEQUENCE');
+  if (readBits(signature) === undefined) return fail('signatureValue is not a BIT STRING');
+
+  const fields = [...tbs.children];
+  let version = 1;
+  if (isContext(fields[0], 0)) {
+    const v = readSmallUint(fields.shift()?.children[0]);
+    if (v === undefined || v > 2) return fail('unknown certificate version');
+    version = v + 1;
+  }
+  const [serial, innerAlg, issuer, validity, subject, spki, ...rest] = fields;
+  if (!isUniversal(serial, Tag.INTEGER) || serial.content.length === 0 || serial.content.length > 21) {
+    return fail('serialNumber is malformed');
+  }
+  // RFC 5280 §4.1.1.2: the signature field inside the TBS MUST equal signatureAlgorithm outside it.
+  if (innerAlg === undefined || !encodeDer(innerAlg).equals(encodeDer(outerAlg))) {
+    return fail('tbsCertificate.signature differs from signatureAlgorithm');
+  }
+  if (issuer === undefined || subject === undefined || spki === undefined)
+    return fail('tbsCertificate is incomplete');
+  if (!isSequence(validity) || validity.children.length !== 2) return fail('validity is malformed');
+  const notBefore = readTime(validity.children[0]) ?? fail('notBefore is malformed');
+  const notAfter = readTime(validity.children[1]) ?? fail('notAfter is malformed');
+  const issuerCns = readCommonNames(issuer);
+  const subjectCns = readCommonNames(subject);
+  const extensionsNode = rest.find((n) => isContext(n, 3));
+  if (extensionsNode !== undefined && version !== 3)
+    return fail('extensions in a certificate that is not v3');
+  const ext = readExtensions(extensionsNode);
+
+  let x509: X509Certificate;
+  let publicKey: KeyObject;
+  try {
+    x509 = new X509Certificate(der);
+    publicKey = x509.publicKey;
+  } catch {
+    return fail('rejected by the X.509 decoder (or its public key type is unsupported)');
+  }
+  const subjectDer = encodeDer(subject);
+  const issuerDer = encodeDer(issuer);
+  return {
+    der,
+    sha256: sha256Hex(der),
+    x509,
+    publicKey,
+    key: describeKey(publicKey),
+    version,
+    serialHex: hex(serial.content).replace(/^(00)+(?=.)/, ''),
+    subject: subjectDer,
+    issuer: issuerDer,
+    subjectCn: subjectCns.length === 1 ? subjectCns[0] : undefined,
+    issuerCn: issuerCns.length === 1 ? issuerCns[0] : undefined,
+    notBefore,
+    notAfter,
+    signatureAlgorithm: readSignatureAlgorithm(outerAlg),
+    selfIssued: subjectDer.equals(issuerDer),
+    basicConstraints: ext.basicConstraints,
+    keyUsage: ext.keyUsage,
+    extKeyUsage: ext.extKeyUsage,
+    subjectKeyId: ext.subjectKeyId,
+    authorityKeyId: ext.authorityKeyId,
+    extensions: ext.list,
+  };
+}
+
+/** Parses DER into a ParsedCertificate, or says why it is not a certificate we can read. */
+export function parseCertificate(der: Uint8Array): CertificateParse {
+  try {
+    return { ok: true, certificate: parse(Buffer.from(der)) };
+  } catch (err) {
+    if (err instanceof Malformed) return { ok: false, message: err.message };
+    return { ok: false, message: 'not a certificate' };
+  }
+}
