@@ -33,21 +33,19 @@ export function createEvidenceChecker(deps: { registry: RegistryStore; policy: P
         case 'self_assessment': {
           const id = ids.selfAssessmentId;
           const record = id === undefined ? null : await registry.getSelfAssessment(id);
-          // The tier's unconditional kind comes first (policies/evidence.yaml).
+          // The manifest names one self-assessment: it must be the tier's unconditional kind (the risk
+          // self-assessment for a security assessment, else the PIPIA; policies/evidence.yaml).
           const kind = policy.evidence.selfAssessmentKinds[classification.tier][0] ?? 'pipia';
           const { recency } = policy.evidence;
-          const { consent } = policy.settings;
-          const sensitive = classification.thisTransfer.sensitiveIndividuals > 0;
+          const required = new Set(classification.requiredEvidence);
           const verdict = checkSelfAssessment(
             manifest,
             record,
             {
               kind,
               maxAgeDays: kind === 'pipia' ? recency.pipiaMaxAgeDays : recency.selfAssessmentMaxAgeDays,
-              noticeRequired: classification.thisTransfer.individuals > 0,
-              consentRequired:
-                (manifest.legalBasis !== undefined && consent.requiredForBases.includes(manifest.legalBasis)) ||
-                (sensitive && consent.alwaysForSensitive),
+              noticeRequired: required.has('notice_record'),
+              consentRequired: required.has('consent_record'),
             },
             now,
           );

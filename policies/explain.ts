@@ -1,0 +1,43 @@
+// policies/explain: a Classification as human-readable lines (`xborder policy explain FILE`) — the decision, every
+// rule in evaluation order with ✓/✗ and the condition that failed, the reasons with their citations, and the
+// evidence and checks required. Pure; prints counts only, never personal data.
+import type { Classification } from './classification.js';
+import type { Policy } from './policy.js';
+
+const number = new Intl.NumberFormat('en-US');
+
+/** Formats a classification. With the policy, each row also shows its §10.2 condition in words. */
+export function explain(classification: Classification, policy?: Policy): string[] {
+  const c = classification;
+  const conditions = new Map(policy?.rows.map((r) => [r.row, r.condition]) ?? []);
+  const width = Math.max(...c.trace.map((s) => String(s.row).length));
+  const lines = [
+    `Decision: ${c.tier} (row ${c.matchedRow}, ${c.reasons[0]?.code ?? 'no reason'})`,
+    `Business type: ${c.businessType} · grade: ${c.grade} · policy version: ${c.policyVersion}`,
+    `This transfer: ${number.format(c.thisTransfer.individuals)} individuals (${number.format(c.thisTransfer.sensitiveIndividuals)} sensitive)` +
+      ` · projected this year: ${number.format(c.volume.individualsYtd)} (${number.format(c.volume.sensitiveYtd)} sensitive)` +
+      (c.thisTransfer.individuals > 0 && !c.countsTowardTotals
+        ? ' · not added to the yearly totals (exempt route)'
+        : ''),
+    c.ftz.area === null
+      ? 'FTZ: exporter not registered in a Guangxi FTZ area'
+      : c.ftz.listId === null
+        ? `FTZ: area ${c.ftz.area} · no negative list in force`
+        : `FTZ: area ${c.ftz.area} · list ${c.ftz.listId} version ${c.ftz.listVersion ?? '?'} · match ${c.ftz.match ?? 'none'}`,
+    'Rules in evaluation order (first match wins):',
+  ];
+  for (const step of c.trace) {
+    const mark = step.matched ? '✓' : step.skipped ? '·' : '✗';
+    const condition = conditions.get(step.row);
+    const head = `  ${mark} row ${String(step.row).padStart(width)} ${step.code}${condition === undefined ? '' : ` — ${condition}`}`;
+    const tail = step.matched ? 'matched' : step.skipped ? 'not evaluated' : `failed: ${step.failed ?? '?'}`;
+    lines.push(`${head} — ${tail}`);
+  }
+  lines.push('Reasons:');
+  for (const r of c.reasons) lines.push(`  ${r.code} [${r.rule}]: ${r.message}`);
+  lines.push(
+    `Required evidence: ${c.requiredEvidence.length === 0 ? 'none' : c.requiredEvidence.join(', ')}`,
+  );
+  lines.push(`Required checks: ${c.requiredChecks.length === 0 ? 'none' : c.requiredChecks.join(', ')}`);
+  return lines;
+}
