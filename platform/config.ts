@@ -29,6 +29,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** How long one delivery attempt may take before it counts as failed. */
   readonly deliveryTimeoutMs: number;
+  /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
+  readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
   readonly receiver: {
     readonly dataDir: string;
@@ -136,7 +138,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     }),
     signing: Object.freeze({
       key: file('XBORDER_SIGNING_KEY', path.join(pki, 'gateway', 'signing.key')),
-      cert: file('XBORDER_SIGNING_CERT', path.join(pki, 'gateway', 'signing.crt')),
+      cert: file('XBORDER_SIGNING_CERT', path.join(pki, 'gateway', 'signing-chain.pem')),
     }),
     maxPayloadBytes: readPositiveInt(env, 'XBORDER_MAX_PAYLOAD_BYTES', 1073741824),
     masterKey: readMasterKey(env),
@@ -145,13 +147,17 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
     deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
+    client: Object.freeze({
+      gatewayUrl: readString(env, 'XBORDER_GATEWAY_URL', `http://127.0.0.1:${readPort(env, 'XBORDER_HTTP_PORT', 8080)}`),
+      token: env['XBORDER_TOKEN'] === '' ? undefined : env['XBORDER_TOKEN'],
+    }),
     receiver: Object.freeze({
       dataDir: file('XBORDER_RECEIVER_DATA_DIR', path.join(dataDir, 'receiver')),
       tlsCert: file('XBORDER_RECEIVER_TLS_CERT', path.join(pki, 'receiver', 'server.crt')),
       tlsKey: file('XBORDER_RECEIVER_TLS_KEY', path.join(pki, 'receiver', 'server.key')),
       clientCa: file('XBORDER_RECEIVER_CLIENT_CA', path.join(pki, 'ca', 'root.crt')),
       signingKey: file('XBORDER_RECEIVER_SIGNING_KEY', path.join(pki, 'receiver', 'signing.key')),
-      signingCert: file('XBORDER_RECEIVER_SIGNING_CERT', path.join(pki, 'receiver', 'signing.crt')),
+      signingCert: file('XBORDER_RECEIVER_SIGNING_CERT', path.join(pki, 'receiver', 'signing-chain.pem')),
       releaseTrust: file('XBORDER_RECEIVER_TRUST', path.join(pki, 'ca', 'root.crt')),
     }),
   };

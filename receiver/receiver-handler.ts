@@ -17,6 +17,8 @@ export interface ReceiverDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxBytes: number;
+  /** Subject CN of the gateway's release-signing certificate. */
+  readonly gatewayCn: string;
 }
 
 const route = /^\/v1\/deliveries\/([A-Za-z0-9._-]{1,128})$/;
@@ -43,7 +45,8 @@ export function createReceiverHandler(deps: ReceiverDeps) {
       const transferId = match[1];
       const jws = req.headers['x-xborder-release'];
       if (typeof jws !== 'string') return refuse(req, res, 401, 'RELEASE_MISSING', 'The X-Xborder-Release header is required');
-      const verified = await verifyRelease(jws, { anchors: await deps.anchors(), now: deps.clock.now() });
+      // Pin the signer's CN: another certificate from the same CA (a partner's) must not be able to sign releases.
+      const verified = verifyRelease(jws, { anchors: await deps.anchors(), now: deps.clock.now(), expectedSignerCn: deps.gatewayCn });
       if (!verified.ok) return refuse(req, res, 401, 'RELEASE_INVALID', verified.reasons.map((r) => r.code).join(', '));
       const claims = verified.claims;
       if (claims.transferId !== transferId) return refuse(req, res, 400, 'RELEASE_MISMATCH', 'The release manifest names another transfer');

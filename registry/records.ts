@@ -2,7 +2,8 @@
 // Pure: no Redis here; registry-store.ts persists what these parsers accept.
 import { Type, type Static } from '@sinclair/typebox';
 import { createParser } from '../platform/schema.js';
-import { aseanCountries, businessTypes } from '../policies/manifest.js';
+import { aseanCountries, businessTypes, usccPattern } from '../policies/manifest.js';
+import { checkUscc } from '../inspection/uscc.js';
 
 const enumOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Name = Type.String({ minLength: 1, maxLength: 256 });
@@ -108,6 +109,13 @@ export const parseFilingBody = createParser(FilingBody);
 export const parseSelfAssessmentBody = createParser(SelfAssessmentBody);
 export const parseAttestationBody = createParser(AttestationBody);
 export const parseRevocationBody = createParser(RevocationBody);
+
+const usccShape = new RegExp(usccPattern);
+
+/** A Unified Social Credit Code with a valid GB 32100 check character (the exporter's registry id). */
+export function isValidUscc(text: string): boolean {
+  return usccShape.test(text) && checkUscc(Buffer.from(text, 'latin1'), 0);
+}
 
 /** Parses a date or date-time into an instant; a bare date is midnight Asia/Shanghai (the regulator's calendar). */
 export function parseInstant(text: string): Date | null {

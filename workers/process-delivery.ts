@@ -95,7 +95,7 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       receipt = undefined;
     }
     if (typeof receipt !== 'string') throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
-    const verified = await verifyReceipt(receipt, {
+    const verified = verifyReceipt(receipt, {
       anchors: await deps.trust.anchors(),
       now: clock.now(),
       expected: { transferId: record.id, sha256: record.inspection.sha256, bytes: record.inspection.bytes },

@@ -5,7 +5,6 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuditEvent, EventLog } from '../../platform/event-log.js';
 import type { Parsed } from '../../platform/schema.js';
-import { isValidUscc } from '../../inspection/uscc.js';
 import {
   parseAttestationBody,
   parseEndpointBody,
@@ -15,6 +14,7 @@ import {
   parseRevocationBody,
   parseSelfAssessmentBody,
   parseInstant,
+  isValidUscc,
 } from '../../registry/records.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 import { principalOf, requireRole } from '../auth.js';

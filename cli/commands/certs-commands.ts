@@ -1,0 +1,79 @@
+// cli/commands/certs-commands: `xborder certs init | issue-partner | verify` — the development PKI and a
+// chain check that prints the verdict with its reason codes.
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createDevPki, issuePartnerCert } from '../../certs/dev-pki.js';
+import { verifyChain } from '../../certs/chain.js';
+import { parsePem } from '../../certs/pem.js';
+import { loadConfig } from '../../platform/config.js';
+import { exitCodes, UsageError } from '../cli-io.js';
+import { parseCommandArgs, required } from '../args.js';
+import type { Command } from '../command.js';
+
+export const certsInitCommand: Command = {
+  path: ['certs', 'init'],
+  summary: 'create the development PKI under the data dir (idempotent)',
+  help: [
+    'Usage: xborder certs init [--partner ID]',
+    '',
+    'Creates <data dir>/pki: root and intermediate CAs, the gateway client and signing certificates, the',
+    "receiver's server and signing certificates, a demo partner signing certificate, the trust dir and the",
+    'development token issuer (JWKS). Existing files are kept. For development only.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { partner: { type: 'string' } });
+    const config = loadConfig(process.env);
+    const pki = await createDevPki(path.join(config.dataDir, 'pki'), values.partner === undefined ? {} : { partnerId: values.partner });
+    io.result({ dir: pki.dir, partnerId: pki.partnerId, written: pki.written }, () =>
+      pki.written.length === 0 ? `Development PKI already present in ${pki.dir}` : `Development PKI in ${pki.dir}:\n${pki.written.map((f) => `  wrote ${f}`).join('\n')}`,
+    );
+    return exitCodes.ok;
+  },
+};
+
+export const certsIssuePartnerCommand: Command = {
+  path: ['certs', 'issue-partner'],
+  summary: 'issue a development signing certificate for a partner',
+  help: 'Usage: xborder certs issue-partner --id PARTNER_ID [--replace]\n\nIssues <data dir>/pki/partners/<id>/signing.{crt,key} from the development intermediate CA (CN = partner id).',
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { id: { type: 'string' }, replace: { type: 'boolean' } });
+    const id = required(values.id, 'id');
+    const config = loadConfig(process.env);
+    const issued = await issuePartnerCert(path.join(config.dataDir, 'pki'), id, { replace: values.replace === true });
+    io.result(issued, () => `Partner ${id}: ${issued.paths.cert} (key ${issued.paths.key})`);
+    return exitCodes.ok;
+  },
+};
+
+export const certsVerifyCommand: Command = {
+  path: ['certs', 'verify'],
+  summary: 'verify a certificate chain against the trust dir',
+  help: [
+    'Usage: xborder certs verify --chain FILE [--anchors DIR] [--cn NAME]',
+    '',
+    'FILE holds PEM certificates, leaf first. Anchors default to XBORDER_TRUST_DIR.',
+    'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { chain: { type: 'string' }, anchors: { type: 'string' }, cn: { type: 'string' } });
+    const chainFile = required(values.chain, 'chain');
+    const config = loadConfig(process.env);
+    const anchorsDir = values.anchors ?? config.trustDir;
+    const certs = parsePem(await readFile(chainFile, 'utf8'));
+    if (certs === undefined || certs.length === 0) throw new UsageError(`${chainFile} holds no PEM certificate`);
+    const anchorFiles = (await readdir(anchorsDir)).filter((n) => /\.(pem|crt)$/i.test(n));
+    const anchors = (await Promise.all(anchorFiles.map((n) => readFile(path.join(anchorsDir, n), 'utf8')))).flatMap((t) => parsePem(t) ?? []);
+    const [leaf, ...intermediates] = certs;
+    if (leaf === undefined) throw new UsageError(`${chainFile} holds no certificate`);
+    const result = verifyChain({
+      leaf,
+      intermediates,
+      anchors,
+      now: new Date(),
+      revokedSha256: new Set(),
+      ...(values.cn === undefined ? {} : { expectedCn: values.cn }),
+    });
+    io.result(result, () => (result.ok ? 'VALID' : `REFUSED\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`));
+    return result.ok ? exitCodes.ok : exitCodes.negative;
+  },
+};

@@ -1,0 +1,150 @@
+// gateway/start-gateway: the gateway process's composition root — every dependency is created here from the
+// frozen config and passed in. Returns a handle whose close() drains: stop accepting, finish in-flight
+// requests, then close queues, ledger and Redis.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../platform/config.js';
+import type { Clock } from '../platform/clock.js';
+import { createId } from '../platform/ids.js';
+import type { Logger } from '../platform/logger.js';
+import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
+import { createMetrics } from '../platform/metrics.js';
+import { createRedis } from '../platform/redis.js';
+import { keyedHash } from '../ledger/keyed-hash.js';
+import { openEventLog } from '../ledger/open-event-log.js';
+import { loadPolicy } from '../policies/load-policy.js';
+import { createInspector } from '../inspection/inspector.js';
+import { createTokenVerifier } from '../certs/token.js';
+import { loadSigner } from '../certs/load-signer.js';
+import { createClassifier } from '../registry/classifier.js';
+import { openStores } from '../registry/open-stores.js';
+import { createPipeline } from '../workers/pipeline.js';
+import { createTrustStore } from '../workers/trust-store.js';
+import { createApp } from './app.js';
+import { createAttestationRegistrar } from './attestation-registrar.js';
+import { createIntakeHandler } from './intake.js';
+import { loadJwks } from './load-jwks.js';
+import type { Principal } from './principal.js';
+import { createReceiptService } from './receipt-service.js';
+import { createReviewService } from './review-service.js';
+import { createClassifyRoute } from './routes/classify-route.js';
+import { createHealthRoutes } from './routes/health-routes.js';
+import { createLedgerRoutes } from './routes/ledger-routes.js';
+import { createMetricsRoute } from './routes/metrics-route.js';
+import { createRegistryRoutes } from './routes/registry-routes.js';
+import { createTransferRoutes } from './routes/transfer-routes.js';
+import { createSubmitService } from './submit-service.js';
+
+export interface RunningGateway {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Slow or stalled uploads must not hold a connection forever (Node's default is 5 minutes per request). */
+const headersTimeoutMs = 30_000;
+const keepAliveTimeoutMs = 5_000;
+
+export async function startGateway(config: Config, deps: { clock: Clock; logger: Logger }): Promise<RunningGateway> {
+  const { clock, logger } = deps;
+  const policy = loadPolicy(config.policyDir);
+  const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
+  const redis = createRedis(config.redisUrl, { connectionName: 'xborder-gateway' });
+  redis.on('error', () => undefined);
+  const queueConnection = createRedis(config.redisUrl, { blocking: true, connectionName: 'xborder-gateway-queues' });
+  queueConnection.on('error', () => undefined);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const metrics = createMetrics();
+  const signer = await loadSigner(config.signing.key, config.signing.cert);
+  const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
+  const pipeline = createPipeline(queueConnection, { attempts: config.deliveryAttempts, backoffMs: config.deliveryBackoffMs });
+  const trust = createTrustStore(config.trustDir);
+  const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
+  const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);
+  const verifyTokenWith = createTokenVerifier({ jwks: await loadJwks(config.authJwks), issuer: config.authIssuer, audience: config.authAudience });
+
+  const submit = createSubmitService({
+    clock,
+    newId: (now) => createId(now),
+    ...stores,
+    classifier,
+    inspect: (onPersonKeys) => createInspector({ personKey: keys.personKey, onPersonKeys }),
+    pipeline,
+    events,
+    metrics,
+    logger,
+    hashId,
+  });
+  const review = createReviewService({ transfers: stores.transfers, pipeline, events, metrics, clock, hashId });
+  const app = createApp({
+    clock,
+    logger,
+    metrics,
+    verifyToken: async (token, now) => {
+      const verified = await verifyTokenWith(token, now);
+      if (!verified.ok) return null;
+      const { sub, role, exporter } = verified.principal;
+      const principal: Principal = exporter === undefined ? { sub, role } : { sub, role, exporter };
+      return principal;
+    },
+    publicRoutes: [
+      createHealthRoutes({
+        async check() {
+          const failing: string[] = [];
+          try {
+            await redis.ping();
+          } catch {
+            failing.push('redis');
+          }
+          return failing;
+        },
+      }),
+      createMetricsRoute(metrics.registry, async () => {
+        metrics.transfersHeld.set(await stores.transfers.countByStatus('held'));
+        metrics.ledgerEntries.set(ledger.size());
+        for (const { queue, state, count } of await pipeline.jobCounts()) metrics.queueJobs.set({ queue, state }, count);
+      }),
+    ],
+    apiRoutes: [
+      createTransferRoutes({
+        intake: createIntakeHandler(submit, config.maxPayloadBytes),
+        transfers: stores.transfers,
+        review,
+        receipts: createReceiptService(ledger),
+      }),
+      createClassifyRoute(classifier),
+      createRegistryRoutes({
+        registry: stores.registry,
+        attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),
+        events,
+        clock,
+      }),
+      createLedgerRoutes(ledger),
+    ],
+  });
+
+  const server: Server = createServer(app);
+  server.headersTimeout = headersTimeoutMs;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('gateway listening', { port, policyVersion: policy.policyVersion });
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await pipeline.close();
+      await ledger.close();
+      redis.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// workers/start-workers: the workers process's composition root — the check, release and delivery workers,
+// and their /metrics endpoint on XBORDER_METRICS_PORT. Scale out by starting more processes anywhere that
+// reaches Redis and the payload store. close() lets in-flight jobs finish before it returns.
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../platform/config.js';
+import type { Clock } from '../platform/clock.js';
+import { describeError, type Logger } from '../platform/logger.js';
+import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
+import { createMetrics } from '../platform/metrics.js';
+import { createRedis } from '../platform/redis.js';
+import { loadSigner } from '../certs/load-signer.js';
+import { openEventLog } from '../ledger/open-event-log.js';
+import { loadPolicy } from '../policies/load-policy.js';
+import { createClassifier } from '../registry/classifier.js';
+import { openStores } from '../registry/open-stores.js';
+import { createEvidenceChecker } from './evidence.js';
+import { createPipeline, queueNames, startWorker, type CheckJob, type TransferJob } from './pipeline.js';
+import { createCheckProcessor } from './process-check.js';
+import { createDeliveryProcessor } from './process-delivery.js';
+import { createReleaseProcessor } from './process-release.js';
+import { createTrustStore } from './trust-store.js';
+import type { WorkerDeps } from './worker-deps.js';
+
+export interface RunningWorkers {
+  readonly metricsPort: number;
+  close(): Promise<void>;
+}
+
+export async function startWorkers(config: Config, base: { clock: Clock; logger: Logger; metricsPort?: number }): Promise<RunningWorkers> {
+  const { clock, logger } = base;
+  const policy = loadPolicy(config.policyDir);
+  const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
+  const redis = createRedis(config.redisUrl, { connectionName: 'xborder-workers' });
+  redis.on('error', () => undefined);
+  const queueConnection = createRedis(config.redisUrl, { blocking: true, connectionName: 'xborder-workers-queues' });
+  queueConnection.on('error', () => undefined);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const metrics = createMetrics();
+  const signer = await loadSigner(config.signing.key, config.signing.cert);
+  const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
+  const pipeline = createPipeline(queueConnection, { attempts: config.deliveryAttempts, backoffMs: config.deliveryBackoffMs });
+  const trust = createTrustStore(config.trustDir);
+  const [tlsCert, tlsKey, tlsCa] = await Promise.all([readFile(config.tls.cert, 'utf8'), readFile(config.tls.key, 'utf8'), readFile(config.tls.ca, 'utf8')]);
+
+  const deps: WorkerDeps = {
+    clock,
+    logger,
+    metrics,
+    events,
+    ...stores,
+    classifier: createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock }),
+    evidence: createEvidenceChecker({ registry: stores.registry, policy, trust, clock }),
+    pipeline,
+    trust,
+    signer,
+    tls: { cert: tlsCert, key: tlsKey, ca: tlsCa },
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+  };
+  const onError = (err: unknown) => logger.error('worker error', { error: describeError(err) });
+  const options = { concurrency: config.workerConcurrency, onError };
+  const workers = [
+    startWorker<CheckJob>(queueConnection, queueNames.checks, createCheckProcessor(deps), options),
+    startWorker<TransferJob>(queueConnection, queueNames.release, createReleaseProcessor(deps), options),
+    startWorker<TransferJob>(queueConnection, queueNames.delivery, createDeliveryProcessor(deps), options),
+  ];
+
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    void (async () => {
+      for (const { queue, state, count } of await pipeline.jobCounts()) metrics.queueJobs.set({ queue, state }, count);
+      metrics.ledgerEntries.set(ledger.size());
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+    })().catch((err: unknown) => {
+      logger.error('metrics scrape failed', { error: describeError(err) });
+      res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(base.metricsPort ?? config.metricsPort, '127.0.0.1', () => resolve());
+  });
+  const metricsPort = (server.address() as AddressInfo).port;
+  logger.info('workers started', { metricsPort, concurrency: config.workerConcurrency, policyVersion: policy.policyVersion });
+
+  return {
+    metricsPort,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pipeline.close();
+      await ledger.close();
+      redis.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}
