@@ -23,16 +23,37 @@ const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 class PayloadTooLarge extends Error {}
 
-/** Answers an error while the client may still be uploading, then stops reading and closes the connection. */
+/** Read and discard at most this much of a refused upload so the client finishes sending and sees the answer. */
+const drainCapBytes = 16 * 1024 * 1024;
+const drainTimeoutMs = 5000;
+
+/**
+ * Answers an error while the client may still be uploading. Most HTTP clients only read the answer once
+ * they have sent the whole body, so the rest of the body is drained (bounded in bytes and time) before the
+ * answer goes out; past the bound the answer is sent and the connection cut.
+ */
 function rejectUpload(req: Request, res: Response, err: unknown, next: (err: unknown) => void): void {
-  res.setHeader('Connection', 'close');
-  next(err);
   req.unpipe();
-  req.resume();
-  // A client that keeps sending gigabytes after the answer is cut off rather than drained.
-  const timer = setTimeout(() => req.socket.destroy(), 2000);
+  res.setHeader('Connection', 'close');
+  let answered = false;
+  const answer = (cut: boolean): void => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    if (cut) res.once('finish', () => req.socket.destroy());
+    next(err);
+  };
+  const timer = setTimeout(() => answer(true), drainTimeoutMs);
   timer.unref();
-  req.once('end', () => clearTimeout(timer));
+  if (req.complete) return answer(false);
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drainCapBytes) answer(true);
+  });
+  req.once('end', () => answer(false));
+  req.once('error', () => answer(true));
+  req.resume();
 }
 
 function digestOf(manifest: Manifest): string {
@@ -55,7 +76,7 @@ async function readManifest(parts: PartReader): Promise<Manifest> {
   return parsed.value;
 }
 
-async function readPayloadPart(parts: PartReader): Promise<Readable & { truncated?: boolean }> {
+async function readPayloadPart(parts: PartReader): Promise<Readable> {
   const part = await parts.next();
   if (part === null || part.kind !== 'file' || part.name !== 'payload') {
     if (part?.kind === 'file') part.stream.resume();
@@ -76,7 +97,7 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
     if (problems.length > 0) throw new AppError('UNKNOWN_REFERENCE', 'The manifest refers to records that are not registered', problems);
   }
 
-  async function storePayload(transferId: string, stream: Readable & { truncated?: boolean }) {
+  async function storePayload(transferId: string, stream: Readable) {
     const inspector = service.createInspector(transferId);
     const writer = await service.createPayloadWriter();
     let bytes = 0;
@@ -90,7 +111,6 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
     });
     try {
       await pipeline(stream, meter, writer);
-      if (stream.truncated === true) throw new PayloadTooLarge();
       const report = await inspector.finish();
       return { stored: await writer.commit(), report };
     } catch (err) {
@@ -101,7 +121,7 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
   }
 
   async function receive(req: Request, principal: Principal): Promise<SubmitAnswer> {
-    const parts = readParts(req, { fieldBytes: maxManifestBytes, fileBytes: maxPayloadBytes + 1 });
+    const parts = readParts(req, { fieldBytes: maxManifestBytes });
     const manifest = await readManifest(parts);
     await admit(principal, manifest);
 

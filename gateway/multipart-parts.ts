@@ -8,7 +8,7 @@ import { AppError } from '../platform/errors.js';
 
 export type Part =
   | { readonly kind: 'field'; readonly name: string; readonly value: string; readonly truncated: boolean }
-  | { readonly kind: 'file'; readonly name: string; readonly stream: Readable & { truncated?: boolean } };
+  | { readonly kind: 'file'; readonly name: string; readonly stream: Readable };
 
 export interface PartReader {
   /** The next part, or null at the end of the body. Rejects with an AppError on malformed input. */
@@ -17,7 +17,6 @@ export interface PartReader {
 
 export interface PartLimits {
   readonly fieldBytes: number;
-  readonly fileBytes: number;
 }
 
 export function readParts(req: Request, limits: PartLimits): PartReader {
@@ -25,7 +24,10 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
   try {
     parser = busboy({
       headers: req.headers,
-      limits: { fields: 1, files: 1, parts: 2, fieldSize: limits.fieldBytes, fileSize: limits.fileBytes },
+      // One field (the manifest) and one file (the payload). No `parts` limit: busboy reports partsLimit
+      // at the closing boundary of a body with exactly that many parts. No fileSize limit either: intake
+      // meters the payload itself and answers 413 at the first byte over.
+      limits: { fields: 1, files: 1, fieldSize: limits.fieldBytes },
     });
   } catch {
     throw new AppError('BAD_MULTIPART', 'The multipart body has no valid boundary');
@@ -37,12 +39,13 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
   const settle = (): void => {
     if (waiter === null) return;
     const { resolve, reject } = waiter;
-    if (queue.length > 0) {
-      waiter = null;
-      resolve(queue.shift() ?? null);
-    } else if (failure !== null) {
+    // A failure wins over parts still queued: a body that broke a limit is refused, not half-read.
+    if (failure !== null) {
       waiter = null;
       reject(failure);
+    } else if (queue.length > 0) {
+      waiter = null;
+      resolve(queue.shift() ?? null);
     }
   };
   const push = (part: Part | null): void => {
@@ -55,8 +58,12 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
   };
 
   parser.on('field', (name, value, info) => push({ kind: 'field', name, value, truncated: info.valueTruncated }));
-  parser.on('file', (name, stream) => push({ kind: 'file', name, stream }));
-  parser.on('partsLimit', () => fail('Only a manifest part and a payload part are allowed'));
+  parser.on('file', (name, stream) => {
+    // Busboy also emits a truncated body's error on the part's stream, possibly before intake reads it;
+    // the parser's own 'error' reports it, so this listener only keeps it from crashing the process.
+    stream.on('error', () => undefined);
+    push({ kind: 'file', name, stream });
+  });
   parser.on('filesLimit', () => fail('Only one payload part is allowed'));
   parser.on('fieldsLimit', () => fail('Only one manifest part is allowed'));
   parser.on('error', (err: unknown) => fail(`The multipart body is malformed (${err instanceof Error ? err.message : 'parse error'})`));

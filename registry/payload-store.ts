@@ -51,6 +51,12 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
     const cipher: CipherGCM = createCipheriv('aes-256-gcm', dataKey, dataIv);
     const hash = createHash('sha256');
     const out: WriteStream = createWriteStream(tmpFile, { mode: 0o600 });
+    // A disk error fails the writer (and so the upload); after abort() the stream's errors are expected.
+    let failure: Error | null = null;
+    out.on('error', (err) => {
+      failure ??= err;
+      if (!finished) writer.destroy(err);
+    });
     out.write(Buffer.concat([magic, wrapIv, wrap.getAuthTag(), wrapped, dataIv]));
     let bytes = 0;
     let finished = false;
@@ -70,6 +76,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       if (finished) throw new Error('payload writer already finished');
       finished = true;
       if (!writer.writableFinished) await new Promise<void>((resolve, reject) => writer.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (failure !== null) throw failure;
       out.write(cipher.final());
       out.write(cipher.getAuthTag());
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

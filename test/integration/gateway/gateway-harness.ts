@@ -1,0 +1,56 @@
+// A gateway started in-process from its composition root, on a private Redis and a fresh data dir with a
+// development PKI made for the test; plus helpers to mint tokens and send requests.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDevPki, devPkiPaths } from '../../../certs/dev-pki.js';
+import { mintToken, type TokenRole } from '../../../certs/token.js';
+import { startGateway, type RunningGateway } from '../../../gateway/start-gateway.js';
+import { loadConfig } from '../../../platform/config.js';
+import { systemClock } from '../../../platform/clock.js';
+import { createLogger } from '../../../platform/logger.js';
+import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
+
+export interface Harness {
+  readonly url: string;
+  readonly dataDir: string;
+  token(role: TokenRole, sub?: string, exporter?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const redis: TestRedis = await startRedisServer();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-gw-'));
+  await createDevPki(path.join(dataDir, 'pki'));
+  const config = loadConfig({ XBORDER_REDIS_URL: redis.url, XBORDER_DATA_DIR: dataDir, XBORDER_HTTP_PORT: '0', XBORDER_POLICY_DIR: path.resolve('policies'), ...env });
+  const gateway: RunningGateway = await startGateway(config, { clock: systemClock, logger: createLogger({ level: 'error', name: 'test', write: () => undefined }) });
+  const issuerKey = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
+  return {
+    url: gateway.url,
+    dataDir,
+    token: (role, sub = `${role}-1`, exporter) =>
+      mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, { issuer: 'xborder-dev', audience: 'xborder', now: new Date() }),
+    async stop() {
+      await gateway.close();
+      await redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: { error?: { code: string; details: { path?: string; code?: string }[] }; [key: string]: unknown };
+}
+
+export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: Answer['body'] = {};
+  try {
+    body = JSON.parse(text) as Answer['body'];
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body };
+}
