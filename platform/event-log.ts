@@ -4,6 +4,8 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 
 export interface AuditEvent {
   readonly type: string;
+  /** Set for events a retry may append again: the ledger integrates one id once (idempotent). */
+  readonly eventId?: string;
   readonly [field: string]: JsonValue;
 }
 

@@ -30,6 +30,8 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     if (record.release === null || record.release.ledgerIndex !== null) return;
     const { index } = await events.append({
       type: 'transfer.released',
+      // A fixed id makes a retried job (worker crash before the index was saved) land on the same entry.
+      eventId: `${record.id}:released`,
       transferId: record.id,
       by: record.release.by,
       endpointId: record.manifest.endpointId,
@@ -129,7 +131,7 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       const receipt = await attempt(record);
       const at = clock.now();
       await transfers.appendAttempt(transferId, { attempt: job.attempt, at: at.toISOString(), outcome: 'delivered', detail: 'receipt verified' });
-      const { index } = await events.append({ type: 'transfer.receipt', transferId, payloadSha256: record.inspection.sha256, receivedAt: receipt.receivedAt });
+      const { index } = await events.append({ type: 'transfer.receipt', eventId: `${transferId}:receipt`, transferId, payloadSha256: record.inspection.sha256, receivedAt: receipt.receivedAt });
       if (record.classification.countsTowardTotals) {
         const { manifest, inspection } = record;
         await deps.volume.commit(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../../platform/config.js';
 import { parsePem } from '../../certs/pem.js';
 import { verifyLedger } from '../../ledger/verify-ledger.js';
-import { ledgerKeyName } from '../../ledger/open-event-log.js';
+import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -27,7 +27,7 @@ export const ledgerVerifyCommand: Command = {
     const der = parsePem(await readFile(certFile, 'utf8'))?.[0];
     if (der === undefined) throw new UsageError(`${certFile} holds no certificate`);
     const publicKey = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), { keyName: ledgerKeyName, publicKey });
+    const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin });
     io.result(result, () => (result.ok ? `OK: ${JSON.stringify(result)}` : `FAILED: ${JSON.stringify(result)}`));
     return result.ok ? exitCodes.ok : exitCodes.negative;
   },

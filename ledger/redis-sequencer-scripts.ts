@@ -1,0 +1,72 @@
+// ledger/redis-sequencer-scripts: the Lua scripts of the Redis sequencer, one per atomic transition, each opening
+// with its KEYS, ARGV and output (the BullMQ habit). Run through platform/lua-script (EVALSHA, EVAL on NOSCRIPT).
+
+export const renewLeaseSource = `--[[
+  Extends the sequencer lease if the caller still holds it.
+    KEYS[1] lease key
+    ARGV[1] owner token
+    ARGV[2] lease duration (ms)
+  Output:
+    1  renewed
+    0  not held by this owner (expired or taken over): the caller must stop sequencing
+]]
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+export const releaseLeaseSource = `--[[
+  Gives the lease up (a clean shutdown or step-down) so another process can take over at once.
+    KEYS[1] lease key
+    ARGV[1] owner token
+  Output:
+    1  released
+    0  not held by this owner (nothing done)
+]]
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  redis.call("DEL", KEYS[1])
+  return 1
+end
+return 0
+`;
+
+export const publishIntegratedSource = `--[[
+  Records a batch the sequencer has already made durable on disk, and tells waiting producers.
+    KEYS[1]   lease key
+    KEYS[2]   state hash: size (entries acknowledged = next index), cursor (last stream id integrated)
+    KEYS[3]   pending stream
+    KEYS[4..] one done key per newly integrated event ("<prefix>:done:<event id>")
+    ARGV[1]   owner token
+    ARGV[2]   state size before this batch (what the sequencer started from)
+    ARGV[3]   state size after this batch
+    ARGV[4]   stream cursor: the last stream id the batch consumed ("" = unchanged)
+    ARGV[5]   how long done keys are kept (ms): the window for idempotent retries
+    ARGV[6]   pub/sub channel
+    ARGV[7]   message to publish: JSON [[event id, index, duplicate 0|1], ...]
+    ARGV[8..] the index of each done key, in KEYS order
+  Output:
+    1   recorded and published
+    0   the lease is not held by this owner: nothing written, the caller must step down
+   -1   state size is not ARGV[2] (another sequencer recorded entries): nothing written, the caller must step down
+]]
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+local size = tonumber(redis.call("HGET", KEYS[2], "size") or "0")
+if size ~= tonumber(ARGV[2]) then
+  return -1
+end
+for i = 4, #KEYS do
+  redis.call("SET", KEYS[i], ARGV[i + 4], "PX", ARGV[5])
+end
+redis.call("HSET", KEYS[2], "size", ARGV[3])
+if ARGV[4] ~= "" then
+  redis.call("HSET", KEYS[2], "cursor", ARGV[4])
+  -- Entries before the cursor are integrated and acknowledged: drop them.
+  redis.call("XTRIM", KEYS[3], "MINID", ARGV[4])
+end
+redis.call("PUBLISH", ARGV[6], ARGV[7])
+return 1
+`;

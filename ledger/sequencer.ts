@@ -1,0 +1,25 @@
+// ledger/sequencer: the contract between the ledger service and whatever decides the order of entries — in one
+// process (local-sequencer.ts) or one elected process among many (redis-sequencer.ts). Types only.
+
+export interface SequencerItem {
+  /** Event id: a repeated id is integrated once and answers with the first index (idempotent retries). */
+  readonly id: string;
+  /** Leaf bytes (RFC 8785 canonical JSON of the event, whose `eventId` field equals `id`). */
+  readonly leaf: Buffer;
+}
+
+export interface Sequenced {
+  readonly index: number;
+  /** true: the id was integrated before and this submission added nothing; undefined: not known (e.g. learnt by polling). */
+  readonly duplicate: boolean | undefined;
+}
+
+export interface Sequencer {
+  /** Resolves with each item's index once it is integrated into the tree and fsynced. */
+  submit(items: readonly SequencerItem[]): Promise<Sequenced[]>;
+  /** Whether this process integrates entries now (only it writes automatic checkpoints). */
+  isSequencing(): boolean;
+  /** Called in the integrating process with the new tree size after each durable batch. */
+  onIntegrated(listener: (size: number) => void): void;
+  close(): Promise<void>;
+}
