@@ -6,8 +6,14 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, positionals = 0) {
   try {
-    const parsed = parseArgs({ args: [...args], options: { ...options, json: { type: 'boolean' } }, allowPositionals: positionals > 0, strict: true });
-    if (parsed.positionals.length > positionals) throw new UsageError(`Unexpected argument: ${parsed.positionals[positionals] ?? ''}`);
+    const parsed = parseArgs({
+      args: [...args],
+      options: { ...options, json: { type: 'boolean' } },
+      allowPositionals: positionals > 0,
+      strict: true,
+    });
+    if (parsed.positionals.length > positionals)
+      throw new UsageError(`Unexpected argument: ${parsed.positionals[positionals] ?? ''}`);
     return parsed;
   } catch (err) {
     if (err instanceof UsageError) throw err;

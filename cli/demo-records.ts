@@ -21,33 +21,65 @@ export const demo = {
   categories: ['order', 'contact', 'shipping_address'],
 } as const;
 
-type Call = (method: string, path: string, role: 'admin' | 'reviewer' | 'enterprise', body: unknown, exporter?: string) => Promise<unknown>;
+type Call = (
+  method: string,
+  path: string,
+  role: 'admin' | 'reviewer' | 'enterprise',
+  body: unknown,
+  exporter?: string,
+) => Promise<unknown>;
 
 async function createCaller(config: Config, gatewayUrl: string, now: Date): Promise<Call> {
   const issuerKey = await readFile(devPkiPaths(`${config.dataDir}/pki`).issuerKey, 'utf8');
   const settings = { issuer: config.authIssuer, audience: config.authAudience, now };
   return async (method, path, role, body, exporter) => {
-    const token = await mintToken({ role, sub: `demo-${role}`, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, settings);
+    const token = await mintToken(
+      { role, sub: `demo-${role}`, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) },
+      issuerKey,
+      settings,
+    );
     const response = await fetch(new URL(path, gatewayUrl), {
       method,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
     const answer: unknown = await response.json();
-    if (!response.ok) throw new Error(`seeding ${method} ${path} failed: ${response.status} ${JSON.stringify(answer)}`);
+    if (!response.ok)
+      throw new Error(`seeding ${method} ${path} failed: ${response.status} ${JSON.stringify(answer)}`);
     return answer;
   };
 }
 
-export async function seedDemoRecords(config: Config, gatewayUrl: string, receiverUrl: string, now: Date): Promise<void> {
+export async function seedDemoRecords(
+  config: Config,
+  gatewayUrl: string,
+  receiverUrl: string,
+  now: Date,
+): Promise<void> {
   const call = await createCaller(config, gatewayUrl, now);
   const pki = devPkiPaths(`${config.dataDir}/pki`, demo.partner);
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
-  await call('PUT', `/v1/exporters/${demo.exporter}`, 'admin', { name: 'Nanning Demo Trading Co., Ltd.', ciio: false, ftzArea: null });
-  await call('PUT', `/v1/exporters/${demo.ftzExporter}`, 'admin', { name: 'Qinzhou Port Demo Logistics Co., Ltd.', ciio: false, ftzArea: 'qinzhou' });
-  await call('PUT', `/v1/partners/${demo.partner}`, 'admin', { name: 'Demo Partner Pte. Ltd.', country: 'SG', role: 'processor' });
-  await call('PUT', `/v1/endpoints/${demo.endpoint}`, 'admin', { partnerId: demo.partner, url: receiverUrl, country: 'SG' });
+  await call('PUT', `/v1/exporters/${demo.exporter}`, 'admin', {
+    name: 'Nanning Demo Trading Co., Ltd.',
+    ciio: false,
+    ftzArea: null,
+  });
+  await call('PUT', `/v1/exporters/${demo.ftzExporter}`, 'admin', {
+    name: 'Qinzhou Port Demo Logistics Co., Ltd.',
+    ciio: false,
+    ftzArea: 'qinzhou',
+  });
+  await call('PUT', `/v1/partners/${demo.partner}`, 'admin', {
+    name: 'Demo Partner Pte. Ltd.',
+    country: 'SG',
+    role: 'processor',
+  });
+  await call('PUT', `/v1/endpoints/${demo.endpoint}`, 'admin', {
+    partnerId: demo.partner,
+    url: receiverUrl,
+    country: 'SG',
+  });
 
   for (const exporter of [demo.exporter, demo.ftzExporter]) {
     const iat = Math.floor(now.getTime() / 1000);

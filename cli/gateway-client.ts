@@ -11,7 +11,11 @@ export interface GatewayAnswer {
   readonly body: unknown;
 }
 
-function send(url: URL, options: http.RequestOptions, write: (req: http.ClientRequest) => void): Promise<GatewayAnswer> {
+function send(
+  url: URL,
+  options: http.RequestOptions,
+  write: (req: http.ClientRequest) => void,
+): Promise<GatewayAnswer> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, options, (res) => {
@@ -77,5 +81,9 @@ export async function uploadTransfer(options: {
 }
 
 export function getJson(gatewayUrl: string, token: string, path: string): Promise<GatewayAnswer> {
-  return send(new URL(path, gatewayUrl), { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (req) => req.end());
+  return send(
+    new URL(path, gatewayUrl),
+    { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } },
+    (req) => req.end(),
+  );
 }

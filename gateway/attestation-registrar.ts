@@ -13,20 +13,39 @@ export interface AttestationRegistrar {
   register(jws: string, by: Principal): Promise<AttestationRecord>;
 }
 
-export function createAttestationRegistrar(deps: { registry: RegistryStore; trust: TrustStore; events: EventLog; clock: Clock }): AttestationRegistrar {
+export function createAttestationRegistrar(deps: {
+  registry: RegistryStore;
+  trust: TrustStore;
+  events: EventLog;
+  clock: Clock;
+}): AttestationRegistrar {
   return {
     async register(jws, by) {
       const now = deps.clock.now();
-      const verified = verifyAttestation(jws, { anchors: await deps.trust.anchors(), revokedSha256: await deps.registry.revokedCertificates(), now });
+      const verified = verifyAttestation(jws, {
+        anchors: await deps.trust.anchors(),
+        revokedSha256: await deps.registry.revokedCertificates(),
+        now,
+      });
       if (!verified.ok) {
-        throw new AppError('EVIDENCE_INVALID', 'The attestation does not verify', verified.reasons.map((r) => ({ code: r.code, rule: 'api.md §5', message: r.message })));
+        throw new AppError(
+          'EVIDENCE_INVALID',
+          'The attestation does not verify',
+          verified.reasons.map((r) => ({ code: r.code, rule: 'api.md §5', message: r.message })),
+        );
       }
       const { claims } = verified;
       if (by.role === 'enterprise' && claims.sub !== by.exporter) {
-        throw new AppError('FORBIDDEN', 'The attestation is given to another exporter', [{ path: '/jws', message: "its sub must equal your token's exporter" }]);
+        throw new AppError('FORBIDDEN', 'The attestation is given to another exporter', [
+          { path: '/jws', message: "its sub must equal your token's exporter" },
+        ]);
       }
       const existing = await deps.registry.getAttestation(claims.jti);
-      if (existing !== null && existing.jws !== jws) throw new AppError('CONFLICT', `Attestation ${claims.jti} is already registered with different content`);
+      if (existing !== null && existing.jws !== jws)
+        throw new AppError(
+          'CONFLICT',
+          `Attestation ${claims.jti} is already registered with different content`,
+        );
       const record: AttestationRecord = {
         id: claims.jti,
         partnerId: claims.iss,
@@ -37,7 +56,14 @@ export function createAttestationRegistrar(deps: { registry: RegistryStore; trus
         registeredAt: now.toISOString(),
       };
       await deps.registry.putAttestation(record);
-      await deps.events.append({ type: 'registry.attestation', id: record.id, partnerId: record.partnerId, exporterId: record.exporterId, expiresAt: record.expiresAt, leafSha256: record.leafSha256 });
+      await deps.events.append({
+        type: 'registry.attestation',
+        id: record.id,
+        partnerId: record.partnerId,
+        exporterId: record.exporterId,
+        expiresAt: record.expiresAt,
+        leafSha256: record.leafSha256,
+      });
       return record;
     },
   };

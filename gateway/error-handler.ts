@@ -6,7 +6,11 @@ import { describeError, type Logger } from '../platform/logger.js';
 import { requestIdOf } from './request-id.js';
 
 export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details: readonly ErrorDetail[] };
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly details: readonly ErrorDetail[];
+  };
   readonly requestId: string;
 }
 
@@ -19,7 +23,10 @@ function fromFramework(err: unknown): AppError | null {
   if (typeof err !== 'object' || err === null) return null;
   const { status, type } = err as { status?: unknown; type?: unknown };
   if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
-  if (type === 'entity.parse.failed') return new AppError('BAD_BODY', 'The body is not valid JSON', [{ path: '', message: 'is not valid JSON' }]);
+  if (type === 'entity.parse.failed')
+    return new AppError('BAD_BODY', 'The body is not valid JSON', [
+      { path: '', message: 'is not valid JSON' },
+    ]);
   if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST');
   return null;
 }
@@ -40,4 +47,5 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such route'));
+export const notFoundHandler: RequestHandler = (_req, _res, next) =>
+  next(new AppError('NOT_FOUND', 'No such route'));

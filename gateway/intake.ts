@@ -66,9 +66,15 @@ async function readManifest(parts: PartReader): Promise<Manifest> {
   const part = await parts.next();
   if (part === null || part.kind !== 'field' || part.name !== 'manifest') {
     if (part?.kind === 'file') part.stream.resume();
-    throw new AppError('BAD_MULTIPART', 'The first part must be a "manifest" field holding the manifest JSON');
+    throw new AppError(
+      'BAD_MULTIPART',
+      'The first part must be a "manifest" field holding the manifest JSON',
+    );
   }
-  if (part.truncated) throw new AppError('BAD_MANIFEST', 'The manifest is too large', [{ path: '', message: `exceeds ${maxManifestBytes} bytes` }]);
+  if (part.truncated)
+    throw new AppError('BAD_MANIFEST', 'The manifest is too large', [
+      { path: '', message: `exceeds ${maxManifestBytes} bytes` },
+    ]);
   const json = parseJsonText(part.value);
   if (!json.ok) throw new AppError('BAD_MANIFEST', 'The manifest is not valid JSON', json.issues);
   const parsed = parseManifest(json.value);
@@ -94,7 +100,12 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       ]);
     }
     const problems = await service.checkReferences(manifest);
-    if (problems.length > 0) throw new AppError('UNKNOWN_REFERENCE', 'The manifest refers to records that are not registered', problems);
+    if (problems.length > 0)
+      throw new AppError(
+        'UNKNOWN_REFERENCE',
+        'The manifest refers to records that are not registered',
+        problems,
+      );
   }
 
   async function storePayload(transferId: string, stream: Readable) {
@@ -115,7 +126,8 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       return { stored: await writer.commit(), report };
     } catch (err) {
       await writer.abort();
-      if (err instanceof PayloadTooLarge) throw new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`);
+      if (err instanceof PayloadTooLarge)
+        throw new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`);
       throw err;
     }
   }
@@ -135,8 +147,10 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       }
       const digest = digestOf(manifest);
       const state = await service.claimIdempotencyKey(manifest.exporterId, key, digest);
-      if (state.state !== 'claimed' && state.manifestSha256 !== digest) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      if (state.state === 'in_progress') throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress');
+      if (state.state !== 'claimed' && state.manifestSha256 !== digest)
+        throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      if (state.state === 'in_progress')
+        throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress');
       if (state.state === 'done') {
         (await readPayloadPart(parts)).resume();
         return service.answerFor(state.transferId);
@@ -148,13 +162,16 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       const stream = await readPayloadPart(parts);
       const transferId = service.newTransferId();
       const { stored, report } = await storePayload(transferId, stream);
-      if ((await parts.next()) !== null) throw new AppError('BAD_MULTIPART', 'Nothing may follow the payload part');
+      if ((await parts.next()) !== null)
+        throw new AppError('BAD_MULTIPART', 'Nothing may follow the payload part');
       const answer = await service.submit({ transferId, manifest, principal, payload: stored, report });
-      if (claimed !== null) await service.completeIdempotencyKey(manifest.exporterId, claimed.key, claimed.digest, answer.id);
+      if (claimed !== null)
+        await service.completeIdempotencyKey(manifest.exporterId, claimed.key, claimed.digest, answer.id);
       return answer;
     } catch (err) {
       // Nothing was created, so the key is free for the client's retry.
-      if (claimed !== null) await service.releaseIdempotencyKey(manifest.exporterId, claimed.key).catch(() => undefined);
+      if (claimed !== null)
+        await service.releaseIdempotencyKey(manifest.exporterId, claimed.key).catch(() => undefined);
       throw err;
     }
   }
@@ -162,12 +179,28 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
   return (req, res, next) => {
     const principal = principalOf(res);
     if (!(req.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-      rejectUpload(req, res, new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data: a "manifest" part, then a "payload" part'), next);
+      rejectUpload(
+        req,
+        res,
+        new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send multipart/form-data: a "manifest" part, then a "payload" part',
+        ),
+        next,
+      );
       return;
     }
     const declaredLength = Number(req.get('content-length') ?? NaN);
-    if (Number.isFinite(declaredLength) && declaredLength > maxPayloadBytes + maxManifestBytes + multipartOverheadBytes) {
-      rejectUpload(req, res, new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`), next);
+    if (
+      Number.isFinite(declaredLength) &&
+      declaredLength > maxPayloadBytes + maxManifestBytes + multipartOverheadBytes
+    ) {
+      rejectUpload(
+        req,
+        res,
+        new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`),
+        next,
+      );
       return;
     }
     receive(req, principal).then(

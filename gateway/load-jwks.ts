@@ -21,6 +21,9 @@ export async function loadJwks(source: string): Promise<JsonWebKeySet> {
     return asJwks(JSON.parse(await readFile(source, 'utf8')));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('XBORDER_AUTH_JWKS', `cannot read ${source}: ${err instanceof Error ? err.message : String(err)}. Run \`xborder certs init\` for a development issuer.`);
+    throw new ConfigError(
+      'XBORDER_AUTH_JWKS',
+      `cannot read ${source}: ${err instanceof Error ? err.message : String(err)}. Run \`xborder certs init\` for a development issuer.`,
+    );
   }
 }

@@ -57,7 +57,9 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
     settle();
   };
 
-  parser.on('field', (name, value, info) => push({ kind: 'field', name, value, truncated: info.valueTruncated }));
+  parser.on('field', (name, value, info) =>
+    push({ kind: 'field', name, value, truncated: info.valueTruncated }),
+  );
   parser.on('file', (name, stream) => {
     // Busboy also emits a truncated body's error on the part's stream, possibly before intake reads it;
     // the parser's own 'error' reports it, so this listener only keeps it from crashing the process.
@@ -66,7 +68,9 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
   });
   parser.on('filesLimit', () => fail('Only one payload part is allowed'));
   parser.on('fieldsLimit', () => fail('Only one manifest part is allowed'));
-  parser.on('error', (err: unknown) => fail(`The multipart body is malformed (${err instanceof Error ? err.message : 'parse error'})`));
+  parser.on('error', (err: unknown) =>
+    fail(`The multipart body is malformed (${err instanceof Error ? err.message : 'parse error'})`),
+  );
   parser.on('close', () => push(null));
   req.on('aborted', () => fail('The client aborted the upload'));
   req.pipe(parser);

@@ -10,13 +10,20 @@ export function paramId(req: Request, name: string): string {
   const value = req.params[name];
   if (typeof value !== 'string' || !idPattern.test(value)) {
     throw new AppError('BAD_REQUEST', `The path parameter ${name} is not a valid id`, [
-      { path: `/params/${name}`, message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit' },
+      {
+        path: `/params/${name}`,
+        message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit',
+      },
     ]);
   }
   return value;
 }
 
-export function parseBody<T>(req: Request, parse: (input: unknown) => Parsed<T>, code: ErrorCode = 'BAD_BODY'): T {
+export function parseBody<T>(
+  req: Request,
+  parse: (input: unknown) => Parsed<T>,
+  code: ErrorCode = 'BAD_BODY',
+): T {
   if (!req.is('application/json')) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }

@@ -5,14 +5,19 @@ import type { LedgerReceipt } from '../ledger/receipt.js';
 import type { TransferRecord } from '../registry/transfer.js';
 
 export interface ReceiptService {
-  receiptFor(record: TransferRecord): Promise<LedgerReceipt & { readonly transferId: string; readonly partnerReceipt: string | null }>;
+  receiptFor(
+    record: TransferRecord,
+  ): Promise<LedgerReceipt & { readonly transferId: string; readonly partnerReceipt: string | null }>;
 }
 
-export function createReceiptService(ledger: { receipt(index: number): Promise<LedgerReceipt> }): ReceiptService {
+export function createReceiptService(ledger: {
+  receipt(index: number): Promise<LedgerReceipt>;
+}): ReceiptService {
   return {
     async receiptFor(record) {
       const index = record.release?.ledgerIndex;
-      if (index === undefined || index === null) throw new AppError('NOT_FOUND', 'This transfer has no release entry in the ledger yet');
+      if (index === undefined || index === null)
+        throw new AppError('NOT_FOUND', 'This transfer has no release entry in the ledger yet');
       const receipt = await ledger.receipt(index);
       return { ...receipt, transferId: record.id, partnerReceipt: record.receipt?.jws ?? null };
     },

@@ -14,7 +14,12 @@ import type { Principal } from './principal.js';
 export const approvalsToRelease = 2;
 
 export interface ReviewService {
-  decide(id: string, reviewer: Principal, decision: 'approve' | 'reject', comment: string): Promise<TransferRecord>;
+  decide(
+    id: string,
+    reviewer: Principal,
+    decision: 'approve' | 'reject',
+    comment: string,
+  ): Promise<TransferRecord>;
   retry(id: string, actor: Principal): Promise<TransferRecord>;
 }
 
@@ -37,13 +42,27 @@ export function createReviewService(deps: {
   return {
     async decide(id, reviewer, decision, comment) {
       const at = clock.now().toISOString();
-      const result = await transfers.decide(id, { reviewer: reviewer.sub, decision, comment, at }, approvalsToRelease);
+      const result = await transfers.decide(
+        id,
+        { reviewer: reviewer.sub, decision, comment, at },
+        approvalsToRelease,
+      );
       if (!result.ok) {
         if (result.reason === 'missing') throw new AppError('NOT_FOUND');
-        if (result.reason === 'own_transfer') throw new AppError('FORBIDDEN', 'A reviewer cannot decide a transfer they submitted');
-        throw new AppError('INVALID_STATE', `Only a held transfer can be decided; this one is ${result.current ?? 'unknown'}`);
+        if (result.reason === 'own_transfer')
+          throw new AppError('FORBIDDEN', 'A reviewer cannot decide a transfer they submitted');
+        throw new AppError(
+          'INVALID_STATE',
+          `Only a held transfer can be decided; this one is ${result.current ?? 'unknown'}`,
+        );
       }
-      await events.append({ type: 'review.decision', transferId: id, reviewer: deps.hashId(reviewer.sub), decision, status: result.status });
+      await events.append({
+        type: 'review.decision',
+        transferId: id,
+        reviewer: deps.hashId(reviewer.sub),
+        decision,
+        status: result.status,
+      });
       if (result.status === 'releasing') await deps.pipeline.deliver(id, 0);
       if (result.status === 'rejected') deps.metrics.transfersFinished.inc({ status: 'rejected' });
       return reload(id);
@@ -51,8 +70,14 @@ export function createReviewService(deps: {
 
     async retry(id, actor) {
       const before = await reload(id);
-      const moved = await transfers.transition(id, ['delivery_failed'], 'releasing', clock.now(), { holdReasons: [] });
-      if (!moved.ok) throw new AppError('INVALID_STATE', `Only a delivery_failed transfer can be retried; this one is ${moved.current ?? 'unknown'}`);
+      const moved = await transfers.transition(id, ['delivery_failed'], 'releasing', clock.now(), {
+        holdReasons: [],
+      });
+      if (!moved.ok)
+        throw new AppError(
+          'INVALID_STATE',
+          `Only a delivery_failed transfer can be retried; this one is ${moved.current ?? 'unknown'}`,
+        );
       await events.append({ type: 'delivery.retry', transferId: id, actor: deps.hashId(actor.sub) });
       // A new round gets a new job id: the failed job of the previous round stays for ops to inspect.
       await deps.pipeline.deliver(id, before.deliveryAttempts.length);

@@ -45,23 +45,36 @@ export interface RunningGateway {
 const headersTimeoutMs = 30_000;
 const keepAliveTimeoutMs = 5_000;
 
-export async function startGateway(config: Config, deps: { clock: Clock; logger: Logger }): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  deps: { clock: Clock; logger: Logger },
+): Promise<RunningGateway> {
   const { clock, logger } = deps;
   const policy = loadPolicy(config.policyDir);
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
   const redis = createRedis(config.redisUrl, { connectionName: 'xborder-gateway' });
   redis.on('error', () => undefined);
-  const queueConnection = createRedis(config.redisUrl, { blocking: true, connectionName: 'xborder-gateway-queues' });
+  const queueConnection = createRedis(config.redisUrl, {
+    blocking: true,
+    connectionName: 'xborder-gateway-queues',
+  });
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
   const metrics = createMetrics();
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const pipeline = createPipeline(queueConnection, { attempts: config.deliveryAttempts, backoffMs: config.deliveryBackoffMs });
+  const pipeline = createPipeline(queueConnection, {
+    attempts: config.deliveryAttempts,
+    backoffMs: config.deliveryBackoffMs,
+  });
   const trust = createTrustStore(config.trustDir);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);
-  const verifyTokenWith = createTokenVerifier({ jwks: await loadJwks(config.authJwks), issuer: config.authIssuer, audience: config.authAudience });
+  const verifyTokenWith = createTokenVerifier({
+    jwks: await loadJwks(config.authJwks),
+    issuer: config.authIssuer,
+    audience: config.authAudience,
+  });
 
   const submit = createSubmitService({
     clock,
@@ -75,7 +88,14 @@ export async function startGateway(config: Config, deps: { clock: Clock; logger:
     logger,
     hashId,
   });
-  const review = createReviewService({ transfers: stores.transfers, pipeline, events, metrics, clock, hashId });
+  const review = createReviewService({
+    transfers: stores.transfers,
+    pipeline,
+    events,
+    metrics,
+    clock,
+    hashId,
+  });
   const app = createApp({
     clock,
     logger,
@@ -102,7 +122,8 @@ export async function startGateway(config: Config, deps: { clock: Clock; logger:
       createMetricsRoute(metrics.registry, async () => {
         metrics.transfersHeld.set(await stores.transfers.countByStatus('held'));
         metrics.ledgerEntries.set(ledger.size());
-        for (const { queue, state, count } of await pipeline.jobCounts()) metrics.queueJobs.set({ queue, state }, count);
+        for (const { queue, state, count } of await pipeline.jobCounts())
+          metrics.queueJobs.set({ queue, state }, count);
       }),
     ],
     apiRoutes: [
@@ -128,7 +149,7 @@ export async function startGateway(config: Config, deps: { clock: Clock; logger:
   server.keepAliveTimeout = keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.httpPort, '127.0.0.1', () => resolve());
+    server.listen(config.httpPort, config.bindHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   logger.info('gateway listening', { port, policyVersion: policy.policyVersion });

@@ -50,7 +50,12 @@ export interface SubmitService {
   createInspector(transferId: string): PayloadInspector;
   createPayloadWriter(): Promise<PayloadWriter>;
   claimIdempotencyKey(exporterId: string, key: string, manifestSha256: string): Promise<IdempotencyState>;
-  completeIdempotencyKey(exporterId: string, key: string, manifestSha256: string, transferId: string): Promise<void>;
+  completeIdempotencyKey(
+    exporterId: string,
+    key: string,
+    manifestSha256: string,
+    transferId: string,
+  ): Promise<void>;
   releaseIdempotencyKey(exporterId: string, key: string): Promise<void>;
   answerFor(transferId: string): Promise<SubmitAnswer>;
   submit(input: SubmitInput): Promise<SubmitAnswer>;
@@ -65,7 +70,10 @@ export interface SubmitDeps {
   readonly idempotency: IdempotencyStore;
   readonly payloads: PayloadStore;
   readonly classifier: ClassifyService;
-  readonly inspect: (onPersonKeys: (keys: readonly Buffer[], sensitive: boolean) => void) => { write(chunk: Buffer): void; finish(): InspectionReport };
+  readonly inspect: (onPersonKeys: (keys: readonly Buffer[], sensitive: boolean) => void) => {
+    write(chunk: Buffer): void;
+    finish(): InspectionReport;
+  };
   readonly pipeline: TransferPipeline;
   readonly events: EventLog;
   readonly metrics: Metrics;
@@ -89,7 +97,8 @@ export function toAnswer(record: TransferRecord): SubmitAnswer {
 
 function summarise(report: InspectionReport, payload: StoredPayload): InspectionSummary {
   const findings: Record<string, number> = {};
-  for (const [detector, finding] of Object.entries(report.findings)) if (finding !== undefined) findings[detector] = finding.count;
+  for (const [detector, finding] of Object.entries(report.findings))
+    if (finding !== undefined) findings[detector] = finding.count;
   return {
     bytes: payload.bytes,
     sha256: payload.sha256,
@@ -116,9 +125,13 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
       if (exporter === null) issues.push({ path: '/exporterId', message: 'is not a registered exporter' });
       if (partner === null) issues.push({ path: '/partnerId', message: 'is not a registered partner' });
       if (endpoint === null) issues.push({ path: '/endpointId', message: 'is not a registered endpoint' });
-      else if (endpoint.partnerId !== manifest.partnerId) issues.push({ path: '/endpointId', message: 'belongs to another partner' });
+      else if (endpoint.partnerId !== manifest.partnerId)
+        issues.push({ path: '/endpointId', message: 'belongs to another partner' });
       else if (endpoint.country !== manifest.destinationCountry) {
-        issues.push({ path: '/destinationCountry', message: `does not match the endpoint's country (${endpoint.country})` });
+        issues.push({
+          path: '/destinationCountry',
+          message: `does not match the endpoint's country (${endpoint.country})`,
+        });
       }
       return issues;
     },
@@ -140,7 +153,8 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
 
     createPayloadWriter: () => deps.payloads.createWriter(),
     claimIdempotencyKey: (exporterId, key, digest) => idempotency.claim(exporterId, key, digest),
-    completeIdempotencyKey: (exporterId, key, digest, transferId) => idempotency.complete(exporterId, key, digest, transferId),
+    completeIdempotencyKey: (exporterId, key, digest, transferId) =>
+      idempotency.complete(exporterId, key, digest, transferId),
     releaseIdempotencyKey: (exporterId, key) => idempotency.release(exporterId, key),
 
     async answerFor(transferId) {
@@ -152,10 +166,17 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
     async submit({ transferId, manifest, principal, payload, report }) {
       const started = process.hrtime.bigint();
       const now = clock.now();
-      const detected: PeopleCount = { individuals: report.individualsDetected, sensitive: report.sensitiveIndividualsDetected };
+      const detected: PeopleCount = {
+        individuals: report.individualsDetected,
+        sensitive: report.sensitiveIndividualsDetected,
+      };
       const classification = await deps.classifier.classify(manifest, report, { transferId, detected });
       const status: TransferStatus =
-        classification.tier === 'prohibited' ? 'blocked' : classification.tier === 'manual_review' ? 'held' : 'checking';
+        classification.tier === 'prohibited'
+          ? 'blocked'
+          : classification.tier === 'manual_review'
+            ? 'held'
+            : 'checking';
       const core = {
         id: transferId,
         exporterId: manifest.exporterId,
@@ -188,15 +209,36 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
       });
       if (status === 'checking') await deps.pipeline.start(transferId, classification.requiredChecks);
       else {
-        await deps.events.append({ type: status === 'blocked' ? 'transfer.blocked' : 'transfer.held', transferId, reasons: classification.reasons.map((r) => r.code) });
+        await deps.events.append({
+          type: status === 'blocked' ? 'transfer.blocked' : 'transfer.held',
+          transferId,
+          reasons: classification.reasons.map((r) => r.code),
+        });
         if (status === 'blocked') metrics.transfersFinished.inc({ status: 'blocked' });
       }
       metrics.transfersSubmitted.inc({ business_type: manifest.businessType, tier: classification.tier });
       metrics.inspectionBytes.inc(payload.bytes);
-      for (const [detector, count] of Object.entries(core.inspection.findings)) metrics.inspectionFindings.inc({ detector }, count);
+      for (const [detector, count] of Object.entries(core.inspection.findings))
+        metrics.inspectionFindings.inc({ detector }, count);
       metrics.stageDuration.observe({ stage: 'classify' }, Number(process.hrtime.bigint() - started) / 1e9);
-      deps.logger.info('transfer submitted', { transferId, exporterId: manifest.exporterId, tier: classification.tier, status });
-      return toAnswer({ ...core, status, updatedAt: core.createdAt, checks: {}, holdReasons: [], decisions: [], approvals: [], deliveryAttempts: [], release: null, receipt: null });
+      deps.logger.info('transfer submitted', {
+        transferId,
+        exporterId: manifest.exporterId,
+        tier: classification.tier,
+        status,
+      });
+      return toAnswer({
+        ...core,
+        status,
+        updatedAt: core.createdAt,
+        checks: {},
+        holdReasons: [],
+        decisions: [],
+        approvals: [],
+        deliveryAttempts: [],
+        release: null,
+        receipt: null,
+      });
     },
   };
 }

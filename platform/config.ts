@@ -6,6 +6,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
   readonly redisUrl: string;
+  /** Address the gateway, workers' metrics and receiver listen on: loopback unless deployed (0.0.0.0). */
+  readonly bindHost: string;
   readonly httpPort: number;
   readonly metricsPort: number;
   readonly receiverPort: number;
@@ -60,7 +62,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 function readPort(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(name, `must be a port number 0-65535, got "${raw}"`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new ConfigError(name, `must be a port number 0-65535, got "${raw}"`);
   return Number(raw);
 }
 
@@ -89,6 +92,12 @@ function readRedisUrl(env: Env): string {
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new ConfigError('XBORDER_REDIS_URL', `must use redis:// or rediss://, got "${url.protocol}"`);
   }
+  return raw;
+}
+
+function readBindHost(env: Env): string {
+  const raw = readString(env, 'XBORDER_BIND_HOST', '127.0.0.1');
+  if (!/^[0-9A-Fa-f:.]+$/.test(raw) && raw !== 'localhost') throw new ConfigError('XBORDER_BIND_HOST', `must be an IP address, got "${raw}"`);
   return raw;
 }
 
@@ -122,6 +131,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
   const config: Config = {
     redisUrl: readRedisUrl(env),
+    bindHost: readBindHost(env),
     httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),
     metricsPort: readPort(env, 'XBORDER_METRICS_PORT', 9464),
     receiverPort: readPort(env, 'XBORDER_RECEIVER_PORT', 8443),
@@ -148,7 +158,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
     deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
     client: Object.freeze({
-      gatewayUrl: readString(env, 'XBORDER_GATEWAY_URL', `http://127.0.0.1:${readPort(env, 'XBORDER_HTTP_PORT', 8080)}`),
+      gatewayUrl: readString(
+        env,
+        'XBORDER_GATEWAY_URL',
+        `http://127.0.0.1:${readPort(env, 'XBORDER_HTTP_PORT', 8080)}`,
+      ),
       token: env['XBORDER_TOKEN'] === '' ? undefined : env['XBORDER_TOKEN'],
     }),
     receiver: Object.freeze({

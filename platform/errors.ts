@@ -17,8 +17,6 @@ export const errorCatalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported here' },
   EVIDENCE_INVALID: { status: 422, message: 'The evidence does not verify' },
   UNKNOWN_REFERENCE: { status: 422, message: 'The body refers to a record that does not exist' },
-  REQUEST_TIMEOUT: { status: 408, message: 'The request body did not arrive in time' },
-  NOT_READY: { status: 503, message: 'The service is not ready' },
   INTERNAL: { status: 500, message: 'An internal error occurred' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,6 +1,7 @@
 // platform/event-log: the port through which every room records an event in the transparency ledger
 // (api.md §8). Events carry ids, codes and counts only; identifiers of people appear as keyed hashes.
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface AuditEvent {
   readonly type: string;

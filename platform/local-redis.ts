@@ -15,18 +15,39 @@ export class RedisUnavailableError extends Error {}
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-export async function ensureRedis(url: string, dataDir: string, say: (line: string) => void): Promise<LocalRedis> {
+export async function ensureRedis(
+  url: string,
+  dataDir: string,
+  say: (line: string) => void,
+): Promise<LocalRedis> {
   if (await pingRedis(url)) return { started: false, process: null, stop: () => undefined };
   const parsed = new URL(url);
   if (!localHosts.has(parsed.hostname)) {
-    throw new RedisUnavailableError(`Redis does not answer at ${url}. Start it, or point XBORDER_REDIS_URL at a running Redis.`);
+    throw new RedisUnavailableError(
+      `Redis does not answer at ${url}. Start it, or point XBORDER_REDIS_URL at a running Redis.`,
+    );
   }
   const port = parsed.port === '' ? '6379' : parsed.port;
   const dir = path.join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   const spawned = await new Promise<boolean>((resolve) => {
@@ -46,5 +67,7 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new RedisUnavailableError(`redis-server was started on port ${port} but does not answer; is the port taken?`);
+  throw new RedisUnavailableError(
+    `redis-server was started on port ${port} but does not answer; is the port taken?`,
+  );
 }

@@ -21,7 +21,12 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 
 /** Resolves when Redis answers PING within `timeoutMs`, false otherwise. Used by /readyz and `npm start`. */
 export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -4,7 +4,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldIssue } from './errors.js';
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
 
 const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false });
 
@@ -16,12 +17,21 @@ function escapePointer(segment: string): string {
 function toIssue(error: ErrorObject): FieldIssue {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required' && typeof params['missingProperty'] === 'string') {
-    return { path: `${error.instancePath}/${escapePointer(params['missingProperty'])}`, message: 'is required' };
+    return {
+      path: `${error.instancePath}/${escapePointer(params['missingProperty'])}`,
+      message: 'is required',
+    };
   }
   if (error.keyword === 'additionalProperties' && typeof params['additionalProperty'] === 'string') {
-    return { path: `${error.instancePath}/${escapePointer(params['additionalProperty'])}`, message: 'is not an allowed field' };
+    return {
+      path: `${error.instancePath}/${escapePointer(params['additionalProperty'])}`,
+      message: 'is not an allowed field',
+    };
   }
-  return { path: error.instancePath === '' ? '' : error.instancePath, message: error.message ?? 'is invalid' };
+  return {
+    path: error.instancePath === '' ? '' : error.instancePath,
+    message: error.message ?? 'is invalid',
+  };
 }
 
 /** Keeps one issue per path (a failed union reports every branch; the first says enough). */
@@ -46,6 +56,11 @@ export function parseJsonText(text: string): Parsed<unknown> {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
-    return { ok: false, issues: [{ path: '', message: `is not valid JSON (${err instanceof Error ? err.message : 'syntax error'})` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: '', message: `is not valid JSON (${err instanceof Error ? err.message : 'syntax error'})` },
+      ],
+    };
   }
 }

@@ -19,7 +19,10 @@ export interface RunningReceiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(config: Config, deps: { clock: Clock; logger: Logger; port?: number }): Promise<RunningReceiver> {
+export async function startReceiver(
+  config: Config,
+  deps: { clock: Clock; logger: Logger; port?: number },
+): Promise<RunningReceiver> {
   const r = config.receiver;
   const [cert, key, clientCa, releaseTrust] = await Promise.all([
     readFile(r.tlsCert, 'utf8'),
@@ -39,12 +42,15 @@ export async function startReceiver(config: Config, deps: { clock: Clock; logger
     gatewayCn: GATEWAY_CN,
   });
   // requestCert + rejectUnauthorized: only clients with a certificate from the gateway's CA get in (api.md §7).
-  const server = https.createServer({ cert, key, ca: clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    void handler(req, res);
-  });
+  const server = https.createServer(
+    { cert, key, ca: clientCa, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      void handler(req, res);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(deps.port ?? config.receiverPort, '127.0.0.1', () => resolve());
+    server.listen(deps.port ?? config.receiverPort, config.bindHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   deps.logger.info('receiver listening', { port });

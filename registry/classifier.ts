@@ -17,16 +17,37 @@ export interface ClassifyContext {
 }
 
 export interface ClassifyService {
-  classify(manifest: Manifest, report: InspectionReport | null, context: ClassifyContext): Promise<Classification>;
+  classify(
+    manifest: Manifest,
+    report: InspectionReport | null,
+    context: ClassifyContext,
+  ): Promise<Classification>;
 }
 
-export function createClassifier(deps: { registry: RegistryStore; volume: VolumeStore; policy: Policy; clock: Clock }): ClassifyService {
+export function createClassifier(deps: {
+  registry: RegistryStore;
+  volume: VolumeStore;
+  policy: Policy;
+  clock: Clock;
+}): ClassifyService {
   return {
     async classify(manifest, report, context) {
       const now = deps.clock.now();
-      const [exporter, partner] = await Promise.all([deps.registry.getExporter(manifest.exporterId), deps.registry.getPartner(manifest.partnerId)]);
-      const declared: PeopleCount = { individuals: manifest.personalInfo.individuals, sensitive: manifest.personalInfo.sensitiveIndividuals };
-      const projected = await deps.volume.projectTotal(manifest.exporterId, context.transferId, declared, context.detected, now);
+      const [exporter, partner] = await Promise.all([
+        deps.registry.getExporter(manifest.exporterId),
+        deps.registry.getPartner(manifest.partnerId),
+      ]);
+      const declared: PeopleCount = {
+        individuals: manifest.personalInfo.individuals,
+        sensitive: manifest.personalInfo.sensitiveIndividuals,
+      };
+      const projected = await deps.volume.projectTotal(
+        manifest.exporterId,
+        context.transferId,
+        declared,
+        context.detected,
+        now,
+      );
       // The evaluator adds this transfer to the year-to-date figure; give it the year without this transfer's
       // people so that its projection equals the de-duplicated total computed above.
       const own = {

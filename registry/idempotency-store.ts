@@ -25,7 +25,13 @@ export function createIdempotencyStore(redis: Redis): IdempotencyStore {
   return {
     async claim(exporterId, key, manifestSha256) {
       const redisKey = keys.idempotency(exporterId, key);
-      const claimed = await redis.set(redisKey, JSON.stringify({ manifestSha256 }), 'EX', claimTtlSeconds, 'NX');
+      const claimed = await redis.set(
+        redisKey,
+        JSON.stringify({ manifestSha256 }),
+        'EX',
+        claimTtlSeconds,
+        'NX',
+      );
       if (claimed === 'OK') return { state: 'claimed' };
       const text = await redis.get(redisKey);
       if (text === null) return this.claim(exporterId, key, manifestSha256);
@@ -35,7 +41,12 @@ export function createIdempotencyStore(redis: Redis): IdempotencyStore {
         : { state: 'done', manifestSha256: held.manifestSha256, transferId: held.transferId };
     },
     async complete(exporterId, key, manifestSha256, transferId) {
-      await redis.set(keys.idempotency(exporterId, key), JSON.stringify({ manifestSha256, transferId }), 'EX', idempotencyTtlSeconds);
+      await redis.set(
+        keys.idempotency(exporterId, key),
+        JSON.stringify({ manifestSha256, transferId }),
+        'EX',
+        idempotencyTtlSeconds,
+      );
     },
     async release(exporterId, key) {
       await redis.del(keys.idempotency(exporterId, key));

@@ -17,7 +17,8 @@ export const keys = {
   transferSensitivePeople: (id: string) => `${prefix}:transfer:${id}:people-s`,
   /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys plus declared-only surplus. */
   volumePeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:people`,
-  volumeSensitivePeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:people-s`,
+  volumeSensitivePeople: (exporterId: string, year: number) =>
+    `${prefix}:volume:${exporterId}:${year}:people-s`,
   volumeSurplus: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:surplus`,
   idempotency: (exporterId: string, key: string) => `${prefix}:idem:${exporterId}:${key}`,
 };

@@ -2,7 +2,14 @@
 // (a fresh data key per payload, wrapped by the master-derived key). Writes go to a temp file and appear
 // under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload.
 // One interface, so an object store can replace the directory when processes span machines.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, type CipherGCM } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  randomUUID,
+  type CipherGCM,
+} from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -75,11 +82,16 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
     writer.commit = async () => {
       if (finished) throw new Error('payload writer already finished');
       finished = true;
-      if (!writer.writableFinished) await new Promise<void>((resolve, reject) => writer.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (!writer.writableFinished)
+        await new Promise<void>((resolve, reject) =>
+          writer.end((err?: Error | null) => (err ? reject(err) : resolve())),
+        );
       if (failure !== null) throw failure;
       out.write(cipher.final());
       out.write(cipher.getAuthTag());
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
       // fsync before the payload becomes visible: a 202 promises the bytes survive a crash.
       const handle = await open(tmpFile, 'r');
       await handle.sync();
@@ -118,7 +130,8 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       await handle.read(header, 0, headerBytes, 0);
       const tag = Buffer.alloc(tagBytes);
       await handle.read(tag, 0, tagBytes, size - tagBytes);
-      if (!header.subarray(0, magic.length).equals(magic)) throw new Error(`payload ${sha256} has an unknown format`);
+      if (!header.subarray(0, magic.length).equals(magic))
+        throw new Error(`payload ${sha256} has an unknown format`);
       let at = magic.length;
       const take = (n: number) => header.subarray(at, (at += n));
       const wrapIv = take(ivBytes);
@@ -131,7 +144,11 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       const decipher = createDecipheriv('aes-256-gcm', dataKey, dataIv);
       decipher.setAuthTag(tag);
       const bytes = size - headerBytes - tagBytes;
-      const source = createReadStream(file, { start: headerBytes, end: size - tagBytes - 1, highWaterMark: 1 << 20 });
+      const source = createReadStream(file, {
+        start: headerBytes,
+        end: size - tagBytes - 1,
+        highWaterMark: 1 << 20,
+      });
       const stream = Readable.from(decrypt(source, decipher));
       return { bytes, stream };
     } finally {
@@ -147,7 +164,10 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
   };
 }
 
-async function* decrypt(source: Readable, decipher: ReturnType<typeof createDecipheriv>): AsyncGenerator<Buffer> {
+async function* decrypt(
+  source: Readable,
+  decipher: ReturnType<typeof createDecipheriv>,
+): AsyncGenerator<Buffer> {
   for await (const chunk of source) yield decipher.update(chunk as Buffer);
   // Throws if the ciphertext or tag was altered: the consumer sees an error, never silently wrong bytes.
   const last = decipher.final();

@@ -13,7 +13,9 @@ const Category = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_]
 const Purpose = Type.String({ minLength: 1, maxLength: 2000 });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 /** A date or an RFC 3339 date-time; checked to be a real instant by `parseInstant`. */
-const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$' });
+const Instant = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+});
 const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_000_000_000 });
 
@@ -44,7 +46,9 @@ export const EndpointBody = Type.Object(
     partnerId: Id,
     url: Type.String({ pattern: '^https://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 2048 }),
     country: enumOf(aseanCountries),
-    caPem: Type.Optional(Type.String({ minLength: 1, maxLength: 65536, pattern: '-----BEGIN CERTIFICATE-----' })),
+    caPem: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 65536, pattern: '-----BEGIN CERTIFICATE-----' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,7 +85,10 @@ export const SelfAssessmentBody = Type.Object(
         partnerIds: IdList,
         dataCategories: Type.Array(Category, { maxItems: 256, uniqueItems: true }),
         purposes: Type.Array(Purpose, { maxItems: 64, uniqueItems: true }),
-        businessTypes: Type.Array(enumOf(businessTypes), { maxItems: businessTypes.length, uniqueItems: true }),
+        businessTypes: Type.Array(enumOf(businessTypes), {
+          maxItems: businessTypes.length,
+          uniqueItems: true,
+        }),
       },
       { additionalProperties: false },
     ),

@@ -92,10 +92,16 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
 return #list
 `;
 
-export type TransitionResult = { readonly ok: true; readonly from: TransferStatus } | { readonly ok: false; readonly current: TransferStatus | null };
+export type TransitionResult =
+  | { readonly ok: true; readonly from: TransferStatus }
+  | { readonly ok: false; readonly current: TransferStatus | null };
 export type DecideResult =
   | { readonly ok: true; readonly status: TransferStatus }
-  | { readonly ok: false; readonly reason: 'missing' | 'own_transfer' | 'not_held'; readonly current?: TransferStatus };
+  | {
+      readonly ok: false;
+      readonly reason: 'missing' | 'own_transfer' | 'not_held';
+      readonly current?: TransferStatus;
+    };
 
 export interface ListQuery {
   readonly status?: TransferStatus;
@@ -113,7 +119,13 @@ export interface TransferPage {
 export interface TransferStore {
   create(core: TransferCore, status: TransferStatus, holdReasons: readonly Reason[]): Promise<void>;
   get(id: string): Promise<TransferRecord | null>;
-  transition(id: string, from: readonly TransferStatus[], to: TransferStatus, now: Date, set?: TransitionFields): Promise<TransitionResult>;
+  transition(
+    id: string,
+    from: readonly TransferStatus[],
+    to: TransferStatus,
+    now: Date,
+    set?: TransitionFields,
+  ): Promise<TransitionResult>;
   recordCheck(id: string, outcome: CheckOutcome): Promise<void>;
   /** Sets fields without a status change, e.g. the release's ledger index once it is durable. */
   annotate(id: string, set: TransitionFields): Promise<void>;
@@ -212,7 +224,12 @@ export function createTransferStore(redis: Redis): TransferStore {
 
     async transition(id, from, to, now, set = {}) {
       const fields = encodeFields(set);
-      const result = String(await transitionScript([keys.transfer(id), ...statusIndexKeys], [from.join(','), to, now.toISOString(), ...fields]));
+      const result = String(
+        await transitionScript(
+          [keys.transfer(id), ...statusIndexKeys],
+          [from.join(','), to, now.toISOString(), ...fields],
+        ),
+      );
       if (!result.startsWith('!')) return { ok: true, from: result as TransferStatus };
       const current = result.slice(1);
       return { ok: false, current: isStatus(current) ? current : null };
@@ -238,7 +255,9 @@ export function createTransferStore(redis: Redis): TransferStore {
       if (result === '!own_transfer') return { ok: false, reason: 'own_transfer' };
       if (result.startsWith('!not_held:')) {
         const current = result.slice('!not_held:'.length);
-        return isStatus(current) ? { ok: false, reason: 'not_held', current } : { ok: false, reason: 'not_held' };
+        return isStatus(current)
+          ? { ok: false, reason: 'not_held', current }
+          : { ok: false, reason: 'not_held' };
       }
       return { ok: true, status: result as TransferStatus };
     },

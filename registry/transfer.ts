@@ -4,7 +4,15 @@ import type { Manifest } from '../policies/manifest.js';
 import type { CheckName, Classification, Reason } from '../policies/classification.js';
 import type { InspectionReport } from '../inspection/inspector.js';
 
-export const transferStatuses = ['checking', 'held', 'releasing', 'released', 'delivery_failed', 'rejected', 'blocked'] as const;
+export const transferStatuses = [
+  'checking',
+  'held',
+  'releasing',
+  'released',
+  'delivery_failed',
+  'rejected',
+  'blocked',
+] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
 
 export interface CheckOutcome {

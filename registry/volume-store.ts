@@ -24,11 +24,23 @@ export interface VolumeStore {
    * The exporter's total for the year if this transfer were released now: people already exported this
    * year ∪ people in this transfer, plus declared-only surplus. `declared` is what the manifest claims.
    */
-  projectTotal(exporterId: string, transferId: string | null, declared: PeopleCount, detected: PeopleCount, now: Date): Promise<PeopleCount>;
+  projectTotal(
+    exporterId: string,
+    transferId: string | null,
+    declared: PeopleCount,
+    detected: PeopleCount,
+    now: Date,
+  ): Promise<PeopleCount>;
   /** The exporter's total so far this year. */
   yearToDate(exporterId: string, now: Date): Promise<PeopleCount>;
   /** Counts the transfer into the exporter's year, once (idempotent per transfer). Returns false if already done. */
-  commit(exporterId: string, transferId: string, declared: PeopleCount, detected: PeopleCount, now: Date): Promise<boolean>;
+  commit(
+    exporterId: string,
+    transferId: string,
+    declared: PeopleCount,
+    detected: PeopleCount,
+    now: Date,
+  ): Promise<boolean>;
 }
 
 /** The calendar year in Asia/Shanghai (UTC+8, no daylight saving): the counter resets at local midnight 1 January. */
@@ -36,7 +48,8 @@ export function shanghaiYear(now: Date): number {
   return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
-const withMargin = (estimate: number): number => (estimate === 0 ? 0 : Math.ceil(estimate * (1 + hllSafetyMargin)));
+const withMargin = (estimate: number): number =>
+  estimate === 0 ? 0 : Math.ceil(estimate * (1 + hllSafetyMargin));
 const surplusOf = (declared: number, detected: number): number => Math.max(0, declared - detected);
 
 /**
@@ -59,7 +72,11 @@ export function createVolumeStore(redis: Redis): VolumeStore {
   const commitScript = createLuaScript(redis, commitLua);
 
   async function surplus(exporterId: string, year: number): Promise<PeopleCount> {
-    const [individuals, sensitive] = await redis.hmget(keys.volumeSurplus(exporterId, year), 'individuals', 'sensitive');
+    const [individuals, sensitive] = await redis.hmget(
+      keys.volumeSurplus(exporterId, year),
+      'individuals',
+      'sensitive',
+    );
     return { individuals: Number(individuals ?? 0), sensitive: Number(sensitive ?? 0) };
   }
 
@@ -84,8 +101,10 @@ export function createVolumeStore(redis: Redis): VolumeStore {
         surplus(exporterId, year),
       ]);
       return {
-        individuals: withMargin(union) + extra.individuals + surplusOf(declared.individuals, detected.individuals),
-        sensitive: withMargin(unionSensitive) + extra.sensitive + surplusOf(declared.sensitive, detected.sensitive),
+        individuals:
+          withMargin(union) + extra.individuals + surplusOf(declared.individuals, detected.individuals),
+        sensitive:
+          withMargin(unionSensitive) + extra.sensitive + surplusOf(declared.sensitive, detected.sensitive),
       };
     },
 
@@ -96,7 +115,10 @@ export function createVolumeStore(redis: Redis): VolumeStore {
         redis.pfcount(keys.volumeSensitivePeople(exporterId, year)),
         surplus(exporterId, year),
       ]);
-      return { individuals: withMargin(people) + extra.individuals, sensitive: withMargin(sensitivePeople) + extra.sensitive };
+      return {
+        individuals: withMargin(people) + extra.individuals,
+        sensitive: withMargin(sensitivePeople) + extra.sensitive,
+      };
     },
 
     async commit(exporterId, transferId, declared, detected, now) {
@@ -110,7 +132,10 @@ export function createVolumeStore(redis: Redis): VolumeStore {
           keys.transferPeople(transferId),
           keys.transferSensitivePeople(transferId),
         ],
-        [surplusOf(declared.individuals, detected.individuals), surplusOf(declared.sensitive, detected.sensitive)],
+        [
+          surplusOf(declared.individuals, detected.individuals),
+          surplusOf(declared.sensitive, detected.sensitive),
+        ],
       );
       return Number(result) === 1;
     },

@@ -23,7 +23,9 @@ export interface DeliveryResponse {
 const maxAnswerBytes = 64 * 1024;
 
 export function postDelivery(request: DeliveryRequest): Promise<DeliveryResponse> {
-  const url = new URL(`${request.endpointUrl.replace(/\/+$/, '')}/v1/deliveries/${encodeURIComponent(request.transferId)}`);
+  const url = new URL(
+    `${request.endpointUrl.replace(/\/+$/, '')}/v1/deliveries/${encodeURIComponent(request.transferId)}`,
+  );
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
@@ -46,7 +48,9 @@ export function postDelivery(request: DeliveryRequest): Promise<DeliveryResponse
           size += chunk.length;
           if (size <= maxAnswerBytes) chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

@@ -23,7 +23,12 @@ export interface EvidenceChecker {
   run(check: CheckName, manifest: Manifest, classification: Classification): Promise<EvidenceResult>;
 }
 
-export function createEvidenceChecker(deps: { registry: RegistryStore; policy: Policy; trust: TrustStore; clock: Clock }): EvidenceChecker {
+export function createEvidenceChecker(deps: {
+  registry: RegistryStore;
+  policy: Policy;
+  trust: TrustStore;
+  clock: Clock;
+}): EvidenceChecker {
   const { registry, policy, clock } = deps;
   return {
     async run(check, manifest, classification) {
@@ -57,13 +62,29 @@ export function createEvidenceChecker(deps: { registry: RegistryStore; policy: P
           const verification =
             record === null || record.exporterId !== manifest.exporterId
               ? null
-              : verifyAttestation(record.jws, { anchors: await deps.trust.anchors(), revokedSha256: await registry.revokedCertificates(), now });
-          return { verdict: checkAttestation(manifest, classification, verification), evidence: id === undefined ? {} : { attestationId: id } };
+              : verifyAttestation(record.jws, {
+                  anchors: await deps.trust.anchors(),
+                  revokedSha256: await registry.revokedCertificates(),
+                  now,
+                });
+          return {
+            verdict: checkAttestation(manifest, classification, verification),
+            evidence: id === undefined ? {} : { attestationId: id },
+          };
         }
         case 'filing': {
           const id = ids.filingId;
           const filing = id === undefined ? null : await registry.getFiling(id);
-          return { verdict: checkFiling(manifest, classification, filing, policy.evidence.filingKinds[classification.tier], now), evidence: id === undefined ? {} : { filingId: id } };
+          return {
+            verdict: checkFiling(
+              manifest,
+              classification,
+              filing,
+              policy.evidence.filingKinds[classification.tier],
+              now,
+            ),
+            evidence: id === undefined ? {} : { filingId: id },
+          };
         }
       }
     },

@@ -6,7 +6,11 @@ import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
 import type { QueueState } from '../platform/metrics.js';
 
-export const queueNames = { checks: 'xborder-checks', release: 'xborder-release', delivery: 'xborder-delivery' } as const;
+export const queueNames = {
+  checks: 'xborder-checks',
+  release: 'xborder-release',
+  delivery: 'xborder-delivery',
+} as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export interface CheckJob {
@@ -57,7 +61,13 @@ export function createPipeline(connection: Redis, retry: DeliveryRetry): Transfe
   return {
     async start(transferId, checks) {
       const data: TransferJob = { transferId };
-      const opts = { jobId: jobIds.release(transferId), attempts: checkAttempts, backoff: { type: 'exponential', delay: checkBackoffMs }, removeOnComplete: keepCompleted, removeOnFail: keepFailed };
+      const opts = {
+        jobId: jobIds.release(transferId),
+        attempts: checkAttempts,
+        backoff: { type: 'exponential', delay: checkBackoffMs },
+        removeOnComplete: keepCompleted,
+        removeOnFail: keepFailed,
+      };
       if (checks.length === 0) {
         await queues.release.add('release', data, opts);
         return;
@@ -100,7 +110,8 @@ export function createPipeline(connection: Redis, retry: DeliveryRetry): Transfe
       const out: { queue: QueueName; state: QueueState; count: number }[] = [];
       for (const queue of Object.values(queues)) {
         const counts = await queue.getJobCounts(...states);
-        for (const state of states) out.push({ queue: queue.name as QueueName, state, count: counts[state] ?? 0 });
+        for (const state of states)
+          out.push({ queue: queue.name as QueueName, state, count: counts[state] ?? 0 });
       }
       return out;
     },
@@ -135,7 +146,11 @@ export function startWorker<T>(
   processor: Processor<T>,
   options: { concurrency: number; onError: (err: unknown) => void },
 ): RunningWorker {
-  const worker = new Worker<T>(queue, (job) => processor(contextOf(job)), { connection, concurrency: options.concurrency, autorun: true });
+  const worker = new Worker<T>(queue, (job) => processor(contextOf(job)), {
+    connection,
+    concurrency: options.concurrency,
+    autorun: true,
+  });
   worker.on('error', options.onError);
   return { close: () => worker.close() };
 }

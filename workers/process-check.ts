@@ -26,11 +26,24 @@ export function createCheckProcessor(deps: WorkerDeps) {
       if (!job.isLastAttempt) throw err;
       log.error('check could not run; holding for review', { error: describeError(err) });
       ok = false;
-      reasons = [{ code: 'R-HOLD-CHECK-ERROR', rule: 'design.md: fail closed', message: `The ${check} check could not be completed` }];
+      reasons = [
+        {
+          code: 'R-HOLD-CHECK-ERROR',
+          rule: 'design.md: fail closed',
+          message: `The ${check} check could not be completed`,
+        },
+      ];
     }
     const at = deps.clock.now().toISOString();
     await deps.transfers.recordCheck(transferId, { check, ok, reasons, at, evidence });
-    await deps.events.append({ type: 'check.result', transferId, check, ok, reasons: reasons.map((r) => r.code), evidence });
+    await deps.events.append({
+      type: 'check.result',
+      transferId,
+      check,
+      ok,
+      reasons: reasons.map((r) => r.code),
+      evidence,
+    });
     deps.metrics.checkResults.inc({ check, result: ok ? 'pass' : 'fail' });
     deps.metrics.stageDuration.observe({ stage: 'check' }, Number(process.hrtime.bigint() - started) / 1e9);
     log.info('check finished', { ok, reasons: reasons.map((r) => r.code).join(',') });

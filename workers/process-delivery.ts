@@ -88,7 +88,8 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     } catch (err) {
       throw new AttemptFailed('failed', `connection failed: ${describeError(err)}`);
     }
-    if (answer.status === 409) throw new AttemptFailed('conflict', 'the endpoint holds different bytes for this transfer (409)', true);
+    if (answer.status === 409)
+      throw new AttemptFailed('conflict', 'the endpoint holds different bytes for this transfer (409)', true);
     if (answer.status !== 200) throw new AttemptFailed('failed', `the endpoint answered ${answer.status}`);
     let receipt: unknown;
     try {
@@ -96,13 +97,18 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     } catch {
       receipt = undefined;
     }
-    if (typeof receipt !== 'string') throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
+    if (typeof receipt !== 'string')
+      throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
     const verified = verifyReceipt(receipt, {
       anchors: await deps.trust.anchors(),
       now: clock.now(),
       expected: { transferId: record.id, sha256: record.inspection.sha256, bytes: record.inspection.bytes },
     });
-    if (!verified.ok) throw new AttemptFailed('receipt_invalid', `the receipt does not verify: ${verified.reasons.map((r) => r.code).join(', ')}`);
+    if (!verified.ok)
+      throw new AttemptFailed(
+        'receipt_invalid',
+        `the receipt does not verify: ${verified.reasons.map((r) => r.code).join(', ')}`,
+      );
     return { jws: receipt, receivedAt: verified.claims.receivedAt };
   }
 
@@ -116,11 +122,25 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
 
     const revoked = await recheckEvidence(record);
     if (revoked.length > 0) {
-      const moved = await transfers.transition(transferId, ['releasing'], 'held', clock.now(), { holdReasons: revoked });
+      const moved = await transfers.transition(transferId, ['releasing'], 'held', clock.now(), {
+        holdReasons: revoked,
+      });
       if (moved.ok) {
-        await transfers.appendAttempt(transferId, { attempt: job.attempt, at: clock.now().toISOString(), outcome: 'evidence_failed', detail: revoked.map((r) => r.code).join(', ') });
-        await events.append({ type: 'transfer.held', transferId, reasons: revoked.map((r) => r.code), stage: 'delivery' });
-        log.warn('evidence no longer valid; held before delivery', { reasons: revoked.map((r) => r.code).join(',') });
+        await transfers.appendAttempt(transferId, {
+          attempt: job.attempt,
+          at: clock.now().toISOString(),
+          outcome: 'evidence_failed',
+          detail: revoked.map((r) => r.code).join(', '),
+        });
+        await events.append({
+          type: 'transfer.held',
+          transferId,
+          reasons: revoked.map((r) => r.code),
+          stage: 'delivery',
+        });
+        log.warn('evidence no longer valid; held before delivery', {
+          reasons: revoked.map((r) => r.code).join(','),
+        });
       }
       return;
     }
@@ -130,14 +150,28 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     try {
       const receipt = await attempt(record);
       const at = clock.now();
-      await transfers.appendAttempt(transferId, { attempt: job.attempt, at: at.toISOString(), outcome: 'delivered', detail: 'receipt verified' });
-      const { index } = await events.append({ type: 'transfer.receipt', eventId: `${transferId}:receipt`, transferId, payloadSha256: record.inspection.sha256, receivedAt: receipt.receivedAt });
+      await transfers.appendAttempt(transferId, {
+        attempt: job.attempt,
+        at: at.toISOString(),
+        outcome: 'delivered',
+        detail: 'receipt verified',
+      });
+      const { index } = await events.append({
+        type: 'transfer.receipt',
+        eventId: `${transferId}:receipt`,
+        transferId,
+        payloadSha256: record.inspection.sha256,
+        receivedAt: receipt.receivedAt,
+      });
       if (record.classification.countsTowardTotals) {
         const { manifest, inspection } = record;
         await deps.volume.commit(
           record.exporterId,
           transferId,
-          { individuals: manifest.personalInfo.individuals, sensitive: manifest.personalInfo.sensitiveIndividuals },
+          {
+            individuals: manifest.personalInfo.individuals,
+            sensitive: manifest.personalInfo.sensitiveIndividuals,
+          },
           { individuals: inspection.individualsDetected, sensitive: inspection.sensitiveIndividualsDetected },
           at,
         );
@@ -155,13 +189,31 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       log.info('delivered', { bytes: record.inspection.bytes });
     } catch (err) {
       const failure = err instanceof AttemptFailed ? err : new AttemptFailed('failed', describeError(err));
-      await transfers.appendAttempt(transferId, { attempt: job.attempt, at: clock.now().toISOString(), outcome: failure.outcome, detail: failure.message });
+      await transfers.appendAttempt(transferId, {
+        attempt: job.attempt,
+        at: clock.now().toISOString(),
+        outcome: failure.outcome,
+        detail: failure.message,
+      });
       metrics.deliveryAttempts.inc({ endpoint: endpointId, outcome: failure.outcome });
-      await events.append({ type: 'delivery.failed', transferId, attempt: job.attempt, outcome: failure.outcome });
+      await events.append({
+        type: 'delivery.failed',
+        transferId,
+        attempt: job.attempt,
+        outcome: failure.outcome,
+      });
       log.warn('delivery attempt failed', { outcome: failure.outcome, detail: failure.message });
       if (!job.isLastAttempt && !failure.permanent) throw failure;
-      const reasons: Reason[] = [{ code: 'R-DELIVERY-FAILED', rule: 'api.md §7', message: `Delivery failed after ${job.attempt} attempt(s): ${failure.message}` }];
-      const moved = await transfers.transition(transferId, ['releasing'], 'delivery_failed', clock.now(), { holdReasons: reasons });
+      const reasons: Reason[] = [
+        {
+          code: 'R-DELIVERY-FAILED',
+          rule: 'api.md §7',
+          message: `Delivery failed after ${job.attempt} attempt(s): ${failure.message}`,
+        },
+      ];
+      const moved = await transfers.transition(transferId, ['releasing'], 'delivery_failed', clock.now(), {
+        holdReasons: reasons,
+      });
       if (moved.ok) {
         metrics.transfersFinished.inc({ status: 'delivery_failed' });
         await events.append({ type: 'transfer.delivery_failed', transferId, attempts: job.attempt });

@@ -8,9 +8,15 @@ import type { WorkerDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
 
 async function hold(deps: WorkerDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
-  const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), { holdReasons: reasons });
+  const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), {
+    holdReasons: reasons,
+  });
   if (!moved.ok) return;
-  await deps.events.append({ type: 'transfer.held', transferId: record.id, reasons: reasons.map((r) => r.code) });
+  await deps.events.append({
+    type: 'transfer.held',
+    transferId: record.id,
+    reasons: reasons.map((r) => r.code),
+  });
   deps.logger.info('transfer held', { transferId: record.id, reasons: reasons.map((r) => r.code).join(',') });
 }
 
@@ -24,7 +30,13 @@ export function createReleaseProcessor(deps: WorkerDeps) {
     const failed = record.classification.requiredChecks.flatMap((check) => {
       const outcome = record.checks[check];
       if (outcome === undefined) {
-        return [{ code: 'R-HOLD-CHECK-ERROR', rule: 'design.md: fail closed', message: `The ${check} check has no result` }];
+        return [
+          {
+            code: 'R-HOLD-CHECK-ERROR',
+            rule: 'design.md: fail closed',
+            message: `The ${check} check has no result`,
+          },
+        ];
       }
       return outcome.ok ? [] : outcome.reasons;
     });
@@ -33,7 +45,10 @@ export function createReleaseProcessor(deps: WorkerDeps) {
     const first = record.classification;
     const again = await deps.classifier.classify(record.manifest, record.inspection.detail, {
       transferId,
-      detected: { individuals: record.inspection.individualsDetected, sensitive: record.inspection.sensitiveIndividualsDetected },
+      detected: {
+        individuals: record.inspection.individualsDetected,
+        sensitive: record.inspection.sensitiveIndividualsDetected,
+      },
     });
     if (again.tier !== first.tier) {
       return hold(deps, record, [

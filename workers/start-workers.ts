@@ -28,21 +28,34 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export async function startWorkers(config: Config, base: { clock: Clock; logger: Logger; metricsPort?: number }): Promise<RunningWorkers> {
+export async function startWorkers(
+  config: Config,
+  base: { clock: Clock; logger: Logger; metricsPort?: number },
+): Promise<RunningWorkers> {
   const { clock, logger } = base;
   const policy = loadPolicy(config.policyDir);
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
   const redis = createRedis(config.redisUrl, { connectionName: 'xborder-workers' });
   redis.on('error', () => undefined);
-  const queueConnection = createRedis(config.redisUrl, { blocking: true, connectionName: 'xborder-workers-queues' });
+  const queueConnection = createRedis(config.redisUrl, {
+    blocking: true,
+    connectionName: 'xborder-workers-queues',
+  });
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
   const metrics = createMetrics();
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const pipeline = createPipeline(queueConnection, { attempts: config.deliveryAttempts, backoffMs: config.deliveryBackoffMs });
+  const pipeline = createPipeline(queueConnection, {
+    attempts: config.deliveryAttempts,
+    backoffMs: config.deliveryBackoffMs,
+  });
   const trust = createTrustStore(config.trustDir);
-  const [tlsCert, tlsKey, tlsCa] = await Promise.all([readFile(config.tls.cert, 'utf8'), readFile(config.tls.key, 'utf8'), readFile(config.tls.ca, 'utf8')]);
+  const [tlsCert, tlsKey, tlsCa] = await Promise.all([
+    readFile(config.tls.cert, 'utf8'),
+    readFile(config.tls.key, 'utf8'),
+    readFile(config.tls.ca, 'utf8'),
+  ]);
 
   const deps: WorkerDeps = {
     clock,
@@ -72,9 +85,12 @@ export async function startWorkers(config: Config, base: { clock: Clock; logger:
       return;
     }
     void (async () => {
-      for (const { queue, state, count } of await pipeline.jobCounts()) metrics.queueJobs.set({ queue, state }, count);
+      for (const { queue, state, count } of await pipeline.jobCounts())
+        metrics.queueJobs.set({ queue, state }, count);
       metrics.ledgerEntries.set(ledger.size());
-      res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+      res
+        .writeHead(200, { 'Content-Type': metrics.registry.contentType })
+        .end(await metrics.registry.metrics());
     })().catch((err: unknown) => {
       logger.error('metrics scrape failed', { error: describeError(err) });
       res.writeHead(500).end();
@@ -82,10 +98,14 @@ export async function startWorkers(config: Config, base: { clock: Clock; logger:
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(base.metricsPort ?? config.metricsPort, '127.0.0.1', () => resolve());
+    server.listen(base.metricsPort ?? config.metricsPort, config.bindHost, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info('workers started', { metricsPort, concurrency: config.workerConcurrency, policyVersion: policy.policyVersion });
+  logger.info('workers started', {
+    metricsPort,
+    concurrency: config.workerConcurrency,
+    policyVersion: policy.policyVersion,
+  });
 
   return {
     metricsPort,

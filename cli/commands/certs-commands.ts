@@ -23,9 +23,14 @@ export const certsInitCommand: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, { partner: { type: 'string' } });
     const config = loadConfig(process.env);
-    const pki = await createDevPki(path.join(config.dataDir, 'pki'), values.partner === undefined ? {} : { partnerId: values.partner });
+    const pki = await createDevPki(
+      path.join(config.dataDir, 'pki'),
+      values.partner === undefined ? {} : { partnerId: values.partner },
+    );
     io.result({ dir: pki.dir, partnerId: pki.partnerId, written: pki.written }, () =>
-      pki.written.length === 0 ? `Development PKI already present in ${pki.dir}` : `Development PKI in ${pki.dir}:\n${pki.written.map((f) => `  wrote ${f}`).join('\n')}`,
+      pki.written.length === 0
+        ? `Development PKI already present in ${pki.dir}`
+        : `Development PKI in ${pki.dir}:\n${pki.written.map((f) => `  wrote ${f}`).join('\n')}`,
     );
     return exitCodes.ok;
   },
@@ -39,7 +44,9 @@ export const certsIssuePartnerCommand: Command = {
     const { values } = parseCommandArgs(args, { id: { type: 'string' }, replace: { type: 'boolean' } });
     const id = required(values.id, 'id');
     const config = loadConfig(process.env);
-    const issued = await issuePartnerCert(path.join(config.dataDir, 'pki'), id, { replace: values.replace === true });
+    const issued = await issuePartnerCert(path.join(config.dataDir, 'pki'), id, {
+      replace: values.replace === true,
+    });
     io.result(issued, () => `Partner ${id}: ${issued.paths.cert} (key ${issued.paths.key})`);
     return exitCodes.ok;
   },
@@ -55,14 +62,21 @@ export const certsVerifyCommand: Command = {
     'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused.',
   ].join('\n'),
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { chain: { type: 'string' }, anchors: { type: 'string' }, cn: { type: 'string' } });
+    const { values } = parseCommandArgs(args, {
+      chain: { type: 'string' },
+      anchors: { type: 'string' },
+      cn: { type: 'string' },
+    });
     const chainFile = required(values.chain, 'chain');
     const config = loadConfig(process.env);
     const anchorsDir = values.anchors ?? config.trustDir;
     const certs = parsePem(await readFile(chainFile, 'utf8'));
-    if (certs === undefined || certs.length === 0) throw new UsageError(`${chainFile} holds no PEM certificate`);
+    if (certs === undefined || certs.length === 0)
+      throw new UsageError(`${chainFile} holds no PEM certificate`);
     const anchorFiles = (await readdir(anchorsDir)).filter((n) => /\.(pem|crt)$/i.test(n));
-    const anchors = (await Promise.all(anchorFiles.map((n) => readFile(path.join(anchorsDir, n), 'utf8')))).flatMap((t) => parsePem(t) ?? []);
+    const anchors = (
+      await Promise.all(anchorFiles.map((n) => readFile(path.join(anchorsDir, n), 'utf8')))
+    ).flatMap((t) => parsePem(t) ?? []);
     const [leaf, ...intermediates] = certs;
     if (leaf === undefined) throw new UsageError(`${chainFile} holds no certificate`);
     const result = verifyChain({
@@ -73,7 +87,9 @@ export const certsVerifyCommand: Command = {
       revokedSha256: new Set(),
       ...(values.cn === undefined ? {} : { expectedCn: values.cn }),
     });
-    io.result(result, () => (result.ok ? 'VALID' : `REFUSED\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`));
+    io.result(result, () =>
+      result.ok ? 'VALID' : `REFUSED\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`,
+    );
     return result.ok ? exitCodes.ok : exitCodes.negative;
   },
 };

@@ -33,7 +33,9 @@ function progressBar(io: Io): (sent: number, total: number) => void {
     last = pct;
     const width = 30;
     const filled = Math.round((pct / 100) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MiB`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MiB`,
+    );
     if (sent === total) process.stderr.write('\n');
   };
 }
@@ -43,9 +45,20 @@ function report(io: Io, answer: GatewayAnswer, text: () => string): ExitCode {
     io.result(answer.body, text);
     return exitCodes.ok;
   }
-  const error = (answer.body as { error?: { code?: string; message?: string; details?: { path?: string; code?: string; message?: string }[] } }).error;
+  const error = (
+    answer.body as {
+      error?: {
+        code?: string;
+        message?: string;
+        details?: { path?: string; code?: string; message?: string }[];
+      };
+    }
+  ).error;
   io.result(answer.body, () =>
-    [`${answer.status} ${error?.code ?? ''}: ${error?.message ?? String(answer.body)}`, ...(error?.details ?? []).map((d) => `  ${d.path ?? d.code ?? ''}: ${d.message ?? ''}`)].join('\n'),
+    [
+      `${answer.status} ${error?.code ?? ''}: ${error?.message ?? String(answer.body)}`,
+      ...(error?.details ?? []).map((d) => `  ${d.path ?? d.code ?? ''}: ${d.message ?? ''}`),
+    ].join('\n'),
   );
   return answer.status >= 500 ? exitCodes.unavailable : exitCodes.negative;
 }
@@ -97,9 +110,18 @@ export const submitCommand: Command = {
 export const statusCommand: Command = {
   path: ['status'],
   summary: "show a transfer's status (--watch follows it)",
-  help: ['Usage: xborder status ID [--watch] [--url URL] [--token T]', '', '--watch polls until the transfer is released, held, blocked, rejected or delivery_failed.', connection].join('\n'),
+  help: [
+    'Usage: xborder status ID [--watch] [--url URL] [--token T]',
+    '',
+    '--watch polls until the transfer is released, held, blocked, rejected or delivery_failed.',
+    connection,
+  ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { watch: { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { watch: { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } },
+      1,
+    );
     const id = positionals[0];
     if (id === undefined) throw new UsageError('ID is required');
     const { gatewayUrl, token } = target(values);
@@ -107,7 +129,8 @@ export const statusCommand: Command = {
     for (;;) {
       const answer = await getJson(gatewayUrl, token, `/v1/transfers/${encodeURIComponent(id)}`);
       const view = answer.body as TransferView;
-      if (answer.status !== 200 || values.watch !== true || settled.has(view.status)) return report(io, answer, () => describe(view));
+      if (answer.status !== 200 || values.watch !== true || settled.has(view.status))
+        return report(io, answer, () => describe(view));
       if (view.status !== lastStatus && !io.json) io.err(`${new Date().toISOString()}  ${view.status}`);
       lastStatus = view.status;
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -23,7 +23,8 @@ export const inspectCommand: Command = {
     if (file === undefined) throw new UsageError('FILE is required');
     // A throwaway key: offline inspection only needs distinct counts, never stable person keys.
     const inspector = createInspector({ personKey: randomBytes(32) });
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) inspector.write(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+      inspector.write(chunk as Buffer);
     const report = inspector.finish();
     io.out(JSON.stringify(report, null, 2));
     return exitCodes.ok;

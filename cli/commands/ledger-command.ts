@@ -27,8 +27,14 @@ export const ledgerVerifyCommand: Command = {
     const der = parsePem(await readFile(certFile, 'utf8'))?.[0];
     if (der === undefined) throw new UsageError(`${certFile} holds no certificate`);
     const publicKey = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin });
-    io.result(result, () => (result.ok ? `OK: ${JSON.stringify(result)}` : `FAILED: ${JSON.stringify(result)}`));
+    const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), {
+      keyName: ledgerKeyName,
+      publicKey,
+      origin: ledgerOrigin,
+    });
+    io.result(result, () =>
+      result.ok ? `OK: ${JSON.stringify(result)}` : `FAILED: ${JSON.stringify(result)}`,
+    );
     return result.ok ? exitCodes.ok : exitCodes.negative;
   },
 };

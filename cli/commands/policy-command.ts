@@ -46,11 +46,15 @@ export const policyExplainCommand: Command = {
     const file = positionals[0];
     if (file === undefined) throw new UsageError('FILE is required');
     const area = values['ftz-area'];
-    if (area !== undefined && !(ftzAreas as readonly string[]).includes(area)) throw new UsageError(`--ftz-area must be one of ${ftzAreas.join(', ')}`);
+    if (area !== undefined && !(ftzAreas as readonly string[]).includes(area))
+      throw new UsageError(`--ftz-area must be one of ${ftzAreas.join(', ')}`);
     const json = parseJsonText(await readFile(file, 'utf8'));
     const parsed = json.ok ? parseManifest(json.value) : json;
     if (!parsed.ok) {
-      io.result({ error: { code: 'BAD_MANIFEST', details: parsed.issues } }, () => `Invalid manifest:\n${parsed.issues.map((i) => `  ${i.path || '/'}: ${i.message}`).join('\n')}`);
+      io.result(
+        { error: { code: 'BAD_MANIFEST', details: parsed.issues } },
+        () => `Invalid manifest:\n${parsed.issues.map((i) => `  ${i.path || '/'}: ${i.message}`).join('\n')}`,
+      );
       return exitCodes.negative;
     }
     const policy = loadPolicy(values.policy ?? loadConfig(process.env).policyDir);
@@ -60,7 +64,10 @@ export const policyExplainCommand: Command = {
         exporter: { ciio: values.ciio === true, ftzArea: (area ?? null) as FtzArea | null },
         partner: { restricted: values.restricted === true },
         inspection: null,
-        volume: { individualsYtd: count(values['individuals-ytd'], 'individuals-ytd'), sensitiveYtd: count(values['sensitive-ytd'], 'sensitive-ytd') },
+        volume: {
+          individualsYtd: count(values['individuals-ytd'], 'individuals-ytd'),
+          sensitiveYtd: count(values['sensitive-ytd'], 'sensitive-ytd'),
+        },
         now: new Date(),
       },
       policy,

@@ -8,7 +8,8 @@ import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { createRuntime, untilStopped } from '../process-runtime.js';
 
-const configNote = 'Configured by XBORDER_* environment variables (docs/configuration.md); SIGTERM drains and stops.';
+const configNote =
+  'Configured by XBORDER_* environment variables (docs/configuration.md); SIGTERM drains and stops.';
 
 export const gatewayCommand: Command = {
   path: ['gateway'],

@@ -19,16 +19,29 @@ export const tokenMintCommand: Command = {
     'Example: export TOKEN=$(xborder token mint --role reviewer --sub alice)',
   ].join('\n'),
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { role: { type: 'string' }, exporter: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } });
+    const { values } = parseCommandArgs(args, {
+      role: { type: 'string' },
+      exporter: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string' },
+    });
     const role = required(values.role, 'role');
-    if (!(tokenRoles as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}`);
-    if (role === 'enterprise' && values.exporter === undefined) throw new UsageError('--exporter is required for the enterprise role');
+    if (!(tokenRoles as readonly string[]).includes(role))
+      throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}`);
+    if (role === 'enterprise' && values.exporter === undefined)
+      throw new UsageError('--exporter is required for the enterprise role');
     const ttl = values.ttl === undefined ? 8 * 3600 : Number(values.ttl);
-    if (!Number.isSafeInteger(ttl) || ttl < 1) throw new UsageError('--ttl must be a positive number of seconds');
+    if (!Number.isSafeInteger(ttl) || ttl < 1)
+      throw new UsageError('--ttl must be a positive number of seconds');
     const config = loadConfig(process.env);
     const key = await readFile(path.join(config.dataDir, 'pki', 'auth', 'issuer.key'), 'utf8');
     const token = await mintToken(
-      { role: role as TokenRole, sub: values.sub ?? `${role}-dev`, ttlSeconds: ttl, ...(values.exporter === undefined ? {} : { exporter: values.exporter }) },
+      {
+        role: role as TokenRole,
+        sub: values.sub ?? `${role}-dev`,
+        ttlSeconds: ttl,
+        ...(values.exporter === undefined ? {} : { exporter: values.exporter }),
+      },
       key,
       { issuer: config.authIssuer, audience: config.authAudience, now: new Date() },
     );

@@ -13,10 +13,17 @@ export function createClassifyRoute(classifier: ClassifyService): Router {
     const manifest = parseBody(req, parseManifest, 'BAD_MANIFEST');
     const principal = principalOf(res);
     if (principal.role === 'enterprise' && principal.exporter !== manifest.exporterId) {
-      throw new AppError('FORBIDDEN', 'The manifest names an exporter your token does not represent', [{ path: '/exporterId', message: "must equal your token's exporter claim" }]);
+      throw new AppError('FORBIDDEN', 'The manifest names an exporter your token does not represent', [
+        { path: '/exporterId', message: "must equal your token's exporter claim" },
+      ]);
     }
     // No payload, so nothing is detected: the manifest's declared counts decide.
-    res.json(await classifier.classify(manifest, null, { transferId: null, detected: { individuals: 0, sensitive: 0 } }));
+    res.json(
+      await classifier.classify(manifest, null, {
+        transferId: null,
+        detected: { individuals: 0, sensitive: 0 },
+      }),
+    );
   });
   return router;
 }

@@ -14,7 +14,9 @@ export function createHealthRoutes(readiness: ReadinessProbe): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const failing = await readiness.check();
-    res.status(failing.length === 0 ? 200 : 503).json({ status: failing.length === 0 ? 'ready' : 'not_ready', failing });
+    res
+      .status(failing.length === 0 ? 200 : 503)
+      .json({ status: failing.length === 0 ? 'ready' : 'not_ready', failing });
   });
   return router;
 }

@@ -9,12 +9,24 @@ import type { Ledger } from '../../ledger/ledger.js';
 import { requireRole } from '../auth.js';
 
 const index = Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$' });
-const parseProofQuery = createParser(Type.Object({ index, size: Type.Optional(index) }, { additionalProperties: false }));
-const parseConsistencyQuery = createParser(Type.Object({ from: index, to: Type.Optional(index) }, { additionalProperties: false }));
+const parseProofQuery = createParser(
+  Type.Object({ index, size: Type.Optional(index) }, { additionalProperties: false }),
+);
+const parseConsistencyQuery = createParser(
+  Type.Object({ from: index, to: Type.Optional(index) }, { additionalProperties: false }),
+);
 
-function queryOf<T>(parse: (q: unknown) => { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] }, query: unknown): T {
+function queryOf<T>(
+  parse: (q: unknown) => { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] },
+  query: unknown,
+): T {
   const parsed = parse(query);
-  if (!parsed.ok) throw new AppError('BAD_QUERY', undefined, parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })));
+  if (!parsed.ok)
+    throw new AppError(
+      'BAD_QUERY',
+      undefined,
+      parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
+    );
   return parsed.value;
 }
 
@@ -35,7 +47,10 @@ export function createLedgerRoutes(ledger: Ledger): Router {
     const q = queryOf(parseProofQuery, req.query);
     const size = q.size === undefined ? ledger.size() : Number(q.size);
     const i = Number(q.index);
-    if (size > ledger.size() || i >= size) throw new AppError('BAD_QUERY', 'index must be below size, and size at most the ledger size', [{ path: '/query/index', message: `ledger size is ${ledger.size()}` }]);
+    if (size > ledger.size() || i >= size)
+      throw new AppError('BAD_QUERY', 'index must be below size, and size at most the ledger size', [
+        { path: '/query/index', message: `ledger size is ${ledger.size()}` },
+      ]);
     res.json(ledger.proof(i, size));
   });
 
@@ -43,7 +58,10 @@ export function createLedgerRoutes(ledger: Ledger): Router {
     const q = queryOf(parseConsistencyQuery, req.query);
     const to = q.to === undefined ? ledger.size() : Number(q.to);
     const from = Number(q.from);
-    if (to > ledger.size() || from > to) throw new AppError('BAD_QUERY', 'from must be at most to, and to at most the ledger size', [{ path: '/query/from', message: `ledger size is ${ledger.size()}` }]);
+    if (to > ledger.size() || from > to)
+      throw new AppError('BAD_QUERY', 'from must be at most to, and to at most the ledger size', [
+        { path: '/query/from', message: `ledger size is ${ledger.size()}` },
+      ]);
     res.json(ledger.consistency(from, to));
   });
 

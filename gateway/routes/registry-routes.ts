@@ -34,14 +34,19 @@ export interface RegistryRouteDeps {
 function assertRange(from: string, until: string): void {
   const a = parseInstant(from);
   const b = parseInstant(until);
-  if (a === null) throw new AppError('BAD_BODY', undefined, [{ path: '/validFrom', message: 'is not a real date' }]);
-  if (b === null) throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'is not a real date' }]);
-  if (b <= a) throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'must be after validFrom' }]);
+  if (a === null)
+    throw new AppError('BAD_BODY', undefined, [{ path: '/validFrom', message: 'is not a real date' }]);
+  if (b === null)
+    throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'is not a real date' }]);
+  if (b <= a)
+    throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'must be after validFrom' }]);
 }
 
 function assertUscc(value: string, path: string): void {
   if (!isValidUscc(value)) {
-    throw new AppError('BAD_BODY', 'Not a valid Unified Social Credit Code', [{ path, message: 'fails the GB 32100 check character' }]);
+    throw new AppError('BAD_BODY', 'Not a valid Unified Social Credit Code', [
+      { path, message: 'fails the GB 32100 check character' },
+    ]);
   }
 }
 
@@ -50,7 +55,12 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   const router = Router();
   const log = (event: AuditEvent) => events.append(event);
 
-  function put<B>(path: string, roles: Role[], parse: (input: unknown) => Parsed<B>, save: (id: string, body: B, res: Response) => Promise<unknown>) {
+  function put<B>(
+    path: string,
+    roles: Role[],
+    parse: (input: unknown) => Parsed<B>,
+    save: (id: string, body: B, res: Response) => Promise<unknown>,
+  ) {
     router.put(path, requireRole(...roles), async (req, res) => {
       const id = paramId(req, 'id');
       const body = parseBody(req, parse);
@@ -59,7 +69,10 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   }
 
   put('/v1/exporters/:id', ['admin'], parseExporterBody, async (id, body) => {
-    if (!isValidUscc(id)) throw new AppError('BAD_REQUEST', 'Not a valid Unified Social Credit Code', [{ path: '/params/id', message: 'fails the GB 32100 check character' }]);
+    if (!isValidUscc(id))
+      throw new AppError('BAD_REQUEST', 'Not a valid Unified Social Credit Code', [
+        { path: '/params/id', message: 'fails the GB 32100 check character' },
+      ]);
     const record = await registry.putExporter(id, body, clock.now());
     await log({ type: 'registry.exporter', id, ciio: body.ciio, ftzArea: body.ftzArea });
     return record;
@@ -67,18 +80,35 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
 
   put('/v1/partners/:id', ['admin'], parsePartnerBody, async (id, body) => {
     const record = await registry.putPartner(id, body, clock.now());
-    await log({ type: 'registry.partner', id, country: body.country, role: body.role, restricted: body.restricted ?? false });
+    await log({
+      type: 'registry.partner',
+      id,
+      country: body.country,
+      role: body.role,
+      restricted: body.restricted ?? false,
+    });
     return record;
   });
 
   put('/v1/endpoints/:id', ['admin'], parseEndpointBody, async (id, body) => {
     const partner = await registry.getPartner(body.partnerId);
-    if (partner === null) throw new AppError('UNKNOWN_REFERENCE', undefined, [{ path: '/partnerId', message: 'is not a registered partner' }]);
+    if (partner === null)
+      throw new AppError('UNKNOWN_REFERENCE', undefined, [
+        { path: '/partnerId', message: 'is not a registered partner' },
+      ]);
     if (partner.country !== body.country) {
-      throw new AppError('BAD_BODY', undefined, [{ path: '/country', message: `differs from the partner's country (${partner.country})` }]);
+      throw new AppError('BAD_BODY', undefined, [
+        { path: '/country', message: `differs from the partner's country (${partner.country})` },
+      ]);
     }
     const record = await registry.putEndpoint(id, body, clock.now());
-    await log({ type: 'registry.endpoint', id, partnerId: body.partnerId, country: body.country, url: body.url });
+    await log({
+      type: 'registry.endpoint',
+      id,
+      partnerId: body.partnerId,
+      country: body.country,
+      url: body.url,
+    });
     return record;
   });
 
@@ -86,7 +116,15 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
     assertUscc(body.exporterId, '/exporterId');
     assertRange(body.validFrom, body.validUntil);
     const record = await registry.putFiling(id, body, clock.now());
-    await log({ type: 'registry.filing', id, kind: body.kind, exporterId: body.exporterId, status: body.status, validUntil: body.validUntil, by: principalOf(res).role });
+    await log({
+      type: 'registry.filing',
+      id,
+      kind: body.kind,
+      exporterId: body.exporterId,
+      status: body.status,
+      validUntil: body.validUntil,
+      by: principalOf(res).role,
+    });
     return record;
   });
 
@@ -97,19 +135,33 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   put('/v1/self-assessments/:id', ['enterprise'], parseSelfAssessmentBody, async (id, body, res) => {
     assertUscc(body.exporterId, '/exporterId');
     assertOwnExporter(principalOf(res), body.exporterId);
-    if (parseInstant(body.completedOn) === null) throw new AppError('BAD_BODY', undefined, [{ path: '/completedOn', message: 'is not a real date' }]);
+    if (parseInstant(body.completedOn) === null)
+      throw new AppError('BAD_BODY', undefined, [{ path: '/completedOn', message: 'is not a real date' }]);
     const existing = await registry.getSelfAssessment(id);
     // Ids are global: one exporter must not overwrite another's record by reusing its id.
-    if (existing !== null && existing.exporterId !== body.exporterId) throw new AppError('CONFLICT', 'This id belongs to another exporter\'s self-assessment');
+    if (existing !== null && existing.exporterId !== body.exporterId)
+      throw new AppError('CONFLICT', "This id belongs to another exporter's self-assessment");
     const record = await registry.putSelfAssessment(id, body, clock.now());
-    await log({ type: 'registry.self_assessment', id, exporterId: body.exporterId, kind: body.kind, completedOn: body.completedOn, reportSha256: body.reportSha256 });
+    await log({
+      type: 'registry.self_assessment',
+      id,
+      exporterId: body.exporterId,
+      kind: body.kind,
+      completedOn: body.completedOn,
+      reportSha256: body.reportSha256,
+    });
     return record;
   });
 
   router.post('/v1/attestations', requireRole('enterprise', 'admin'), async (req, res) => {
     const body = parseBody(req, parseAttestationBody);
     const record = await deps.attestations.register(body.jws, principalOf(res));
-    res.status(201).json({ id: record.id, partnerId: record.partnerId, exporterId: record.exporterId, expiresAt: record.expiresAt });
+    res.status(201).json({
+      id: record.id,
+      partnerId: record.partnerId,
+      exporterId: record.exporterId,
+      expiresAt: record.expiresAt,
+    });
   });
 
   router.post('/v1/revocations', requireRole('admin'), async (req, res) => {

@@ -46,7 +46,8 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
   /** Loads a transfer the caller may see; another exporter's transfer is 404, as if it did not exist. */
   async function visible(id: string, res: Parameters<RequestHandler>[1]): Promise<TransferRecord> {
     const record = await deps.transfers.get(id);
-    if (record === null || !canSeeExporter(principalOf(res), record.exporterId)) throw new AppError('NOT_FOUND');
+    if (record === null || !canSeeExporter(principalOf(res), record.exporterId))
+      throw new AppError('NOT_FOUND');
     return record;
   }
 
@@ -54,12 +55,21 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
 
   router.get('/v1/transfers', async (req, res) => {
     const parsed = parseListQuery(req.query);
-    if (!parsed.ok) throw new AppError('BAD_QUERY', undefined, parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })));
+    if (!parsed.ok)
+      throw new AppError(
+        'BAD_QUERY',
+        undefined,
+        parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
+      );
     const principal = principalOf(res);
     const query = parsed.value;
     // An enterprise lists only its own exporter's transfers, whatever it asks for.
     const exporterId = principal.role === 'enterprise' ? principal.exporter : query.exporterId;
-    if (principal.role === 'enterprise' && query.exporterId !== undefined && query.exporterId !== principal.exporter) {
+    if (
+      principal.role === 'enterprise' &&
+      query.exporterId !== undefined &&
+      query.exporterId !== principal.exporter
+    ) {
       res.json({ items: [], nextCursor: null });
       return;
     }

@@ -26,7 +26,13 @@ interface TransferBody {
   holdReasons: { code: string }[];
   approvals: string[];
   receipt: { jws: string } | null;
-  inspection: { sha256: string; bytes: number };
+  inspection: { sha256: string; bytes: number; individualsDetected: number };
+}
+
+/** What the gateway answers, as far as these tests read it (a transfer, a page, or an error). */
+interface ApiBody extends TransferBody {
+  items: TransferBody[];
+  error: { code: string; details: { code?: string; path?: string }[] };
 }
 
 describe('e2e: the whole path on real processes, Redis and TLS', function () {
@@ -40,32 +46,60 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
 
   async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
     const key = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
-    return mintToken({ role, sub, ttlSeconds: 600, ...(exporterId === undefined ? {} : { exporter: exporterId }) }, key, { issuer: 'xborder-dev', audience: 'xborder', now: new Date() });
+    return mintToken(
+      { role, sub, ttlSeconds: 600, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
+      key,
+      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
+    );
   }
 
-  async function call(method: string, url: string, bearer: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function call(
+    method: string,
+    url: string,
+    bearer: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: ApiBody }> {
     const response = await fetch(`${gatewayUrl}${url}`, {
       method,
-      headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${bearer}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as ApiBody };
   }
 
-  async function submit(manifest: object, payload: Buffer, bearer: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  async function submit(
+    manifest: object,
+    payload: Buffer,
+    bearer: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: ApiBody }> {
     const form = new FormData();
     form.append('manifest', JSON.stringify(manifest));
     form.append('payload', new Blob([payload]), 'payload');
-    const response = await fetch(`${gatewayUrl}/v1/transfers`, { method: 'POST', headers: { Authorization: `Bearer ${bearer}`, ...headers }, body: form });
-    return { status: response.status, body: await response.json() };
+    const response = await fetch(`${gatewayUrl}/v1/transfers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bearer}`, ...headers },
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as ApiBody };
   }
 
-  async function settle(id: string, bearer: string, statuses = ['released', 'held', 'blocked', 'rejected', 'delivery_failed']): Promise<TransferBody> {
+  async function settle(
+    id: string,
+    bearer: string,
+    statuses = ['released', 'held', 'blocked', 'rejected', 'delivery_failed'],
+  ): Promise<TransferBody> {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const { body } = await call('GET', `/v1/transfers/${id}`, bearer);
-      if (statuses.includes(body.status)) return body as TransferBody;
-      if (Date.now() > deadline) throw new Error(`transfer ${id} stuck in ${body.status}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`);
+      if (statuses.includes(body.status)) return body;
+      if (Date.now() > deadline)
+        throw new Error(
+          `transfer ${id} stuck in ${body.status}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -137,18 +171,48 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     const workers = startProcess('workers', ['workers'], env);
     const gateway = startProcess('gateway', ['gateway'], env);
     procs = [receiver, workers, gateway];
-    await Promise.all([waitForPort(receiverPort, receiver), waitForPort(metricsPort, workers), waitForPort(httpPort, gateway)]);
+    await Promise.all([
+      waitForPort(receiverPort, receiver),
+      waitForPort(metricsPort, workers),
+      waitForPort(httpPort, gateway),
+    ]);
     gatewayUrl = `http://127.0.0.1:${httpPort}`;
     receiverDir = path.join(dataDir, 'receiver', 'deliveries');
 
     const admin = await token('admin', 'admin-1');
     for (const id of [exporter, otherExporter]) {
-      expect((await call('PUT', `/v1/exporters/${id}`, admin, { name: `Exporter ${id}`, ciio: false, ftzArea: null })).status).to.equal(200);
+      expect(
+        (
+          await call('PUT', `/v1/exporters/${id}`, admin, {
+            name: `Exporter ${id}`,
+            ciio: false,
+            ftzArea: null,
+          })
+        ).status,
+      ).to.equal(200);
     }
-    expect((await call('PUT', `/v1/partners/${partner}`, admin, { name: 'Partner SG', country: 'SG', role: 'processor' })).status).to.equal(200);
-    expect((await call('PUT', `/v1/endpoints/${endpoint}`, admin, { partnerId: partner, url: `https://localhost:${receiverPort}`, country: 'SG' })).status).to.equal(200);
+    expect(
+      (
+        await call('PUT', `/v1/partners/${partner}`, admin, {
+          name: 'Partner SG',
+          country: 'SG',
+          role: 'processor',
+        })
+      ).status,
+    ).to.equal(200);
+    expect(
+      (
+        await call('PUT', `/v1/endpoints/${endpoint}`, admin, {
+          partnerId: partner,
+          url: `https://localhost:${receiverPort}`,
+          country: 'SG',
+        })
+      ).status,
+    ).to.equal(200);
     const enterprise = await token('enterprise', 'ent-user', exporter);
-    expect((await call('POST', '/v1/attestations', enterprise, { jws: await attestationJws() })).status).to.equal(201);
+    expect(
+      (await call('POST', '/v1/attestations', enterprise, { jws: await attestationJws() })).status,
+    ).to.equal(201);
     const today = new Date().toISOString().slice(0, 10);
     expect(
       (
@@ -157,7 +221,12 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
           kind: 'pipia',
           completedOn: today,
           reportSha256: 'b'.repeat(64),
-          scope: { partnerIds: [partner], dataCategories: ['order', 'contact', 'inventory'], purposes: [purpose], businessTypes: ['cross_border_ecommerce', 'supply_chain'] },
+          scope: {
+            partnerIds: [partner],
+            dataCategories: ['order', 'contact', 'inventory'],
+            purposes: [purpose],
+            businessTypes: ['cross_border_ecommerce', 'supply_chain'],
+          },
         })
       ).status,
     ).to.equal(200);
@@ -196,7 +265,11 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(done.status).to.equal('released');
     expect(readFileSync(path.join(receiverDir, `${done.id}.bin`)).equals(payload)).to.equal(true);
     const root = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).root.cert, 'utf8');
-    const verified = verifyReceipt(done.receipt?.jws ?? '', { anchors: [root], now: new Date(), expected: { transferId: done.id, sha256: done.inspection.sha256, bytes: payload.length } });
+    const verified = verifyReceipt(done.receipt?.jws ?? '', {
+      anchors: [root],
+      now: new Date(),
+      expected: { transferId: done.id, sha256: done.inspection.sha256, bytes: payload.length },
+    });
     expect(verified.ok).to.equal(true);
   });
 
@@ -206,12 +279,21 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
       dataCategories: ['order', 'contact'],
       personalInfo: { individuals: 120_000, sensitiveIndividuals: 0, origin: 'domestic' },
       legalBasis: 'contract',
-      evidence: { selfAssessmentId: 'pipia-e2e', attestationId: 'att-e2e-1', noticeRecordRef: 'notice-v3', ...evidence },
+      evidence: {
+        selfAssessmentId: 'pipia-e2e',
+        attestationId: 'att-e2e-1',
+        noticeRecordRef: 'notice-v3',
+        ...evidence,
+      },
     });
 
   it('(b) releases a contract-route transfer past 100,000 individuals with a valid filing, self-assessment and attestation', async () => {
     const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(contractManifest({ filingId: 'SCC-E2E-1' }), Buffer.from('order_id,qty\nSO-1,1\n'), enterprise);
+    const answer = await submit(
+      contractManifest({ filingId: 'SCC-E2E-1' }),
+      Buffer.from('order_id,qty\nSO-1,1\n'),
+      enterprise,
+    );
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.equal('standard_contract');
     expect(answer.body.classification.reasons[0].code).to.equal('R-SCC-PI100K');
@@ -227,7 +309,11 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-FILING-MISSING');
     const revA = await token('reviewer', 'rev-a');
     const revB = await token('reviewer', 'rev-b');
-    const decision = (bearer: string) => call('POST', `/v1/transfers/${held.id}/decision`, bearer, { decision: 'approve', comment: 'contract verified offline' });
+    const decision = (bearer: string) =>
+      call('POST', `/v1/transfers/${held.id}/decision`, bearer, {
+        decision: 'approve',
+        comment: 'contract verified offline',
+      });
     expect((await decision(revA)).body.status).to.equal('held');
     const twice = await decision(revA);
     expect(twice.body.status).to.equal('held');
@@ -246,11 +332,15 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
 
   it('(e) does not let a file full of resident IDs declared as no PI pass as free flow (R-INSPECT-UNDECLARED-PI)', async () => {
     const enterprise = await token('enterprise', 'ent-user', exporter);
-    const payload = Buffer.from(`name_ref,id_number\n${residentIds(200).map((id, i) => `P${i},${id}`).join('\n')}\n`);
+    const payload = Buffer.from(
+      `name_ref,id_number\n${residentIds(200)
+        .map((id, i) => `P${i},${id}`)
+        .join('\n')}\n`,
+    );
     const answer = await submit(manifest(), payload, enterprise);
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.not.equal('free_flow');
-    expect(answer.body.classification.reasons.map((r: { code: string }) => r.code)).to.include('R-INSPECT-UNDECLARED-PI');
+    expect(answer.body.classification.reasons.map((r) => r.code)).to.include('R-INSPECT-UNDECLARED-PI');
     expect(answer.body.inspection.individualsDetected).to.be.at.least(200);
   });
 
@@ -262,7 +352,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     const refused = await call('POST', '/v1/attestations', enterprise, { jws: tampered });
     expect(refused.status).to.equal(422);
-    expect(refused.body.error.details.map((d: { code: string }) => d.code)).to.include('R-EVID-ATTESTATION-INVALID');
+    expect(refused.body.error.details.map((d) => d.code)).to.include('R-EVID-ATTESTATION-INVALID');
 
     const answer = await submit(
       manifest({
@@ -271,7 +361,12 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
         personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
         legalBasis: 'contract',
         exemption: 'EX-ART5-1',
-        evidence: { selfAssessmentId: 'pipia-e2e', attestationId: 'att-not-registered', noticeRecordRef: 'notice-v3', contractRef: 'orders-1' },
+        evidence: {
+          selfAssessmentId: 'pipia-e2e',
+          attestationId: 'att-not-registered',
+          noticeRecordRef: 'notice-v3',
+          contractRef: 'orders-1',
+        },
       }),
       Buffer.from('order_id\nSO-9\n'),
       enterprise,
@@ -282,27 +377,43 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   });
 
   it("(g) answers 404 to another exporter's token for a transfer", async () => {
-    const mine = await submit(manifest({ declaredGrade: 'core' }), Buffer.from('x'), await token('enterprise', 'ent-user', exporter));
-    const theirs = await call('GET', `/v1/transfers/${mine.body.id}`, await token('enterprise', 'other-user', otherExporter));
+    const mine = await submit(
+      manifest({ declaredGrade: 'core' }),
+      Buffer.from('x'),
+      await token('enterprise', 'ent-user', exporter),
+    );
+    const theirs = await call(
+      'GET',
+      `/v1/transfers/${mine.body.id}`,
+      await token('enterprise', 'other-user', otherExporter),
+    );
     expect(theirs.status).to.equal(404);
     expect(theirs.body.error.code).to.equal('NOT_FOUND');
   });
 
   it('(h) answers 400 with the field path to a malformed manifest, and 413 to an oversized payload, storing nothing', async () => {
     const enterprise = await token('enterprise', 'ent-user', exporter);
-    const bad = await submit(manifest({ personalInfo: { individuals: -1, sensitiveIndividuals: 0 } }), Buffer.from('x'), enterprise);
+    const bad = await submit(
+      manifest({ personalInfo: { individuals: -1, sensitiveIndividuals: 0 } }),
+      Buffer.from('x'),
+      enterprise,
+    );
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('BAD_MANIFEST');
-    expect(bad.body.error.details.map((d: { path: string }) => d.path)).to.include('/personalInfo/individuals');
+    expect(bad.body.error.details.map((d) => d.path)).to.include('/personalInfo/individuals');
 
     const before = (await call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length;
     const payloadsDir = path.join(dataDir, 'payloads');
-    const filesBefore = readdirSync(payloadsDir, { recursive: true }).filter((f) => String(f).endsWith('.xbp')).length;
+    const filesBefore = readdirSync(payloadsDir, { recursive: true }).filter((f) =>
+      String(f).endsWith('.xbp'),
+    ).length;
     const big = await submit(manifest(), Buffer.alloc(maxPayloadBytes + 1, 0x41), enterprise);
     expect(big.status).to.equal(413);
     expect(big.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
     expect((await call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length).to.equal(before);
-    expect(readdirSync(payloadsDir, { recursive: true }).filter((f) => String(f).endsWith('.xbp')).length).to.equal(filesBefore);
+    expect(
+      readdirSync(payloadsDir, { recursive: true }).filter((f) => String(f).endsWith('.xbp')).length,
+    ).to.equal(filesBefore);
     expect(readdirSync(path.join(payloadsDir, 'tmp'))).to.deep.equal([]);
   });
 });

@@ -14,7 +14,10 @@ export interface RunningProcess {
 }
 
 export function startProcess(name: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20000)));
   child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20000)));
@@ -34,12 +37,17 @@ export function startProcess(name: string, args: string[], env: Record<string, s
 /** Runs a short command to completion; rejects with its output on a non-zero exit. */
 export function runCli(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`xborder ${args.join(' ')} exited ${code}: ${err}${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`xborder ${args.join(' ')} exited ${code}: ${err}${out}`)),
+    );
   });
 }
 

@@ -11,7 +11,9 @@ import { fail, missingFrom, samePurpose, verdictOf, type CheckVerdict } from './
 const assessmentValidityYears = 3;
 
 function citationFor(tier: Classification['tier']): string {
-  return tier === 'security_assessment' ? 'Provisions 2024 art. 7; Order 11' : 'Provisions 2024 art. 8; Order 13 art. 7; Order 20';
+  return tier === 'security_assessment'
+    ? 'Provisions 2024 art. 7; Order 11'
+    : 'Provisions 2024 art. 8; Order 13 art. 7; Order 20';
 }
 
 /** `kinds`: the filing kinds that fit the tier (policies/evidence.yaml; SCC or certification, or assessment). */
@@ -28,16 +30,24 @@ export function checkFiling(
     return fail({
       code: 'R-EVID-FILING-MISSING',
       rule,
-      message: id === undefined ? `The manifest names no filing; this tier needs one of: ${kinds.join(', ')}` : `Filing ${id} is not registered`,
+      message:
+        id === undefined
+          ? `The manifest names no filing; this tier needs one of: ${kinds.join(', ')}`
+          : `Filing ${id} is not registered`,
     });
   }
   if (!kinds.includes(filing.kind)) {
-    return fail({ code: 'R-EVID-FILING-MISSING', rule, message: `Filing ${id} is a ${filing.kind}; this tier needs one of: ${kinds.join(', ')}` });
+    return fail({
+      code: 'R-EVID-FILING-MISSING',
+      rule,
+      message: `Filing ${id} is a ${filing.kind}; this tier needs one of: ${kinds.join(', ')}`,
+    });
   }
   if (filing.exporterId !== manifest.exporterId) {
     return fail({ code: 'R-EVID-FILING-SCOPE', rule, message: `Filing ${id} belongs to another exporter` });
   }
-  if (filing.status === 'revoked') return fail({ code: 'R-EVID-FILING-REVOKED', rule, message: `Filing ${id} has been revoked` });
+  if (filing.status === 'revoked')
+    return fail({ code: 'R-EVID-FILING-REVOKED', rule, message: `Filing ${id} has been revoked` });
 
   const reasons: Reason[] = [];
   const from = parseInstant(filing.validFrom);
@@ -60,13 +70,21 @@ export function checkFiling(
   if (categories.length > 0) gaps.push(`categories ${categories.join(', ')}`);
   if (!filing.purposes.some((p) => samePurpose(p, manifest.purpose))) gaps.push('the purpose');
   if (classification.volume.individualsYtd > filing.maxIndividuals) {
-    gaps.push(`${classification.volume.individualsYtd} individuals this year (filed for at most ${filing.maxIndividuals})`);
+    gaps.push(
+      `${classification.volume.individualsYtd} individuals this year (filed for at most ${filing.maxIndividuals})`,
+    );
   }
   if (classification.volume.sensitiveYtd > filing.maxSensitiveIndividuals) {
-    gaps.push(`${classification.volume.sensitiveYtd} individuals with sensitive PI (filed for at most ${filing.maxSensitiveIndividuals})`);
+    gaps.push(
+      `${classification.volume.sensitiveYtd} individuals with sensitive PI (filed for at most ${filing.maxSensitiveIndividuals})`,
+    );
   }
   if (gaps.length > 0) {
-    reasons.push({ code: 'R-EVID-FILING-SCOPE', rule: 'NDSMR art. 38; Order 13 art. 8', message: `Filing ${id} does not cover ${gaps.join('; ')}` });
+    reasons.push({
+      code: 'R-EVID-FILING-SCOPE',
+      rule: 'NDSMR art. 38; Order 13 art. 8',
+      message: `Filing ${id} does not cover ${gaps.join('; ')}`,
+    });
   }
   return verdictOf(reasons);
 }

@@ -2,7 +2,8 @@
 // cite their rule (api.md §6 R-EVID-* codes). Pure data and constructors.
 import type { Reason } from '../../policies/classification.js';
 
-export type CheckVerdict = { readonly ok: true } | { readonly ok: false; readonly reasons: readonly Reason[] };
+export type CheckVerdict =
+  { readonly ok: true } | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 export const pass: CheckVerdict = { ok: true };
 

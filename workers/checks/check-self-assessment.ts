@@ -32,7 +32,10 @@ export function checkSelfAssessment(
     return fail({
       code: 'R-EVID-PIPIA-MISSING',
       rule: requirement.kind === 'pipia' ? 'PIPL art. 55(4)' : 'Order 11 art. 5',
-      message: id === undefined ? 'The manifest names no self-assessment' : `Self-assessment ${id} is not registered for this exporter`,
+      message:
+        id === undefined
+          ? 'The manifest names no self-assessment'
+          : `Self-assessment ${id} is not registered for this exporter`,
     });
   }
   if (record.kind !== requirement.kind) {
@@ -47,7 +50,10 @@ export function checkSelfAssessment(
   if (ageDays > requirement.maxAgeDays || ageDays < -1) {
     reasons.push({
       code: 'R-EVID-SELFASSESS-STALE',
-      rule: requirement.kind === 'pipia' ? 'Order 13 art. 5; SCC filing guide 2nd ed.' : 'Security-assessment guide 3rd ed.',
+      rule:
+        requirement.kind === 'pipia'
+          ? 'Order 13 art. 5; SCC filing guide 2nd ed.'
+          : 'Security-assessment guide 3rd ed.',
       message: `Self-assessment ${id} was completed on ${record.completedOn}, more than ${requirement.maxAgeDays} days ago`,
     });
   }
@@ -57,7 +63,8 @@ export function checkSelfAssessment(
   const categories = missingFrom(manifest.dataCategories, scope.dataCategories);
   if (categories.length > 0) gaps.push(`categories ${categories.join(', ')}`);
   if (!scope.purposes.some((p) => samePurpose(p, manifest.purpose))) gaps.push('the purpose');
-  if (!scope.businessTypes.includes(manifest.businessType)) gaps.push(`business type ${manifest.businessType}`);
+  if (!scope.businessTypes.includes(manifest.businessType))
+    gaps.push(`business type ${manifest.businessType}`);
   if (gaps.length > 0) {
     reasons.push({
       code: 'R-EVID-SELFASSESS-SCOPE',
@@ -66,13 +73,18 @@ export function checkSelfAssessment(
     });
   }
   if (requirement.noticeRequired && manifest.evidence?.noticeRecordRef === undefined) {
-    reasons.push({ code: 'R-EVID-NOTICE-MISSING', rule: 'PIPL art. 39', message: 'No notice record is referenced (evidence.noticeRecordRef)' });
+    reasons.push({
+      code: 'R-EVID-NOTICE-MISSING',
+      rule: 'PIPL art. 39',
+      message: 'No notice record is referenced (evidence.noticeRecordRef)',
+    });
   }
   if (requirement.consentRequired && manifest.evidence?.consentRecordRef === undefined) {
     reasons.push({
       code: 'R-EVID-CONSENT-MISSING',
       rule: 'PIPL arts. 14, 39',
-      message: 'The legal basis is consent but no separate-consent record is referenced (evidence.consentRecordRef)',
+      message:
+        'The legal basis is consent but no separate-consent record is referenced (evidence.consentRecordRef)',
     });
   }
   return verdictOf(reasons);

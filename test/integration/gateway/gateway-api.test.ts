@@ -34,11 +34,19 @@ function manifest(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function multipart(parts: { name: string; value: string | Buffer; file?: boolean }[], boundary = 'XB-boundary'): Buffer {
+function multipart(
+  parts: { name: string; value: string | Buffer; file?: boolean }[],
+  boundary = 'XB-boundary',
+): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const disposition = part.file === true ? `form-data; name="${part.name}"; filename="f"` : `form-data; name="${part.name}"`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    const disposition =
+      part.file === true ? `form-data; name="${part.name}"; filename="f"` : `form-data; name="${part.name}"`;
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
@@ -54,75 +62,202 @@ describe('gateway API (in-process, real Redis)', function () {
     enterprise = await h.token('enterprise', 'ent-1', exporter);
     const admin = await h.token('admin');
     const put = (path: string, body: unknown) =>
-      request(`${h.url}${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    expect((await put(`/v1/exporters/${exporter}`, { name: 'E', ciio: false, ftzArea: null })).status).to.equal(200);
-    expect((await put('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' })).status).to.equal(200);
-    expect((await put('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' })).status).to.equal(200);
+      request(`${h.url}${path}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (await put(`/v1/exporters/${exporter}`, { name: 'E', ciio: false, ftzArea: null })).status,
+    ).to.equal(200);
+    expect((await put('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' })).status).to.equal(
+      200,
+    );
+    expect(
+      (await put('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' }))
+        .status,
+    ).to.equal(200);
   });
   after(() => h.stop());
 
-  const post = (body: Buffer | string, headers: Record<string, string>) => request(`${h.url}/v1/transfers`, { method: 'POST', headers, body });
+  const post = (body: Buffer | string, headers: Record<string, string>) =>
+    request(`${h.url}/v1/transfers`, { method: 'POST', headers, body });
   const upload = (body: Buffer, extra: Record<string, string> = {}) =>
-    post(body, { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'multipart/form-data; boundary=XB-boundary', ...extra });
+    post(body, {
+      Authorization: `Bearer ${enterprise}`,
+      'Content-Type': 'multipart/form-data; boundary=XB-boundary',
+      ...extra,
+    });
 
   describe('authentication and roles (api.md §3)', () => {
     it('answers 401 UNAUTHENTICATED without a token and with a bad one', async () => {
       expect((await request(`${h.url}/v1/transfers`)).body.error?.code).to.equal('UNAUTHENTICATED');
-      const bad = await request(`${h.url}/v1/transfers`, { headers: { Authorization: 'Bearer not.a.token' } });
+      const bad = await request(`${h.url}/v1/transfers`, {
+        headers: { Authorization: 'Bearer not.a.token' },
+      });
       expect(bad.status).to.equal(401);
     });
 
     it('answers 403 FORBIDDEN to a role that may not act', async () => {
       const ops = await h.token('ops');
-      const answer = await request(`${h.url}/v1/exporters/${exporter}`, { method: 'PUT', headers: { Authorization: `Bearer ${ops}`, 'Content-Type': 'application/json' }, body: '{}' });
+      const answer = await request(`${h.url}/v1/exporters/${exporter}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${ops}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       expect(answer.status).to.equal(403);
       expect(answer.body.error?.code).to.equal('FORBIDDEN');
     });
 
     it('refuses an enterprise submitting for another exporter', async () => {
-      const answer = await upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest({ exporterId: '91451400MA5PDEM13W' })) }, { name: 'payload', value: 'x', file: true }]));
+      const answer = await upload(
+        multipart([
+          { name: 'manifest', value: JSON.stringify(manifest({ exporterId: '91451400MA5PDEM13W' })) },
+          { name: 'payload', value: 'x', file: true },
+        ]),
+      );
       expect(answer.status).to.equal(403);
       expect(answer.body.error?.details.map((d) => d.path)).to.deep.equal(['/exporterId']);
     });
   });
 
   describe('malformed uploads get 4xx with a stable code', () => {
-    const cases: [string, () => Promise<{ status: number; body: { error?: { code: string } } }>, number, string][] = [
-      ['a JSON body instead of multipart', () => post('{}', { Authorization: `Bearer ${'TOKEN'}`, 'Content-Type': 'application/json' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['multipart without a boundary', () => post('x', { Authorization: 'Bearer TOKEN', 'Content-Type': 'multipart/form-data' }), 400, 'BAD_MULTIPART'],
-      ['the payload before the manifest', () => upload(multipart([{ name: 'payload', value: 'x', file: true }, { name: 'manifest', value: JSON.stringify(manifest()) }])), 400, 'BAD_MULTIPART'],
-      ['no payload part', () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }])), 400, 'BAD_MULTIPART'],
-      ['a manifest that is not JSON', () => upload(multipart([{ name: 'manifest', value: '{not json' }, { name: 'payload', value: 'x', file: true }])), 400, 'BAD_MANIFEST'],
-      ['a third part', () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }, { name: 'payload', value: 'x', file: true }, { name: 'more', value: 'y' }])), 400, 'BAD_MULTIPART'],
-      ['a payload over the limit', () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }, { name: 'payload', value: Buffer.alloc(5000), file: true }])), 413, 'PAYLOAD_TOO_LARGE'],
-      ['an unregistered partner', () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest({ partnerId: 'nobody' })) }, { name: 'payload', value: 'x', file: true }])), 422, 'UNKNOWN_REFERENCE'],
-      ['a truncated body', () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }, { name: 'payload', value: 'x', file: true }]).subarray(0, 200)), 400, 'BAD_MULTIPART'],
+    const cases: [
+      string,
+      () => Promise<{ status: number; body: { error?: { code: string } } }>,
+      number,
+      string,
+    ][] = [
+      [
+        'a JSON body instead of multipart',
+        () => post('{}', { Authorization: `Bearer ${'TOKEN'}`, 'Content-Type': 'application/json' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'multipart without a boundary',
+        () => post('x', { Authorization: 'Bearer TOKEN', 'Content-Type': 'multipart/form-data' }),
+        400,
+        'BAD_MULTIPART',
+      ],
+      [
+        'the payload before the manifest',
+        () =>
+          upload(
+            multipart([
+              { name: 'payload', value: 'x', file: true },
+              { name: 'manifest', value: JSON.stringify(manifest()) },
+            ]),
+          ),
+        400,
+        'BAD_MULTIPART',
+      ],
+      [
+        'no payload part',
+        () => upload(multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }])),
+        400,
+        'BAD_MULTIPART',
+      ],
+      [
+        'a manifest that is not JSON',
+        () =>
+          upload(
+            multipart([
+              { name: 'manifest', value: '{not json' },
+              { name: 'payload', value: 'x', file: true },
+            ]),
+          ),
+        400,
+        'BAD_MANIFEST',
+      ],
+      [
+        'a third part',
+        () =>
+          upload(
+            multipart([
+              { name: 'manifest', value: JSON.stringify(manifest()) },
+              { name: 'payload', value: 'x', file: true },
+              { name: 'more', value: 'y' },
+            ]),
+          ),
+        400,
+        'BAD_MULTIPART',
+      ],
+      [
+        'a payload over the limit',
+        () =>
+          upload(
+            multipart([
+              { name: 'manifest', value: JSON.stringify(manifest()) },
+              { name: 'payload', value: Buffer.alloc(5000), file: true },
+            ]),
+          ),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [
+        'an unregistered partner',
+        () =>
+          upload(
+            multipart([
+              { name: 'manifest', value: JSON.stringify(manifest({ partnerId: 'nobody' })) },
+              { name: 'payload', value: 'x', file: true },
+            ]),
+          ),
+        422,
+        'UNKNOWN_REFERENCE',
+      ],
+      [
+        'a truncated body',
+        () =>
+          upload(
+            multipart([
+              { name: 'manifest', value: JSON.stringify(manifest()) },
+              { name: 'payload', value: 'x', file: true },
+            ]).subarray(0, 200),
+          ),
+        400,
+        'BAD_MULTIPART',
+      ],
     ];
     for (const [what, send, status, code] of cases) {
       it(`${what} → ${status} ${code}`, async () => {
         const answer = await send();
         // The token placeholder above is replaced here so 415/400 cases are judged after authentication.
-        expect(answer.status === 401 ? 'UNAUTHENTICATED' : answer.body.error?.code).to.be.oneOf([code, 'UNAUTHENTICATED']);
+        expect(answer.status === 401 ? 'UNAUTHENTICATED' : answer.body.error?.code).to.be.oneOf([
+          code,
+          'UNAUTHENTICATED',
+        ]);
         if (answer.status !== 401) expect(answer.status).to.equal(status);
       });
     }
   });
 
   it('returns the first answer for a repeated Idempotency-Key with the same manifest, 409 with another', async () => {
-    const body = multipart([{ name: 'manifest', value: JSON.stringify(manifest()) }, { name: 'payload', value: 'sku\n1\n', file: true }]);
+    const body = multipart([
+      { name: 'manifest', value: JSON.stringify(manifest()) },
+      { name: 'payload', value: 'sku\n1\n', file: true },
+    ]);
     const first = await upload(body, { 'Idempotency-Key': 'key-1' });
     const second = await upload(body, { 'Idempotency-Key': 'key-1' });
     expect(first.status).to.equal(202);
     expect(second.status).to.equal(202);
     expect(second.body['id']).to.equal(first.body['id']);
-    const other = multipart([{ name: 'manifest', value: JSON.stringify(manifest({ purpose: 'other' })) }, { name: 'payload', value: 'sku\n1\n', file: true }]);
+    const other = multipart([
+      { name: 'manifest', value: JSON.stringify(manifest({ purpose: 'other' })) },
+      { name: 'payload', value: 'sku\n1\n', file: true },
+    ]);
     const conflict = await upload(other, { 'Idempotency-Key': 'key-1' });
     expect(conflict.status).to.equal(409);
     expect(conflict.body.error?.code).to.equal('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('classifies a manifest with POST /v1/classify and stores nothing', async () => {
-    const answer = await request(`${h.url}/v1/classify`, { method: 'POST', headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' }, body: JSON.stringify(manifest()) });
+    const answer = await request(`${h.url}/v1/classify`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(manifest()),
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body['tier']).to.equal('free_flow');
     expect(answer.body['trace']).to.be.an('array').with.length.greaterThan(10);
@@ -136,10 +271,20 @@ describe('gateway API (in-process, real Redis)', function () {
   describe('fuzzing: random and malformed input never gets a 5xx', () => {
     it('random JSON to POST /v1/classify answers 200 or 4xx', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ ...Object.fromEntries(Object.keys(manifest()).map((k) => [k, fc.jsonValue()])) })), async (value) => {
-          const answer = await request(`${h.url}/v1/classify`, { method: 'POST', headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' }, body: JSON.stringify(value) });
-          return answer.status === 200 || (answer.status >= 400 && answer.status < 500);
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.record({ ...Object.fromEntries(Object.keys(manifest()).map((k) => [k, fc.jsonValue()])) }),
+          ),
+          async (value) => {
+            const answer = await request(`${h.url}/v1/classify`, {
+              method: 'POST',
+              headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' },
+              body: JSON.stringify(value),
+            });
+            return answer.status === 200 || (answer.status >= 400 && answer.status < 500);
+          },
+        ),
         { numRuns: 300 },
       );
     });
@@ -147,15 +292,29 @@ describe('gateway API (in-process, real Redis)', function () {
     it('random manifests and mangled multipart bodies to POST /v1/transfers answer 202 or 4xx', async () => {
       const manifestArb = fc.oneof(
         fc.jsonValue().map((v) => JSON.stringify(v)),
-        fc.record({ personalInfo: fc.jsonValue(), declaredGrade: fc.jsonValue(), dataCategories: fc.jsonValue() }).map((o) => JSON.stringify(manifest(o))),
+        fc
+          .record({
+            personalInfo: fc.jsonValue(),
+            declaredGrade: fc.jsonValue(),
+            dataCategories: fc.jsonValue(),
+          })
+          .map((o) => JSON.stringify(manifest(o))),
         fc.string(),
       );
       await fc.assert(
-        fc.asyncProperty(manifestArb, fc.uint8Array({ maxLength: 256 }), fc.nat(400), async (manifestText, payload, cut) => {
-          const body = multipart([{ name: 'manifest', value: manifestText }, { name: 'payload', value: Buffer.from(payload), file: true }]);
-          const answer = await upload(cut > 300 ? body : body.subarray(0, Math.min(body.length, cut)));
-          return answer.status === 202 || (answer.status >= 400 && answer.status < 500);
-        }),
+        fc.asyncProperty(
+          manifestArb,
+          fc.uint8Array({ maxLength: 256 }),
+          fc.nat(400),
+          async (manifestText, payload, cut) => {
+            const body = multipart([
+              { name: 'manifest', value: manifestText },
+              { name: 'payload', value: Buffer.from(payload), file: true },
+            ]);
+            const answer = await upload(cut > 300 ? body : body.subarray(0, Math.min(body.length, cut)));
+            return answer.status === 202 || (answer.status >= 400 && answer.status < 500);
+          },
+        ),
         { numRuns: 300 },
       );
     });

@@ -22,14 +22,27 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const redis: TestRedis = await startRedisServer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-gw-'));
   await createDevPki(path.join(dataDir, 'pki'));
-  const config = loadConfig({ XBORDER_REDIS_URL: redis.url, XBORDER_DATA_DIR: dataDir, XBORDER_HTTP_PORT: '0', XBORDER_POLICY_DIR: path.resolve('policies'), ...env });
-  const gateway: RunningGateway = await startGateway(config, { clock: systemClock, logger: createLogger({ level: 'error', name: 'test', write: () => undefined }) });
+  const config = loadConfig({
+    XBORDER_REDIS_URL: redis.url,
+    XBORDER_DATA_DIR: dataDir,
+    XBORDER_HTTP_PORT: '0',
+    XBORDER_POLICY_DIR: path.resolve('policies'),
+    ...env,
+  });
+  const gateway: RunningGateway = await startGateway(config, {
+    clock: systemClock,
+    logger: createLogger({ level: 'error', name: 'test', write: () => undefined }),
+  });
   const issuerKey = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
   return {
     url: gateway.url,
     dataDir,
     token: (role, sub = `${role}-1`, exporter) =>
-      mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, { issuer: 'xborder-dev', audience: 'xborder', now: new Date() }),
+      mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, {
+        issuer: 'xborder-dev',
+        audience: 'xborder',
+        now: new Date(),
+      }),
     async stop() {
       await gateway.close();
       await redis.stop();
@@ -40,17 +53,18 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 
 export interface Answer {
   readonly status: number;
-  readonly body: { error?: { code: string; details: { path?: string; code?: string }[] }; [key: string]: unknown };
+  readonly body: {
+    error?: { code: string; details: { path?: string; code?: string }[] };
+    [key: string]: unknown;
+  };
 }
 
 export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(url, init);
   const text = await response.text();
-  let body: Answer['body'] = {};
   try {
-    body = JSON.parse(text) as Answer['body'];
+    return { status: response.status, body: JSON.parse(text) as Answer['body'] };
   } catch {
-    body = { text };
+    return { status: response.status, body: { text } };
   }
-  return { status: response.status, body };
 }

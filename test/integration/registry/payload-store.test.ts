@@ -13,7 +13,9 @@ async function readAll(store: PayloadStore, sha256: string): Promise<Buffer> {
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.xbp') || f.endsWith('.part'));
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.xbp') || f.endsWith('.part'));
 }
 
 describe('registry/payload-store (real disk)', () => {

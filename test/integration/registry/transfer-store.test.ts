@@ -13,7 +13,13 @@ function core(id: string, exporterId: string, submittedBy = 'alice'): TransferCo
     createdAt: new Date().toISOString(),
     manifest: {} as TransferCore['manifest'],
     classification: { tier: 'manual_review' } as TransferCore['classification'],
-    inspection: { bytes: 1, sha256: 'x', findings: {}, individualsDetected: 0, sensitiveIndividualsDetected: 0 } as unknown as TransferCore['inspection'],
+    inspection: {
+      bytes: 1,
+      sha256: 'x',
+      findings: {},
+      individualsDetected: 0,
+      sensitiveIndividualsDetected: 0,
+    } as unknown as TransferCore['inspection'],
   };
 }
 
@@ -39,8 +45,15 @@ describe('registry/transfer-store (real Redis)', () => {
     const id = nextId();
     await store.create(core(id, 'E1'), 'checking', []);
     const now = new Date();
-    expect(await store.transition(id, ['held'], 'releasing', now)).to.deep.equal({ ok: false, current: 'checking' });
-    expect(await store.transition(id, ['checking'], 'held', now, { holdReasons: [{ code: 'R-X', rule: 'r', message: 'm' }] })).to.deep.equal({ ok: true, from: 'checking' });
+    expect(await store.transition(id, ['held'], 'releasing', now)).to.deep.equal({
+      ok: false,
+      current: 'checking',
+    });
+    expect(
+      await store.transition(id, ['checking'], 'held', now, {
+        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm' }],
+      }),
+    ).to.deep.equal({ ok: true, from: 'checking' });
     expect(await store.countByStatus('checking')).to.equal(0);
     expect(await store.countByStatus('held')).to.equal(1);
     const record = await store.get(id);
@@ -49,7 +62,10 @@ describe('registry/transfer-store (real Redis)', () => {
   });
 
   it('reports a missing transfer as not found rather than transitioning it', async () => {
-    expect(await store.transition('NOPE', ['checking'], 'held', new Date())).to.deep.equal({ ok: false, current: null });
+    expect(await store.transition('NOPE', ['checking'], 'held', new Date())).to.deep.equal({
+      ok: false,
+      current: null,
+    });
   });
 
   describe('four-eyes decisions', () => {
@@ -57,10 +73,16 @@ describe('registry/transfer-store (real Redis)', () => {
       const id = nextId();
       await store.create(core(id, 'E1'), 'held', []);
       const at = new Date().toISOString();
-      expect(await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'ok', at }, 2)).to.deep.equal({ ok: true, status: 'held' });
-      expect(await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'again', at }, 2)).to.deep.equal({ ok: true, status: 'held' });
+      expect(
+        await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'ok', at }, 2),
+      ).to.deep.equal({ ok: true, status: 'held' });
+      expect(
+        await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'again', at }, 2),
+      ).to.deep.equal({ ok: true, status: 'held' });
       expect((await store.get(id))?.approvals).to.deep.equal(['r1']);
-      expect(await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'ok', at }, 2)).to.deep.equal({ ok: true, status: 'releasing' });
+      expect(
+        await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'ok', at }, 2),
+      ).to.deep.equal({ ok: true, status: 'releasing' });
       const record = await store.get(id);
       expect(record?.approvals).to.deep.equal(['r1', 'r2']);
       expect(record?.release?.by).to.equal('review');
@@ -70,14 +92,20 @@ describe('registry/transfer-store (real Redis)', () => {
     it('ends a transfer as rejected on one rejection', async () => {
       const id = nextId();
       await store.create(core(id, 'E1'), 'held', []);
-      expect(await store.decide(id, { reviewer: 'r1', decision: 'reject', comment: 'no', at: 'now' }, 2)).to.deep.equal({ ok: true, status: 'rejected' });
-      expect(await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'late', at: 'now' }, 2)).to.deep.equal({ ok: false, reason: 'not_held', current: 'rejected' });
+      expect(
+        await store.decide(id, { reviewer: 'r1', decision: 'reject', comment: 'no', at: 'now' }, 2),
+      ).to.deep.equal({ ok: true, status: 'rejected' });
+      expect(
+        await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'late', at: 'now' }, 2),
+      ).to.deep.equal({ ok: false, reason: 'not_held', current: 'rejected' });
     });
 
     it('refuses a reviewer deciding a transfer they submitted', async () => {
       const id = nextId();
       await store.create(core(id, 'E1', 'bob'), 'held', []);
-      expect(await store.decide(id, { reviewer: 'bob', decision: 'approve', comment: 'mine', at: 'now' }, 2)).to.deep.equal({ ok: false, reason: 'own_transfer' });
+      expect(
+        await store.decide(id, { reviewer: 'bob', decision: 'approve', comment: 'mine', at: 'now' }, 2),
+      ).to.deep.equal({ ok: false, reason: 'own_transfer' });
     });
   });
 
@@ -102,7 +130,12 @@ describe('registry/transfer-store (real Redis)', () => {
     const id = nextId();
     await store.create(core(id, 'E1'), 'releasing', []);
     await store.appendAttempt(id, { attempt: 1, at: 'a', outcome: 'failed', detail: 'down' });
-    expect(await store.appendAttempt(id, { attempt: 2, at: 'b', outcome: 'delivered', detail: 'ok' })).to.equal(2);
-    expect((await store.get(id))?.deliveryAttempts.map((a) => a.outcome)).to.deep.equal(['failed', 'delivered']);
+    expect(
+      await store.appendAttempt(id, { attempt: 2, at: 'b', outcome: 'delivered', detail: 'ok' }),
+    ).to.equal(2);
+    expect((await store.get(id))?.deliveryAttempts.map((a) => a.outcome)).to.deep.equal([
+      'failed',
+      'delivered',
+    ]);
   });
 });

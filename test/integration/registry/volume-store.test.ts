@@ -31,30 +31,77 @@ describe('registry/volume-store (real Redis)', () => {
 
   it('counts the same person sent twice once (people, not records)', async () => {
     await volume.addTransferPeople('T1', people(0, 500), false);
-    await volume.commit('E1', 'T1', { individuals: 0, sensitive: 0 }, { individuals: 500, sensitive: 0 }, now);
+    await volume.commit(
+      'E1',
+      'T1',
+      { individuals: 0, sensitive: 0 },
+      { individuals: 500, sensitive: 0 },
+      now,
+    );
     await volume.addTransferPeople('T2', people(0, 500), false);
-    const projected = await volume.projectTotal('E1', 'T2', { individuals: 0, sensitive: 0 }, { individuals: 500, sensitive: 0 }, now);
+    const projected = await volume.projectTotal(
+      'E1',
+      'T2',
+      { individuals: 0, sensitive: 0 },
+      { individuals: 500, sensitive: 0 },
+      now,
+    );
     expect(projected.individuals).to.be.at.least(500).and.at.most(530);
   });
 
   it('adds people declared but not detectable in the bytes as a surplus', async () => {
     await volume.addTransferPeople('T1', people(0, 10), false);
-    const projected = await volume.projectTotal('E1', 'T1', { individuals: 120_000, sensitive: 0 }, { individuals: 10, sensitive: 0 }, now);
+    const projected = await volume.projectTotal(
+      'E1',
+      'T1',
+      { individuals: 120_000, sensitive: 0 },
+      { individuals: 10, sensitive: 0 },
+      now,
+    );
     expect(projected.individuals).to.be.at.least(120_000).and.at.most(120_001);
-    await volume.commit('E1', 'T1', { individuals: 120_000, sensitive: 0 }, { individuals: 10, sensitive: 0 }, now);
+    await volume.commit(
+      'E1',
+      'T1',
+      { individuals: 120_000, sensitive: 0 },
+      { individuals: 10, sensitive: 0 },
+      now,
+    );
     expect((await volume.yearToDate('E1', now)).individuals).to.be.at.least(120_000);
   });
 
   it('commits a transfer once even when delivery runs twice', async () => {
     await redis.hset('xb:transfer:T1', 'id', 'T1');
-    expect(await volume.commit('E1', 'T1', { individuals: 50, sensitive: 5 }, { individuals: 0, sensitive: 0 }, now)).to.equal(true);
-    expect(await volume.commit('E1', 'T1', { individuals: 50, sensitive: 5 }, { individuals: 0, sensitive: 0 }, now)).to.equal(false);
+    expect(
+      await volume.commit(
+        'E1',
+        'T1',
+        { individuals: 50, sensitive: 5 },
+        { individuals: 0, sensitive: 0 },
+        now,
+      ),
+    ).to.equal(true);
+    expect(
+      await volume.commit(
+        'E1',
+        'T1',
+        { individuals: 50, sensitive: 5 },
+        { individuals: 0, sensitive: 0 },
+        now,
+      ),
+    ).to.equal(false);
     expect(await volume.yearToDate('E1', now)).to.deep.equal({ individuals: 50, sensitive: 5 });
   });
 
   it('never under-counts near the 10,000 threshold with the HLL margin', async () => {
-    for (let start = 0; start < 10_000; start += 1000) await volume.addTransferPeople('T1', people(start, start + 1000), true);
-    const projected = await volume.projectTotal('E1', 'T1', { individuals: 0, sensitive: 0 }, { individuals: 0, sensitive: 0 }, now);
+    for (let start = 0; start < 10_000; start += 1000)
+      await volume.addTransferPeople('T1', people(start, start + 1000), true);
+    const projected = await volume.projectTotal(
+      'E1',
+      'T1',
+      { individuals: 0, sensitive: 0 },
+      { individuals: 0, sensitive: 0 },
+      now,
+    );
     expect(projected.sensitive).to.be.at.least(10_000);
   });
 });

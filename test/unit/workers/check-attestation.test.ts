@@ -28,7 +28,13 @@ function verified(overrides: Partial<AttestationClaims> = {}): AttestationVerifi
     endpoints: ['endpoint-sg'],
     ...overrides,
   };
-  return { ok: true, claims, header: { alg: 'ES256', typ: 'xborder-attestation+jwt', kid: undefined }, leafSha256: 'a'.repeat(64), chainSha256s: [] };
+  return {
+    ok: true,
+    claims,
+    header: { alg: 'ES256', typ: 'xborder-attestation+jwt', kid: undefined },
+    leafSha256: 'a'.repeat(64),
+    chainSha256s: [],
+  };
 }
 
 const codes = (v: ReturnType<typeof checkAttestation>) => (v.ok ? [] : v.reasons.map((r) => r.code));
@@ -39,13 +45,22 @@ describe('workers/checks/check-attestation', () => {
   });
 
   it('fails R-EVID-ATTESTATION-MISSING when none is named or it is not registered', () => {
-    expect(codes(checkAttestation(manifest({ evidence: {} }), classification(), null))).to.deep.equal(['R-EVID-ATTESTATION-MISSING']);
-    expect(codes(checkAttestation(manifest(), classification(), null))).to.deep.equal(['R-EVID-ATTESTATION-MISSING']);
+    expect(codes(checkAttestation(manifest({ evidence: {} }), classification(), null))).to.deep.equal([
+      'R-EVID-ATTESTATION-MISSING',
+    ]);
+    expect(codes(checkAttestation(manifest(), classification(), null))).to.deep.equal([
+      'R-EVID-ATTESTATION-MISSING',
+    ]);
   });
 
   it('passes on the codes of a verification that failed (expired, revoked, untrusted)', () => {
-    const failed: AttestationVerification = { ok: false, reasons: [{ code: 'R-EVID-ATTESTATION-REVOKED', message: 'CHAIN-REVOKED: leaf' }] };
-    expect(codes(checkAttestation(manifest(), classification(), failed))).to.deep.equal(['R-EVID-ATTESTATION-REVOKED']);
+    const failed: AttestationVerification = {
+      ok: false,
+      reasons: [{ code: 'R-EVID-ATTESTATION-REVOKED', message: 'CHAIN-REVOKED: leaf' }],
+    };
+    expect(codes(checkAttestation(manifest(), classification(), failed))).to.deep.equal([
+      'R-EVID-ATTESTATION-REVOKED',
+    ]);
   });
 
   const gaps: [string, Partial<AttestationClaims>][] = [
@@ -59,13 +74,17 @@ describe('workers/checks/check-attestation', () => {
   ];
   for (const [what, claims] of gaps) {
     it(`fails R-EVID-ATTESTATION-SCOPE for ${what}`, () => {
-      expect(codes(checkAttestation(manifest(), classification(), verified(claims)))).to.deep.equal(['R-EVID-ATTESTATION-SCOPE']);
+      expect(codes(checkAttestation(manifest(), classification(), verified(claims)))).to.deep.equal([
+        'R-EVID-ATTESTATION-SCOPE',
+      ]);
     });
   }
 
   it('fails R-EVID-ATTESTATION-SCOPE when the transfer has sensitive PI the partner did not accept', () => {
     const c = classification({ thisTransfer: { individuals: 10, sensitiveIndividuals: 2 } });
-    expect(codes(checkAttestation(manifest(), c, verified({ sensitive: false })))).to.deep.equal(['R-EVID-ATTESTATION-SCOPE']);
+    expect(codes(checkAttestation(manifest(), c, verified({ sensitive: false })))).to.deep.equal([
+      'R-EVID-ATTESTATION-SCOPE',
+    ]);
     expect(checkAttestation(manifest(), c, verified({ sensitive: true })).ok).to.equal(true);
   });
 });

@@ -31,42 +31,70 @@ describe('workers/checks/check-filing', () => {
   });
 
   it('matches purposes ignoring case and spacing (free text typed on both sides)', () => {
-    expect(checkFiling(manifest({ purpose: '  ORDER fulfilment   and delivery ' }), classification(), filing(), scc, now).ok).to.equal(true);
+    expect(
+      checkFiling(
+        manifest({ purpose: '  ORDER fulfilment   and delivery ' }),
+        classification(),
+        filing(),
+        scc,
+        now,
+      ).ok,
+    ).to.equal(true);
   });
 
   it('fails R-EVID-FILING-MISSING when the manifest names none, or it is not registered', () => {
-    expect(codes(checkFiling(manifest({ evidence: {} }), classification(), null, scc, now))).to.deep.equal(['R-EVID-FILING-MISSING']);
-    expect(codes(checkFiling(manifest(), classification(), null, scc, now))).to.deep.equal(['R-EVID-FILING-MISSING']);
+    expect(codes(checkFiling(manifest({ evidence: {} }), classification(), null, scc, now))).to.deep.equal([
+      'R-EVID-FILING-MISSING',
+    ]);
+    expect(codes(checkFiling(manifest(), classification(), null, scc, now))).to.deep.equal([
+      'R-EVID-FILING-MISSING',
+    ]);
   });
 
   it('fails R-EVID-FILING-MISSING when the kind does not fit the tier (an SCC filing for a security assessment)', () => {
     const sa = classification({ tier: 'security_assessment' });
-    expect(codes(checkFiling(manifest(), sa, filing(), ['security_assessment'], now))).to.deep.equal(['R-EVID-FILING-MISSING']);
+    expect(codes(checkFiling(manifest(), sa, filing(), ['security_assessment'], now))).to.deep.equal([
+      'R-EVID-FILING-MISSING',
+    ]);
   });
 
   it('accepts a certification for the SCC tier (Order 20)', () => {
-    expect(checkFiling(manifest(), classification(), filing({ kind: 'certification' }), scc, now).ok).to.equal(true);
+    expect(
+      checkFiling(manifest(), classification(), filing({ kind: 'certification' }), scc, now).ok,
+    ).to.equal(true);
   });
 
   it('fails R-EVID-FILING-REVOKED for a revoked filing', () => {
-    expect(codes(checkFiling(manifest(), classification(), filing({ status: 'revoked' }), scc, now))).to.deep.equal(['R-EVID-FILING-REVOKED']);
+    expect(
+      codes(checkFiling(manifest(), classification(), filing({ status: 'revoked' }), scc, now)),
+    ).to.deep.equal(['R-EVID-FILING-REVOKED']);
   });
 
   it('fails R-EVID-FILING-EXPIRED before validFrom and from validUntil on', () => {
-    expect(codes(checkFiling(manifest(), classification(), filing({ validFrom: '2026-07-01' }), scc, now))).to.deep.equal(['R-EVID-FILING-EXPIRED']);
-    expect(codes(checkFiling(manifest(), classification(), filing({ validUntil: '2026-06-01' }), scc, now))).to.deep.equal(['R-EVID-FILING-EXPIRED']);
+    expect(
+      codes(checkFiling(manifest(), classification(), filing({ validFrom: '2026-07-01' }), scc, now)),
+    ).to.deep.equal(['R-EVID-FILING-EXPIRED']);
+    expect(
+      codes(checkFiling(manifest(), classification(), filing({ validUntil: '2026-06-01' }), scc, now)),
+    ).to.deep.equal(['R-EVID-FILING-EXPIRED']);
   });
 
   it('caps a security assessment at 3 years from issue (Provisions 2024 art. 9), whatever validUntil says', () => {
     const sa = classification({ tier: 'security_assessment' });
     const old = filing({ kind: 'security_assessment', validFrom: '2023-06-01', validUntil: '2030-01-01' });
-    expect(codes(checkFiling(manifest(), sa, old, ['security_assessment'], now))).to.deep.equal(['R-EVID-FILING-EXPIRED']);
+    expect(codes(checkFiling(manifest(), sa, old, ['security_assessment'], now))).to.deep.equal([
+      'R-EVID-FILING-EXPIRED',
+    ]);
     const recent = filing({ kind: 'security_assessment', validFrom: '2023-06-20', validUntil: '2030-01-01' });
     expect(checkFiling(manifest(), sa, recent, ['security_assessment'], now).ok).to.equal(true);
   });
 
   it("fails R-EVID-FILING-SCOPE for another exporter's filing", () => {
-    expect(codes(checkFiling(manifest(), classification(), filing({ exporterId: '91451400MA5PDEM13W' }), scc, now))).to.deep.equal(['R-EVID-FILING-SCOPE']);
+    expect(
+      codes(
+        checkFiling(manifest(), classification(), filing({ exporterId: '91451400MA5PDEM13W' }), scc, now),
+      ),
+    ).to.deep.equal(['R-EVID-FILING-SCOPE']);
   });
 
   const outOfScope: [string, Partial<Filing>][] = [
@@ -77,7 +105,9 @@ describe('workers/checks/check-filing', () => {
   ];
   for (const [what, overrides] of outOfScope) {
     it(`fails R-EVID-FILING-SCOPE for ${what} (NDSMR art. 38)`, () => {
-      expect(codes(checkFiling(manifest(), classification(), filing(overrides), scc, now))).to.deep.equal(['R-EVID-FILING-SCOPE']);
+      expect(codes(checkFiling(manifest(), classification(), filing(overrides), scc, now))).to.deep.equal([
+        'R-EVID-FILING-SCOPE',
+      ]);
     });
   }
 

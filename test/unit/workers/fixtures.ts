@@ -16,7 +16,12 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
     declaredGrade: 'general',
     personalInfo: { individuals: 150_000, sensitiveIndividuals: 0 },
     legalBasis: 'contract',
-    evidence: { selfAssessmentId: 'sa-1', attestationId: 'att-1', filingId: 'SCC-1', noticeRecordRef: 'notice-1' },
+    evidence: {
+      selfAssessmentId: 'sa-1',
+      attestationId: 'att-1',
+      filingId: 'SCC-1',
+      noticeRecordRef: 'notice-1',
+    },
     ...overrides,
   };
 }
