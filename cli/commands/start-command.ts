@@ -48,7 +48,6 @@ export const startCommand: Command = {
         '',
         'xborder is running.',
         `  API:       ${gateway.url}/v1   (health: ${gateway.url}/healthz)`,
-        `  Console:   ${gateway.url}/console`,
         `  Metrics:   ${gateway.url}/metrics (gateway), http://127.0.0.1:${workers.metricsPort}/metrics (workers)`,
         `  Receiver:  ${receiver.url} (deliveries land in ${receiver.deliveriesDir})`,
         `  Data dir:  ${config.dataDir}`,

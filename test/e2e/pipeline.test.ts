@@ -42,6 +42,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   let env: Record<string, string>;
   let procs: RunningProcess[] = [];
   let gatewayUrl: string;
+  let workersMetricsUrl: string;
   let receiverDir: string;
 
   async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
@@ -177,6 +178,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
       waitForPort(httpPort, gateway),
     ]);
     gatewayUrl = `http://127.0.0.1:${httpPort}`;
+    workersMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     receiverDir = path.join(dataDir, 'receiver', 'deliveries');
 
     const admin = await token('admin', 'admin-1');
@@ -296,7 +298,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     );
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.equal('standard_contract');
-    expect(answer.body.classification.reasons[0].code).to.equal('R-SCC-PI100K');
+    expect(answer.body.classification.reasons[0]?.code).to.equal('R-SCC-PI100K');
     const done = await settle(answer.body.id, enterprise);
     expect(done.status, JSON.stringify(done.holdReasons)).to.equal('released');
   });
@@ -327,7 +329,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     const answer = await submit(manifest({ declaredGrade: 'core' }), Buffer.from('plan'), enterprise);
     expect(answer.status).to.equal(202);
     expect(answer.body.status).to.equal('blocked');
-    expect(answer.body.classification.reasons[0].code).to.equal('R-BLK-CORE');
+    expect(answer.body.classification.reasons[0]?.code).to.equal('R-BLK-CORE');
   });
 
   it('(e) does not let a file full of resident IDs declared as no PI pass as free flow (R-INSPECT-UNDECLARED-PI)', async () => {
@@ -389,6 +391,37 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     );
     expect(theirs.status).to.equal(404);
     expect(theirs.body.error.code).to.equal('NOT_FOUND');
+  });
+
+  it('exports every metric name of api.md §9 on the gateway and on the workers, with delivery and checks counted', async () => {
+    const names = [
+      'transfers_submitted_total',
+      'transfers_finished_total',
+      'transfers_held',
+      'check_results_total',
+      'stage_duration_seconds',
+      'submit_to_release_seconds',
+      'queue_jobs',
+      'delivery_bytes_total',
+      'delivery_attempts_total',
+      'inspection_bytes_total',
+      'inspection_findings_total',
+      'http_requests_total',
+      'http_request_duration_seconds',
+    ].map((n) => `xborder_${n}`);
+    const gatewayText = await (await fetch(`${gatewayUrl}/metrics`)).text();
+    const workersText = await (await fetch(workersMetricsUrl)).text();
+    for (const name of names) {
+      expect(gatewayText, `gateway ${name}`).to.include(`# TYPE ${name} `);
+      expect(workersText, `workers ${name}`).to.include(`# TYPE ${name} `);
+    }
+    expect(workersText).to.match(
+      /xborder_delivery_attempts_total\{endpoint="endpoint-sg-e2e",outcome="delivered"\} [1-9]/,
+    );
+    expect(workersText).to.match(/xborder_check_results_total\{check="attestation",result="pass"\} [1-9]/);
+    expect(gatewayText).to.match(
+      /xborder_transfers_submitted_total\{business_type="supply_chain",tier="free_flow"\} [1-9]/,
+    );
   });
 
   it('(h) answers 400 with the field path to a malformed manifest, and 413 to an oversized payload, storing nothing', async () => {
