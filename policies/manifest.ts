@@ -20,7 +20,15 @@ export const businessTypes = [
 ] as const;
 export type BusinessType = (typeof businessTypes)[number];
 
-export const exemptionCodes = ['EX-ART3', 'EX-ART4', 'EX-ART5-1', 'EX-ART5-2', 'EX-ART5-3', 'EX-ART6', 'EX-NDSMR35-6'] as const;
+export const exemptionCodes = [
+  'EX-ART3',
+  'EX-ART4',
+  'EX-ART5-1',
+  'EX-ART5-2',
+  'EX-ART5-3',
+  'EX-ART6',
+  'EX-NDSMR35-6',
+] as const;
 export type ExemptionCode = (typeof exemptionCodes)[number];
 
 export const specialFlags = [
@@ -34,7 +42,16 @@ export const specialFlags = [
 ] as const;
 export type SpecialFlag = (typeof specialFlags)[number];
 
-export const legalBases = ['consent', 'contract', 'hr', 'statutory_duty', 'emergency', 'news', 'disclosed', 'other_law'] as const;
+export const legalBases = [
+  'consent',
+  'contract',
+  'hr',
+  'statutory_duty',
+  'emergency',
+  'news',
+  'disclosed',
+  'other_law',
+] as const;
 export type LegalBasis = (typeof legalBases)[number];
 
 /** ISO 3166-1 alpha-2 codes of the ten ASEAN member states: the gateway exports toward ASEAN only. */
@@ -72,7 +89,9 @@ export const ManifestSchema = Type.Object(
     ),
     legalBasis: Type.Optional(enumOf(legalBases)),
     exemption: Type.Optional(Type.Union([Type.Null(), enumOf(exemptionCodes)])),
-    specialFlags: Type.Optional(Type.Array(enumOf(specialFlags), { maxItems: specialFlags.length, uniqueItems: true })),
+    specialFlags: Type.Optional(
+      Type.Array(enumOf(specialFlags), { maxItems: specialFlags.length, uniqueItems: true }),
+    ),
     evidence: Type.Optional(
       Type.Object(
         {
@@ -103,11 +122,15 @@ function checkConsistency(m: Manifest): FieldIssue[] {
   if (m.personalInfo.sensitiveIndividuals > m.personalInfo.individuals) {
     issues.push({
       path: '/personalInfo/sensitiveIndividuals',
-      message: 'cannot exceed personalInfo.individuals (a person with sensitive PI is also counted as an individual)',
+      message:
+        'cannot exceed personalInfo.individuals (a person with sensitive PI is also counted as an individual)',
     });
   }
   if (m.personalInfo.individuals > 0 && m.legalBasis === undefined) {
-    issues.push({ path: '/legalBasis', message: 'is required when the transfer contains personal information (PIPL art. 13)' });
+    issues.push({
+      path: '/legalBasis',
+      message: 'is required when the transfer contains personal information (PIPL art. 13)',
+    });
   }
   return issues;
 }
