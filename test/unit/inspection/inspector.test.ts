@@ -182,6 +182,33 @@ describe('inspection/inspector', () => {
       expect(report.sensitiveIndividualsDetected).to.equal(2);
     });
 
+    it('counts two people on one record when it holds two identifiers of the strongest kind', () => {
+      const report = inspect(
+        ['applicant,guarantor,mobile', `${id},${id2},13812345678`, `${id},E12345678,13812345678`].join('\n'),
+      );
+      expect(report.individualsDetected).to.equal(2);
+    });
+
+    it('takes each element of a minified JSON array as a record', () => {
+      const elements = Array.from(
+        { length: 50 },
+        (_, i) => `{"name":"n${i}","mobile":"1380000${String(i).padStart(4, '0')}","email":"p${i}@x.cn"}`,
+      );
+      const report = inspect(`[${elements.join(',')}]`);
+      expect(report.findings.mobile?.count).to.equal(50);
+      expect(report.individualsDetected).to.equal(50);
+    });
+
+    it('takes lines ending in CR alone (classic Mac text) as records', () => {
+      const rows = Array.from(
+        { length: 20 },
+        (_, i) => `${i},1380000${String(i).padStart(4, '0')},p${i}@x.cn`,
+      );
+      const report = inspect(['id,mobile,email', ...rows].join('\r'));
+      expect(report.individualsDetected).to.equal(20);
+      expect(report.columns.map((c) => c.name)).to.deep.equal(['mobile', 'email']);
+    });
+
     it('counts the last record without a trailing newline', () => {
       expect(inspect(`x\n${id}`).individualsDetected).to.equal(1);
     });
