@@ -97,7 +97,8 @@ function readRedisUrl(env: Env): string {
 
 function readBindHost(env: Env): string {
   const raw = readString(env, 'XBORDER_BIND_HOST', '127.0.0.1');
-  if (!/^[0-9A-Fa-f:.]+$/.test(raw) && raw !== 'localhost') throw new ConfigError('XBORDER_BIND_HOST', `must be an IP address, got "${raw}"`);
+  if (!/^[0-9A-Fa-f:.]+$/.test(raw) && raw !== 'localhost')
+    throw new ConfigError('XBORDER_BIND_HOST', `must be an IP address, got "${raw}"`);
   return raw;
 }
 

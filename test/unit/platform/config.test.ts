@@ -51,7 +51,11 @@ describe('docs/configuration.md', () => {
   it('documents every variable platform/config.ts reads, and no other', async () => {
     const { readFileSync } = await import('node:fs');
     const read = new Set(readFileSync('platform/config.ts', 'utf8').match(/XBORDER_[A-Z_]+/g));
-    const documented = new Set([...readFileSync('docs/configuration.md', 'utf8').matchAll(/^\| `(XBORDER_[A-Z_]+)` \|/gm)].map((m) => m[1]));
+    const documented = new Set(
+      [...readFileSync('docs/configuration.md', 'utf8').matchAll(/^\| `(XBORDER_[A-Z_]+)` \|/gm)].map(
+        (m) => m[1],
+      ),
+    );
     expect([...documented].sort()).to.deep.equal([...read].sort());
   });
 });
