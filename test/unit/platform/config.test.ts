@@ -52,7 +52,7 @@ describe('docs/configuration.md', () => {
     const { readFileSync } = await import('node:fs');
     const read = new Set(readFileSync('platform/config.ts', 'utf8').match(/XBORDER_[A-Z_]+/g));
     const documented = new Set(
-      [...readFileSync('docs/configuration.md', 'utf8').matchAll(/^\| `(XBORDER_[A-Z_]+)` \|/gm)].map(
+      [...readFileSync('docs/configuration.md', 'utf8').matchAll(/^\|\s*`(XBORDER_[A-Z_]+)`\s*\|/gm)].map(
         (m) => m[1],
       ),
     );
