@@ -231,6 +231,7 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
         ...core,
         status,
         updatedAt: core.createdAt,
+        statusSince: core.createdAt,
         checks: {},
         holdReasons: [],
         decisions: [],

@@ -12,6 +12,9 @@ export const keys = {
   transfersAll: () => `${prefix}:transfers`,
   transfersByExporter: (exporterId: string) => `${prefix}:transfers:exporter:${exporterId}`,
   transfersByStatus: (status: string) => `${prefix}:transfers:status:${status}`,
+  /** Lex-sorted ids by classification tier (fixed at intake) and by current hold-reason code (console search). */
+  transfersByTier: (tier: string) => `${prefix}:transfers:tier:${tier}`,
+  transfersByHoldReason: (code: string) => `${prefix}:transfers:hold-reason:${code}`,
   /** HyperLogLogs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive PI. */
   transferPeople: (id: string) => `${prefix}:transfer:${id}:people`,
   transferSensitivePeople: (id: string) => `${prefix}:transfer:${id}:people-s`,

@@ -1,9 +1,11 @@
 // registry/transfer-store: transfer records in Redis — one hash per transfer, lex-sorted indexes (ids are
-// time-sortable) for newest-first paging, and every status change as one Lua script so concurrent workers
-// and reviewers cannot race. It never judges: callers decide, this store applies atomically.
+// time-sortable) by exporter, status, tier and hold-reason code for paging and search without scans, and
+// every status change as one Lua script so concurrent workers and reviewers cannot race and the indexes never
+// drift from the records. It never judges: callers decide, this store applies atomically.
 import type { Redis } from '../platform/redis.js';
 import { createLuaScript } from '../platform/lua-script.js';
-import type { CheckName, Reason } from '../policies/classification.js';
+import type { CheckName, Reason, Tier } from '../policies/classification.js';
+import { createId } from '../platform/ids.js';
 import { keys } from './keys.js';
 import {
   transferStatuses,
@@ -23,8 +25,11 @@ const statusIndexKeys = transferStatuses.map((s) => keys.transfersByStatus(s));
  * Moves a transfer between statuses when its current status is allowed.
  * KEYS[1] transfer hash; KEYS[2..8] status indexes in `transferStatuses` order
  * ARGV[1] allowed current statuses, comma-separated; ARGV[2] new status; ARGV[3] updatedAt;
- * ARGV[4..] field/value pairs to set with the change
+ * ARGV[4] hold-reason index key prefix; ARGV[5] "1" when the hold reasons are replaced; ARGV[6] the new hold
+ * reason codes, comma-separated; ARGV[7..] field/value pairs to set with the change
  * Returns the previous status, or "!<current>" when the transition is not allowed ("!" when the transfer is missing).
+ * The hold-reason indexes are named from the codes stored in the record, so they are built here from ARGV[4]
+ * rather than passed as KEYS (the old codes are only known inside the script): single-instance Redis only.
  */
 const transitionLua = `
 local statuses = {'checking','held','releasing','released','delivery_failed','rejected','blocked'}
@@ -38,8 +43,15 @@ for i, s in ipairs(statuses) do
   if s == current then redis.call('ZREM', KEYS[i + 1], id) end
   if s == ARGV[2] then redis.call('ZADD', KEYS[i + 1], 0, id) end
 end
+if ARGV[5] == '1' then
+  for _, r in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'holdReasons') or '[]')) do
+    redis.call('ZREM', ARGV[4] .. r.code, id)
+  end
+  for code in string.gmatch(ARGV[6], '[^,]+') do redis.call('ZADD', ARGV[4] .. code, 0, id) end
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[2] ~= current then redis.call('HSET', KEYS[1], 'statusAt', ARGV[3]) end
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return current
 `;
 
@@ -72,7 +84,7 @@ if next ~= current then
     if s == current then redis.call('ZREM', KEYS[i + 1], id) end
     if s == next then redis.call('ZADD', KEYS[i + 1], 0, id) end
   end
-  redis.call('HSET', KEYS[1], 'status', next)
+  redis.call('HSET', KEYS[1], 'status', next, 'statusAt', ARGV[4])
   if next == 'releasing' then
     redis.call('HSET', KEYS[1], 'release', cjson.encode({ at = ARGV[4], by = 'review', ledgerIndex = cjson.null }))
   end
@@ -106,6 +118,15 @@ export type DecideResult =
 export interface ListQuery {
   readonly status?: TransferStatus;
   readonly exporterId?: string;
+  readonly tier?: Tier;
+  /** A reason code among the transfer's current hold reasons. */
+  readonly holdReason?: string;
+  /** Submitted at or after this instant (ids are ULIDs: a time range is an id range). */
+  readonly from?: Date;
+  /** Submitted before this instant (exclusive). */
+  readonly to?: Date;
+  /** `newest` (default) or `oldest` first — the held queue serves the longest waiting first. */
+  readonly order?: 'newest' | 'oldest';
   /** Exclusive: the last id of the previous page. */
   readonly cursor?: string;
   readonly limit: number;
@@ -113,8 +134,16 @@ export interface ListQuery {
 
 export interface TransferPage {
   readonly items: TransferRecord[];
+  /** Where to go on from; may come with fewer than `limit` items when a sparse filter hit the scan bound. */
   readonly nextCursor: string | null;
 }
+
+/** One list request looks at most this many ids (rounds × batch), so a sparse filter cannot stall Redis. */
+const scanBatch = 200;
+const scanRounds = 25;
+
+/** The smallest id of a millisecond: its ULID time prefix with all-zero random bits. */
+const lowestIdAt = (at: Date) => createId(at, (n) => Buffer.alloc(n, 0));
 
 export interface TransferStore {
   create(core: TransferCore, status: TransferStatus, holdReasons: readonly Reason[]): Promise<void>;
@@ -132,6 +161,8 @@ export interface TransferStore {
   decide(id: string, decision: Decision, approvalsNeeded: number): Promise<DecideResult>;
   appendAttempt(id: string, attempt: DeliveryAttempt): Promise<number>;
   list(query: ListQuery): Promise<TransferPage>;
+  /** One transfer by exact id, if it also meets the query's filters (search by id). */
+  find(id: string, query: Omit<ListQuery, 'limit' | 'cursor' | 'order'>): Promise<TransferRecord | null>;
   countByStatus(status: TransferStatus): Promise<number>;
 }
 
@@ -139,6 +170,12 @@ export interface TransitionFields {
   readonly holdReasons?: readonly Reason[];
   readonly release?: ReleaseInfo;
   readonly receipt?: ReceiptInfo;
+}
+
+/** ARGV[4..6] of the transition script: where hold-reason indexes live and whether the reasons change. */
+function holdReasonArgs(set: TransitionFields): string[] {
+  const codes = [...new Set((set.holdReasons ?? []).map((r) => r.code))];
+  return [keys.transfersByHoldReason(''), set.holdReasons === undefined ? '0' : '1', codes.join(',')];
 }
 
 function encodeFields(set: TransitionFields): string[] {
@@ -175,6 +212,7 @@ function decodeRecord(hash: Record<string, string>): TransferRecord | null {
     ...(JSON.parse(core) as TransferCore),
     status,
     updatedAt: hash['updatedAt'] ?? '',
+    statusSince: hash['statusAt'] ?? hash['updatedAt'] ?? '',
     checks,
     holdReasons: parseJson<Reason[]>(hash['holdReasons'], []),
     decisions,
@@ -195,14 +233,48 @@ export function createTransferStore(redis: Redis): TransferStore {
     return decodeRecord(hash);
   }
 
-  async function pageOf(index: string, cursor: string | undefined, count: number): Promise<string[]> {
-    const max = cursor === undefined ? '+' : `(${cursor}`;
-    return redis.zrevrangebylex(index, max, '-', 'LIMIT', 0, count);
+  /** The lex range of ids a query covers: its date range, narrowed past the cursor in the paging direction. */
+  function rangeOf(query: ListQuery, cursor: string | undefined): { min: string; max: string } {
+    let min = query.from === undefined ? '-' : `[${lowestIdAt(query.from)}`;
+    let max = query.to === undefined ? '+' : `(${lowestIdAt(query.to)}`;
+    if (cursor !== undefined) {
+      if (query.order === 'oldest') min = `(${cursor}`;
+      else max = `(${cursor}`;
+    }
+    return { min, max };
+  }
+
+  async function idsIn(index: string, query: ListQuery, cursor: string | undefined, count: number) {
+    const { min, max } = rangeOf(query, cursor);
+    return query.order === 'oldest'
+      ? redis.zrangebylex(index, min, max, 'LIMIT', 0, count)
+      : redis.zrevrangebylex(index, max, min, 'LIMIT', 0, count);
+  }
+
+  /** Every index the query constrains; an id must be in all of them. */
+  function indexesOf(query: ListQuery): string[] {
+    const indexes: string[] = [];
+    if (query.exporterId !== undefined) indexes.push(keys.transfersByExporter(query.exporterId));
+    if (query.holdReason !== undefined) indexes.push(keys.transfersByHoldReason(query.holdReason));
+    if (query.status !== undefined) indexes.push(keys.transfersByStatus(query.status));
+    if (query.tier !== undefined) indexes.push(keys.transfersByTier(query.tier));
+    return indexes.length === 0 ? [keys.transfersAll()] : indexes;
+  }
+
+  async function getMany(ids: readonly string[]): Promise<TransferRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.transfer(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.flatMap(([, hash]) => {
+      const record = decodeRecord(hash as Record<string, string>);
+      return record === null ? [] : [record];
+    });
   }
 
   return {
     async create(core, status, holdReasons) {
-      await redis
+      const multi = redis
         .multi()
         .hset(keys.transfer(core.id), {
           id: core.id,
@@ -210,6 +282,7 @@ export function createTransferStore(redis: Redis): TransferStore {
           submittedBy: core.submittedBy,
           status,
           updatedAt: core.createdAt,
+          statusAt: core.createdAt,
           holdReasons: JSON.stringify(holdReasons),
           decisions: '[]',
           attempts: '[]',
@@ -217,7 +290,10 @@ export function createTransferStore(redis: Redis): TransferStore {
         .zadd(keys.transfersAll(), 0, core.id)
         .zadd(keys.transfersByExporter(core.exporterId), 0, core.id)
         .zadd(keys.transfersByStatus(status), 0, core.id)
-        .exec();
+        .zadd(keys.transfersByTier(core.classification.tier), 0, core.id);
+      for (const code of new Set(holdReasons.map((r) => r.code)))
+        multi.zadd(keys.transfersByHoldReason(code), 0, core.id);
+      await multi.exec();
     },
 
     get,
@@ -227,7 +303,7 @@ export function createTransferStore(redis: Redis): TransferStore {
       const result = String(
         await transitionScript(
           [keys.transfer(id), ...statusIndexKeys],
-          [from.join(','), to, now.toISOString(), ...fields],
+          [from.join(','), to, now.toISOString(), ...holdReasonArgs(set), ...fields],
         ),
       );
       if (!result.startsWith('!')) return { ok: true, from: result as TransferStatus };
@@ -267,32 +343,52 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     async list(query) {
-      // Page through the most selective index; filter the rest per record (bounded by a few pages).
-      const index =
-        query.exporterId !== undefined
-          ? keys.transfersByExporter(query.exporterId)
-          : query.status !== undefined
-            ? keys.transfersByStatus(query.status)
-            : keys.transfersAll();
-      const needsStatusFilter = query.exporterId !== undefined && query.status !== undefined;
-      const items: TransferRecord[] = [];
+      // Walk the constraining index with the fewest ids in range; check membership of the others per id
+      // (ZSCORE, no record reads), then read only the records that match. Bounded per request.
+      const indexes = indexesOf(query);
+      const { min, max } = rangeOf(query, query.cursor);
+      const sizes = await Promise.all(indexes.map((index) => redis.zlexcount(index, min, max)));
+      const smallest = sizes.indexOf(Math.min(...sizes));
+      const walk = indexes[smallest] ?? keys.transfersAll();
+      const others = indexes.filter((_, i) => i !== smallest);
+      const matched: string[] = [];
       let cursor = query.cursor;
-      for (let round = 0; round < 20 && items.length < query.limit; round += 1) {
-        const ids = await pageOf(index, cursor, query.limit);
-        if (ids.length === 0) return { items, nextCursor: null };
+      for (let round = 0; round < scanRounds; round += 1) {
+        const ids = await idsIn(walk, query, cursor, scanBatch);
+        if (ids.length === 0) return { items: await getMany(matched), nextCursor: null };
         const pipeline = redis.pipeline();
-        for (const id of ids) pipeline.hgetall(keys.transfer(id));
-        const results = (await pipeline.exec()) ?? [];
-        for (const [i, [, hash]] of results.entries()) {
-          cursor = ids[i];
-          const record = decodeRecord(hash as Record<string, string>);
-          if (record === null || (needsStatusFilter && record.status !== query.status)) continue;
-          items.push(record);
-          if (items.length === query.limit) break;
+        for (const id of ids) for (const index of others) pipeline.zscore(index, id);
+        const scores = (await pipeline.exec()) ?? [];
+        for (const [i, id] of ids.entries()) {
+          cursor = id;
+          const row = scores.slice(i * others.length, (i + 1) * others.length);
+          if (row.some(([, score]) => score === null)) continue;
+          matched.push(id);
+          if (matched.length === query.limit) {
+            const items = await getMany(matched);
+            const more = i < ids.length - 1 || (await idsIn(walk, query, id, 1)).length > 0;
+            return { items, nextCursor: more ? id : null };
+          }
         }
-        if (ids.length < query.limit && items.length < query.limit) return { items, nextCursor: null };
+        if (ids.length < scanBatch) return { items: await getMany(matched), nextCursor: null };
       }
-      return { items, nextCursor: items.length === query.limit ? (cursor ?? null) : null };
+      // The scan bound was hit before the page filled: answer what matched and where to go on from.
+      return { items: await getMany(matched), nextCursor: cursor ?? null };
+    },
+
+    async find(id, query) {
+      const record = await get(id);
+      if (record === null) return null;
+      const inRange =
+        (query.from === undefined || id >= lowestIdAt(query.from)) &&
+        (query.to === undefined || id < lowestIdAt(query.to));
+      const matches =
+        inRange &&
+        (query.exporterId === undefined || record.exporterId === query.exporterId) &&
+        (query.status === undefined || record.status === query.status) &&
+        (query.tier === undefined || record.classification.tier === query.tier) &&
+        (query.holdReason === undefined || record.holdReasons.some((r) => r.code === query.holdReason));
+      return matches ? record : null;
     },
 
     countByStatus: (status) => redis.zcard(keys.transfersByStatus(status)),

@@ -79,6 +79,8 @@ export interface TransferCore {
 export interface TransferRecord extends TransferCore {
   readonly status: TransferStatus;
   readonly updatedAt: string;
+  /** When the transfer entered its current status (e.g. since when it has been waiting as `held`). */
+  readonly statusSince: string;
   readonly checks: Readonly<Partial<Record<CheckName, CheckOutcome>>>;
   readonly holdReasons: readonly Reason[];
   readonly decisions: readonly Decision[];
