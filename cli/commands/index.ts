@@ -3,8 +3,8 @@ import type { Command } from '../command.js';
 import { certsInitCommand, certsIssuePartnerCommand, certsVerifyCommand } from './certs-commands.js';
 import { statusCommand, submitCommand } from './client-commands.js';
 import { inspectCommand } from './inspect-command.js';
-import { ledgerVerifyCommand } from './ledger-command.js';
-import { policyExplainCommand } from './policy-command.js';
+import { ledgerVerifyCommand, ledgerVerifyReceiptCommand } from './ledger-command.js';
+import { policyExplainCommand, policyReplayCommand } from './policy-command.js';
 import { gatewayCommand, receiverCommand, workersCommand } from './process-commands.js';
 import { startCommand } from './start-command.js';
 import { tokenMintCommand } from './token-command.js';
@@ -21,6 +21,8 @@ export const commands: readonly Command[] = [
   submitCommand,
   statusCommand,
   policyExplainCommand,
+  policyReplayCommand,
   inspectCommand,
   ledgerVerifyCommand,
+  ledgerVerifyReceiptCommand,
 ];

@@ -8,6 +8,10 @@ import { explain } from '../../policies/explain.js';
 import { loadPolicy } from '../../policies/load-policy.js';
 import { parseManifest } from '../../policies/manifest.js';
 import { ftzAreas, type FtzArea } from '../../policies/classification.js';
+import { recordedInput, replayDecisions, type RecordedDecision } from '../../policies/replay.js';
+import { createRedis } from '../../platform/redis.js';
+import { createTransferStore } from '../../registry/transfer-store.js';
+import type { TransferRecord } from '../../registry/transfer.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -74,5 +78,71 @@ export const policyExplainCommand: Command = {
     );
     io.result(classification, () => explain(classification, policy).join('\n'));
     return exitCodes.ok;
+  },
+};
+
+/** The recorded inputs of a transfer: manifest, inspection counts and volumes — never its payload. */
+function decisionOf(record: TransferRecord): RecordedDecision {
+  const report = record.inspection.detail;
+  const inspection = {
+    containsPi: report.containsPi,
+    containsSpi: report.containsSpi,
+    individualsDetected: report.individualsDetected,
+    sensitiveIndividualsDetected: report.sensitiveIndividualsDetected,
+  };
+  return {
+    id: record.id,
+    decidedAt: new Date(record.createdAt),
+    input: recordedInput(record.manifest, record.classification, inspection),
+    tier: record.classification.tier,
+    reasons: record.classification.reasons,
+    policyVersion: record.classification.policyVersion,
+  };
+}
+
+export const policyReplayCommand: Command = {
+  path: ['policy', 'replay'],
+  summary: 'show which recent transfers a draft policy would classify differently',
+  help: [
+    'Usage: xborder policy replay --policy DIR [--limit N]',
+    '',
+    'Loads the draft policy in DIR (validated like at boot), re-classifies the recorded inputs of the N most',
+    'recent transfers in Redis (manifest, inspection counts, the yearly volume and exporter facts as they',
+    'were; never payloads) as of the time each was decided, and lists those whose tier would change, with',
+    'the draft rule that decides them. N defaults to 1000. Exit 0 when nothing changes, 1 when something does.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { policy: { type: 'string' }, limit: { type: 'string' } });
+    const dir = values.policy;
+    if (dir === undefined) throw new UsageError('--policy DIR is required');
+    const limit = values.limit === undefined ? 1000 : Number(values.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new UsageError('--limit must be a positive whole number');
+    const draft = loadPolicy(dir);
+    const redis = createRedis(loadConfig(process.env).redisUrl);
+    try {
+      const store = createTransferStore(redis);
+      const decisions: RecordedDecision[] = [];
+      let cursor: string | undefined;
+      while (decisions.length < limit) {
+        const page = await store.list({
+          limit: Math.min(100, limit - decisions.length),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        decisions.push(...page.items.map(decisionOf));
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      const report = replayDecisions(decisions, draft);
+      io.result({ policyVersion: draft.policyVersion, ...report }, () =>
+        [
+          `Draft policy ${draft.policyVersion}: ${report.replayed} transfers replayed, ${report.unchanged} unchanged, ${report.changes.length} would change.`,
+          ...report.changes.map((c) => `  ${c.id}  ${c.from.tier} → ${c.to.tier}  (${c.why})`),
+        ].join('\n'),
+      );
+      return report.changes.length === 0 ? exitCodes.ok : exitCodes.negative;
+    } finally {
+      redis.disconnect();
+    }
   },
 };

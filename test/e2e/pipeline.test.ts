@@ -1,7 +1,7 @@
 // End to end: gateway, workers and the reference receiver as separate processes on a private Redis, with real
 // mutual TLS and keys made here (xborder certs init). Each case follows one transfer from submit to its end.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signAttestation, type AttestationClaims } from '../../certs/attestation.js';
@@ -422,6 +422,58 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(gatewayText).to.match(
       /xborder_transfers_submitted_total\{business_type="supply_chain",tier="free_flow"\} [1-9]/,
     );
+  });
+
+  it('(i) gives a release an offline-verifiable ledger receipt; the whole ledger verifies; replay names what a draft policy moves', async () => {
+    const enterprise = await token('enterprise', 'ent-user', exporter);
+    const answer = await submit(manifest(), Buffer.from('sku,qty\nGX-9,1\n'), enterprise);
+    const done = await settle(answer.body.id, enterprise);
+    expect(done.status).to.equal('released');
+    const receipt = (await call('GET', `/v1/transfers/${done.id}/receipt`, enterprise)).body as unknown as {
+      entry: string;
+      index: number;
+    };
+    const receiptFile = path.join(dataDir, 'receipt.json');
+    writeFileSync(receiptFile, JSON.stringify(receipt));
+    const cert = devPkiPaths(path.join(dataDir, 'pki')).gatewaySigning.chain;
+    const verified = JSON.parse(
+      await runCli(['ledger', 'verify-receipt', receiptFile, '--cert', cert, '--json'], env),
+    ) as { ok: boolean; entry: { type: string; transferId: string } };
+    expect(verified.ok).to.equal(true);
+    expect(verified.entry).to.include({ type: 'transfer.released', transferId: done.id });
+
+    const forged = JSON.parse(Buffer.from(receipt.entry, 'base64').toString()) as Record<string, unknown>;
+    forged['transferId'] = 'SOMEONE-ELSE';
+    writeFileSync(
+      receiptFile,
+      JSON.stringify({ ...receipt, entry: Buffer.from(JSON.stringify(forged)).toString('base64') }),
+    );
+    let refused = false;
+    await runCli(['ledger', 'verify-receipt', receiptFile, '--cert', cert], env).catch(
+      () => (refused = true),
+    );
+    expect(refused).to.equal(true);
+
+    expect(await runCli(['ledger', 'verify'], env)).to.match(/^OK/);
+
+    // A draft that lowers the SCC threshold below the 120,000 of case (b) moves nothing already on the SCC
+    // route, but a draft that raises it above 1,000,000 moves those transfers to the exempt route.
+    const draft = path.join(dataDir, 'draft-policy');
+    cpSync(path.resolve('policies'), draft, { recursive: true });
+    const thresholds = path.join(draft, 'thresholds.yaml');
+    writeFileSync(
+      thresholds,
+      readFileSync(thresholds, 'utf8').replace('standardContract: 100000', 'standardContract: 200000'),
+    );
+    const replay = await runCli(['policy', 'replay', '--policy', draft, '--json'], env).catch(
+      (err: Error) => err.message,
+    );
+    const report = JSON.parse(replay.slice(replay.indexOf('{'))) as {
+      replayed: number;
+      changes: { from: { tier: string }; to: { tier: string } }[];
+    };
+    expect(report.replayed).to.be.greaterThan(5);
+    expect(report.changes.map((c) => `${c.from.tier}>${c.to.tier}`)).to.include('standard_contract>exempt');
   });
 
   it('(h) answers 400 with the field path to a malformed manifest, and 413 to an oversized payload, storing nothing', async () => {
