@@ -1,8 +1,11 @@
 // gateway/start-gateway: the gateway process's composition root — every dependency is created here from the
 // frozen config and passed in. Returns a handle whose close() drains: stop accepting, finish in-flight
 // requests, then close queues, ledger and Redis.
+import { access, constants } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Express } from 'express';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
@@ -17,7 +20,10 @@ import { createInspector } from '../inspection/inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
+import { listExpiringFilings } from '../registry/filing-expiry.js';
+import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openStores } from '../registry/open-stores.js';
+import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { createPipeline } from '../workers/pipeline.js';
 import { createTrustStore } from '../workers/trust-store.js';
 import { createApp } from './app.js';
@@ -38,12 +44,23 @@ import { createSubmitService } from './submit-service.js';
 export interface RunningGateway {
   readonly port: number;
   readonly url: string;
+  /** The Express application, for tests that introspect its routes (the OpenAPI document check). */
+  readonly app: Express;
   close(): Promise<void>;
 }
 
 /** Slow or stalled uploads must not hold a connection forever (Node's default is 5 minutes per request). */
 const headersTimeoutMs = 30_000;
 const keepAliveTimeoutMs = 5_000;
+
+async function isWritable(dir: string): Promise<boolean> {
+  try {
+    await access(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function startGateway(
   config: Config,
@@ -63,6 +80,8 @@ export async function startGateway(
   const metrics = createMetrics();
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
+  const ledgerDir = path.join(config.dataDir, 'ledger');
+  const heldBacklog = createHeldBacklog(redis);
   const pipeline = createPipeline(queueConnection, {
     attempts: config.deliveryAttempts,
     backoffMs: config.deliveryBackoffMs,
@@ -111,20 +130,32 @@ export async function startGateway(
       createHealthRoutes({
         async check() {
           const failing: string[] = [];
-          try {
-            await redis.ping();
-          } catch {
-            failing.push('redis');
-          }
+          // Both connections: records and the ledger sequencer use one, the queues the other. The policy
+          // needs no probe: loadPolicy above refuses to start the process on any problem.
+          const [records, queues] = await Promise.all([isRedisUp(redis), isRedisUp(queueConnection)]);
+          if (!records || !queues) failing.push('redis');
+          // Releases and registry changes are "log before act": a ledger that cannot be written stops them.
+          if (!(await isWritable(ledgerDir))) failing.push('ledger');
           return failing;
         },
       }),
-      createMetricsRoute(metrics.registry, async () => {
-        metrics.transfersHeld.set(await stores.transfers.countByStatus('held'));
-        metrics.ledgerEntries.set(ledger.size());
-        for (const { queue, state, count } of await pipeline.jobCounts())
-          metrics.queueJobs.set({ queue, state }, count);
-      }),
+      createMetricsRoute(
+        metrics.registry,
+        createGaugeRefresher({
+          metrics,
+          clock,
+          redis,
+          pipeline,
+          ledger,
+          ledgerDir,
+          held: {
+            count: () => stores.transfers.countByStatus('held'),
+            oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
+          },
+          filingsExpiring: async (now) =>
+            listExpiringFilings(await stores.registry.listFilings(), now).length,
+        }),
+      ),
     ],
     apiRoutes: [
       createTransferRoutes({
@@ -157,6 +188,7 @@ export async function startGateway(
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    app,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

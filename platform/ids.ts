@@ -29,3 +29,11 @@ export function createId(now: Date, random: RandomSource = randomBytes): string 
 }
 
 export const idPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The creation time a ULID carries in its first 10 characters; null for anything that is not one. */
+export function idTime(id: string): Date | null {
+  if (!idPattern.test(id)) return null;
+  let time = 0;
+  for (const char of id.slice(0, 10)) time = time * 32 + alphabet.indexOf(char);
+  return new Date(time);
+}

@@ -15,6 +15,7 @@ export interface Metrics {
   readonly transfersFinished: Counter<'status'>;
   readonly transfersHeld: Gauge;
   readonly checkResults: Counter<'check' | 'result'>;
+  readonly checkFailures: Counter<'check' | 'reason'>;
   readonly stageDuration: Histogram<'stage'>;
   readonly submitToRelease: Histogram;
   readonly queueJobs: Gauge<'queue' | 'state'>;
@@ -26,6 +27,10 @@ export interface Metrics {
   readonly httpDuration: Histogram<'route' | 'method'>;
   readonly filingsExpiring: Gauge;
   readonly ledgerEntries: Gauge;
+  readonly heldOldest: Gauge;
+  readonly ledgerCheckpointAge: Gauge;
+  readonly ledgerCheckpointEntries: Gauge;
+  readonly redisUp: Gauge;
 }
 
 /**
@@ -59,6 +64,12 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
       name: 'xborder_check_results_total',
       help: 'Evidence check results',
       labelNames: ['check', 'result'],
+      registers,
+    }),
+    checkFailures: new Counter({
+      name: 'xborder_check_failures_total',
+      help: 'Reasons given by failed evidence checks, by check and reason code (a closed set: the policy files)',
+      labelNames: ['check', 'reason'],
       registers,
     }),
     stageDuration: new Histogram({
@@ -124,6 +135,26 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
     ledgerEntries: new Gauge({
       name: 'xborder_ledger_entries',
       help: 'Entries in the transparency ledger',
+      registers,
+    }),
+    heldOldest: new Gauge({
+      name: 'xborder_transfers_held_oldest_seconds',
+      help: 'Age of the oldest held transfer, counted from its submission (0 when none is held)',
+      registers,
+    }),
+    ledgerCheckpointAge: new Gauge({
+      name: 'xborder_ledger_checkpoint_age_seconds',
+      help: 'Seconds since the latest signed ledger checkpoint was written',
+      registers,
+    }),
+    ledgerCheckpointEntries: new Gauge({
+      name: 'xborder_ledger_checkpoint_entries',
+      help: 'Ledger size covered by the latest signed checkpoint',
+      registers,
+    }),
+    redisUp: new Gauge({
+      name: 'xborder_redis_up',
+      help: 'Whether Redis answered PING at the last scrape (1) or not (0)',
       registers,
     }),
   };

@@ -45,6 +45,7 @@ export function createCheckProcessor(deps: WorkerDeps) {
       evidence,
     });
     deps.metrics.checkResults.inc({ check, result: ok ? 'pass' : 'fail' });
+    for (const reason of reasons) deps.metrics.checkFailures.inc({ check, reason: reason.code });
     deps.metrics.stageDuration.observe({ stage: 'check' }, Number(process.hrtime.bigint() - started) / 1e9);
     log.info('check finished', { ok, reasons: reasons.map((r) => r.code).join(',') });
   };

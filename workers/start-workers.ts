@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { describeError, type Logger } from '../platform/logger.js';
@@ -16,6 +17,7 @@ import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../registry/classifier.js';
 import { openStores } from '../registry/open-stores.js';
 import { createEvidenceChecker } from './evidence.js';
+import { createGaugeRefresher } from './operational-gauges.js';
 import { createPipeline, queueNames, startWorker, type CheckJob, type TransferJob } from './pipeline.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
@@ -79,15 +81,21 @@ export async function startWorkers(
     startWorker<TransferJob>(queueConnection, queueNames.delivery, createDeliveryProcessor(deps), options),
   ];
 
+  const refreshGauges = createGaugeRefresher({
+    metrics,
+    clock,
+    redis,
+    pipeline,
+    ledger,
+    ledgerDir: path.join(config.dataDir, 'ledger'),
+  });
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
     void (async () => {
-      for (const { queue, state, count } of await pipeline.jobCounts())
-        metrics.queueJobs.set({ queue, state }, count);
-      metrics.ledgerEntries.set(ledger.size());
+      await refreshGauges();
       res
         .writeHead(200, { 'Content-Type': metrics.registry.contentType })
         .end(await metrics.registry.metrics());

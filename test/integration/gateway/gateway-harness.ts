@@ -14,6 +14,8 @@ import { startRedisServer, type TestRedis } from '../../support/redis-server.js'
 export interface Harness {
   readonly url: string;
   readonly dataDir: string;
+  readonly redisUrl: string;
+  readonly gateway: RunningGateway;
   token(role: TokenRole, sub?: string, exporter?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   return {
     url: gateway.url,
     dataDir,
+    redisUrl: redis.url,
+    gateway,
     token: (role, sub = `${role}-1`, exporter) =>
       mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, {
         issuer: 'xborder-dev',
