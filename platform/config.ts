@@ -29,6 +29,8 @@ export interface Config {
   readonly deliveryBackoffMs: number;
   /** Concurrency of each worker queue in one process. */
   readonly workerConcurrency: number;
+  /** How long a finished transfer (released, rejected, blocked) stays in Redis; the ledger keeps it for good. */
+  readonly retentionSeconds: number;
   /** How long one delivery attempt may take before it counts as failed. */
   readonly deliveryTimeoutMs: number;
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
@@ -158,6 +160,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
     deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
+    retentionSeconds: readPositiveInt(env, 'XBORDER_RETENTION_SECONDS', 30 * 24 * 3600),
     client: Object.freeze({
       gatewayUrl: readString(
         env,

@@ -10,6 +10,8 @@ export const keys = {
   revokedCertificates: () => `${prefix}:revoked-certificates`,
   transfer: (id: string) => `${prefix}:transfer:${id}`,
   transfersAll: () => `${prefix}:transfers`,
+  /** The common prefix of the per-exporter/status/tier/hold-reason indexes below, for Lua that derives them. */
+  transferIndexPrefix: () => `${prefix}:transfers:`,
   transfersByExporter: (exporterId: string) => `${prefix}:transfers:exporter:${exporterId}`,
   transfersByStatus: (status: string) => `${prefix}:transfers:status:${status}`,
   /** Lex-sorted ids by classification tier (fixed at intake) and by current hold-reason code (console search). */
@@ -24,4 +26,8 @@ export const keys = {
     `${prefix}:volume:${exporterId}:${year}:people-s`,
   volumeSurplus: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:surplus`,
   idempotency: (exporterId: string, key: string) => `${prefix}:idem:${exporterId}:${key}`,
+  /** SET of the transfer ids still in Redis whose payload has this digest (content addressing shares files). */
+  payloadRefs: (sha256: string) => `${prefix}:payload-refs:${sha256}`,
+  /** Held by the one process that sweeps finished transfers at a time. */
+  retentionLock: () => `${prefix}:retention-lock`,
 };

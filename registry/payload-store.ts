@@ -11,7 +11,7 @@ import {
   type CipherGCM,
 } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +40,8 @@ export interface PayloadStore {
   /** Streams the plaintext; the stream errors if the ciphertext was tampered with (GCM tag). */
   open(sha256: string): Promise<{ readonly bytes: number; readonly stream: Readable }>;
   has(sha256: string): Promise<boolean>;
+  /** When the payload was last stored (a repeat upload of the same bytes refreshes it), or null if absent. */
+  storedAt(sha256: string): Promise<Date | null>;
   remove(sha256: string): Promise<void>;
 }
 
@@ -99,8 +101,12 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       const sha256 = hash.digest('hex');
       const target = fileOf(sha256);
       await mkdir(path.dirname(target), { recursive: true });
-      if (await exists(target)) await rm(tmpFile, { force: true });
-      else await rename(tmpFile, target);
+      if (await exists(target)) {
+        await rm(tmpFile, { force: true });
+        // The bytes are shared with an earlier upload: refresh the time so retention sees a new reference.
+        const now = new Date();
+        await utimes(target, now, now);
+      } else await rename(tmpFile, target);
       return { sha256, bytes };
     };
     writer.abort = async () => {
@@ -160,6 +166,13 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
     createWriter,
     open: openPayload,
     has: (sha256) => exists(fileOf(sha256)),
+    async storedAt(sha256) {
+      try {
+        return (await stat(fileOf(sha256))).mtime;
+      } catch {
+        return null;
+      }
+    },
     remove: (sha256) => rm(fileOf(sha256), { force: true }),
   };
 }

@@ -96,6 +96,31 @@ return next
  * Appends one element to a JSON array held in a hash field.
  * KEYS[1] transfer hash; ARGV[1] field; ARGV[2] element JSON. Returns the new length, or -1 if missing.
  */
+/**
+ * Removes a finished transfer from Redis (retention: the ledger keeps its history).
+ * KEYS[1] transfer hash; KEYS[2] its people HLL; KEYS[3] its sensitive-people HLL; KEYS[4] the all-transfers index
+ * ARGV[1] key prefix of the transfer indexes ("xb:transfers:"); ARGV[2] statuses that may be purged, comma-separated
+ * Returns the payload digest of the purged transfer, or "" when it is missing or not in a purgeable status.
+ * The exporter, status, tier and hold-reason index keys are derived from the record itself, like transition's.
+ */
+const purgeLua = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return '' end
+local allowed = false
+for s in string.gmatch(ARGV[2], '[^,]+') do if s == status then allowed = true end end
+if not allowed then return '' end
+local id = redis.call('HGET', KEYS[1], 'id')
+local core = cjson.decode(redis.call('HGET', KEYS[1], 'core'))
+local holds = cjson.decode(redis.call('HGET', KEYS[1], 'holdReasons') or '[]')
+redis.call('ZREM', KEYS[4], id)
+redis.call('ZREM', ARGV[1] .. 'exporter:' .. core.exporterId, id)
+redis.call('ZREM', ARGV[1] .. 'status:' .. status, id)
+redis.call('ZREM', ARGV[1] .. 'tier:' .. core.classification.tier, id)
+for _, reason in ipairs(holds) do redis.call('ZREM', ARGV[1] .. 'hold-reason:' .. reason.code, id) end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return core.inspection.sha256
+`;
+
 const appendLua = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local list = cjson.decode(redis.call('HGET', KEYS[1], ARGV[1]) or '[]')
@@ -164,6 +189,12 @@ export interface TransferStore {
   /** One transfer by exact id, if it also meets the query's filters (search by id). */
   find(id: string, query: Omit<ListQuery, 'limit' | 'cursor' | 'order'>): Promise<TransferRecord | null>;
   countByStatus(status: TransferStatus): Promise<number>;
+  /** Ids in a status, oldest first, created before `beforeId` (exclusive): ULIDs make this a time range. */
+  oldestInStatus(status: TransferStatus, beforeId: string, count: number): Promise<string[]>;
+  /** When each transfer last changed (ISO time), or null when it is gone. */
+  updatedAt(ids: readonly string[]): Promise<(string | null)[]>;
+  /** Deletes a transfer in one of `statuses` and its index entries; answers its payload digest, or null. */
+  purge(id: string, statuses: readonly TransferStatus[]): Promise<string | null>;
 }
 
 export interface TransitionFields {
@@ -227,6 +258,7 @@ export function createTransferStore(redis: Redis): TransferStore {
   const transitionScript = createLuaScript(redis, transitionLua);
   const decideScript = createLuaScript(redis, decideLua);
   const appendScript = createLuaScript(redis, appendLua);
+  const purgeScript = createLuaScript(redis, purgeLua);
 
   async function get(id: string): Promise<TransferRecord | null> {
     const hash = await redis.hgetall(keys.transfer(id));
@@ -290,7 +322,9 @@ export function createTransferStore(redis: Redis): TransferStore {
         .zadd(keys.transfersAll(), 0, core.id)
         .zadd(keys.transfersByExporter(core.exporterId), 0, core.id)
         .zadd(keys.transfersByStatus(status), 0, core.id)
-        .zadd(keys.transfersByTier(core.classification.tier), 0, core.id);
+        .zadd(keys.transfersByTier(core.classification.tier), 0, core.id)
+        // The payload file is shared by digest: retention deletes it only when no transfer references it.
+        .sadd(keys.payloadRefs(core.inspection.sha256), core.id);
       for (const code of new Set(holdReasons.map((r) => r.code)))
         multi.zadd(keys.transfersByHoldReason(code), 0, core.id);
       await multi.exec();
@@ -392,5 +426,25 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     countByStatus: (status) => redis.zcard(keys.transfersByStatus(status)),
+
+    oldestInStatus: (status, beforeId, count) =>
+      redis.zrangebylex(keys.transfersByStatus(status), '-', `(${beforeId}`, 'LIMIT', 0, count),
+
+    async updatedAt(ids) {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hget(keys.transfer(id), 'updatedAt');
+      return ((await pipeline.exec()) ?? []).map(([, value]) => (typeof value === 'string' ? value : null));
+    },
+
+    async purge(id, statuses) {
+      const digest = String(
+        await purgeScript(
+          [keys.transfer(id), keys.transferPeople(id), keys.transferSensitivePeople(id), keys.transfersAll()],
+          [keys.transferIndexPrefix(), statuses.join(',')],
+        ),
+      );
+      return digest === '' ? null : digest;
+    },
   };
 }

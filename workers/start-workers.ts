@@ -16,6 +16,7 @@ import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../registry/classifier.js';
 import { openStores } from '../registry/open-stores.js';
+import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
 import { createGaugeRefresher } from './operational-gauges.js';
 import { createPipeline, queueNames, startWorker, type CheckJob, type TransferJob } from './pipeline.js';
@@ -81,6 +82,16 @@ export async function startWorkers(
     startWorker<TransferJob>(queueConnection, queueNames.delivery, createDeliveryProcessor(deps), options),
   ];
 
+  // Retention: finished transfers leave Redis after XBORDER_RETENTION_SECONDS (one sweeper across processes).
+  const retention = createRetentionSweeper({
+    redis,
+    transfers: stores.transfers,
+    payloads: stores.payloads,
+    retentionMs: config.retentionSeconds * 1000,
+    clock,
+    logger,
+  }).start(60_000);
+
   const refreshGauges = createGaugeRefresher({
     metrics,
     clock,
@@ -118,6 +129,7 @@ export async function startWorkers(
   return {
     metricsPort,
     async close() {
+      retention.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pipeline.close();

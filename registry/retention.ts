@@ -1,0 +1,99 @@
+// registry/retention: finished transfers leave Redis after a configurable time, so Redis memory stays bounded
+// however many transfers pass; the ledger keeps their full history (records must last at least 3 years).
+// Payload files go with the last transfer that references their digest. One process sweeps at a time.
+import type { Clock } from '../platform/clock.js';
+import { createId } from '../platform/ids.js';
+import { describeError, type Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
+import { keys } from './keys.js';
+import type { PayloadStore } from './payload-store.js';
+import type { TransferStatus } from './transfer.js';
+import type { TransferStore } from './transfer-store.js';
+
+/** Final statuses: nothing more can happen to them. (`delivery_failed` waits for ops, `held` for reviewers.) */
+export const finishedStatuses: readonly TransferStatus[] = ['released', 'rejected', 'blocked'];
+
+/** Per sweep and status, so one sweep never holds Redis or the event loop for long. */
+const batchSize = 500;
+
+export interface RetentionSweeper {
+  /** Purges every transfer finished more than the retention time ago; answers how many. */
+  sweepOnce(): Promise<number>;
+  /** Sweeps every `intervalMs` until stopped. */
+  start(intervalMs: number): { stop(): void };
+}
+
+export interface RetentionDeps {
+  readonly redis: Redis;
+  readonly transfers: TransferStore;
+  readonly payloads: PayloadStore;
+  readonly retentionMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The smallest id a transfer created at `at` can have: ids before it were created earlier (ULID order). */
+function firstIdAt(at: Date): string {
+  return createId(at, (size) => Buffer.alloc(size, 0));
+}
+
+export function createRetentionSweeper(deps: RetentionDeps): RetentionSweeper {
+  const { redis, transfers, payloads, clock } = deps;
+
+  /** A payload is removed when no transfer in Redis references it and it was not stored again lately. */
+  async function releasePayload(transferId: string, sha256: string, cutoff: Date): Promise<void> {
+    const refs = keys.payloadRefs(sha256);
+    await redis.srem(refs, transferId);
+    if ((await redis.scard(refs)) > 0) return;
+    const storedAt = await payloads.storedAt(sha256);
+    // A concurrent upload of the same bytes refreshes the file's time before it adds its reference.
+    if (storedAt !== null && storedAt < cutoff) await payloads.remove(sha256);
+  }
+
+  async function sweepStatus(status: TransferStatus, cutoff: Date): Promise<number> {
+    // Created after the cutoff means finished after it too: only older ids can qualify.
+    const ids = await transfers.oldestInStatus(status, firstIdAt(cutoff), batchSize);
+    const updated = await transfers.updatedAt(ids);
+    let purged = 0;
+    for (const [i, id] of ids.entries()) {
+      const at = updated[i];
+      if (at === null || at === undefined || Date.parse(at) >= cutoff.getTime()) continue;
+      const digest = await transfers.purge(id, finishedStatuses);
+      if (digest === null) continue;
+      purged += 1;
+      await releasePayload(id, digest, cutoff);
+    }
+    return purged;
+  }
+
+  async function sweepOnce(): Promise<number> {
+    const cutoff = new Date(clock.now().getTime() - deps.retentionMs);
+    // One sweeper at a time across processes; the lock outlives no sweep (it expires on its own).
+    const locked = await redis.set(keys.retentionLock(), String(process.pid), 'PX', 60_000, 'NX');
+    if (locked !== 'OK') return 0;
+    try {
+      let total = 0;
+      for (const status of finishedStatuses) total += await sweepStatus(status, cutoff);
+      if (total > 0) deps.logger.info('retention sweep', { purged: total });
+      return total;
+    } finally {
+      await redis.del(keys.retentionLock());
+    }
+  }
+
+  return {
+    sweepOnce,
+    start(intervalMs) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        sweepOnce()
+          .catch((err: unknown) => deps.logger.error('retention sweep failed', { error: describeError(err) }))
+          .finally(() => (running = false));
+      }, intervalMs);
+      timer.unref();
+      return { stop: () => clearInterval(timer) };
+    },
+  };
+}
