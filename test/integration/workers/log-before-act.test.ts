@@ -19,6 +19,7 @@ import { openStores, type Stores } from '../../../registry/open-stores.js';
 import { storeBuffer } from '../../../registry/payload-store.js';
 import type { TransferCore } from '../../../registry/transfer.js';
 import { createDeliveryProcessor } from '../../../workers/process-delivery.js';
+import { createTrustStore } from '../../../workers/trust-store.js';
 import type { WorkerDeps } from '../../../workers/worker-deps.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 
@@ -65,7 +66,7 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
         jobCounts: () => Promise.resolve([]),
         close: () => Promise.resolve(),
       },
-      trust: { anchors: () => Promise.resolve([read(pki.paths.root.cert)]) },
+      trust: createTrustStore(pki.paths.trustDir),
       signer: await loadSigner(pki.paths.gatewaySigning.key, pki.paths.gatewaySigning.chain),
       tls: {
         cert: read(pki.paths.gatewayClient.cert),
