@@ -24,4 +24,31 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The review console's browser code: plain ES modules served as they are (no build, no type information).
+  { files: ['gateway/console/**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['gateway/console/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'sessionStorage',
+          'localStorage',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Blob',
+          'FormData',
+          'Node',
+          'Intl',
+          'setTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
 );

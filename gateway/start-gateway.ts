@@ -34,10 +34,16 @@ import type { Principal } from './principal.js';
 import { createReceiptService } from './receipt-service.js';
 import { createReviewService } from './review-service.js';
 import { createClassifyRoute } from './routes/classify-route.js';
+import { createConsoleRoutes } from './routes/console-routes.js';
+import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
+import { createFilingExpiryRoute } from './routes/filing-expiry-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
+import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
+import { createOpsRoutes } from './routes/ops-routes.js';
 import { createRegistryRoutes } from './routes/registry-routes.js';
+import { createTransferEvidenceRoute } from './routes/transfer-evidence-route.js';
 import { createTransferRoutes } from './routes/transfer-routes.js';
 import { createSubmitService } from './submit-service.js';
 
@@ -156,15 +162,22 @@ export async function startGateway(
             listExpiringFilings(await stores.registry.listFilings(), now).length,
         }),
       ),
+      createConsoleRoutes(),
     ],
     apiRoutes: [
+      createMeRoute(),
       createTransferRoutes({
         intake: createIntakeHandler(submit, config.maxPayloadBytes),
         transfers: stores.transfers,
         review,
         receipts: createReceiptService(ledger),
       }),
+      createTransferEvidenceRoute({ transfers: stores.transfers, registry: stores.registry }),
+      createExporterVolumeRoute({ volume: stores.volume, thresholds: policy.thresholds, clock }),
+      createOpsRoutes(pipeline),
       createClassifyRoute(classifier),
+      // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
+      createFilingExpiryRoute({ registry: stores.registry, clock }),
       createRegistryRoutes({
         registry: stores.registry,
         attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),

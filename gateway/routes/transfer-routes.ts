@@ -3,8 +3,10 @@ import { Router, type RequestHandler } from 'express';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
+import { tiers } from '../../policies/classification.js';
+import { parseInstant } from '../../registry/records.js';
 import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
-import type { TransferStore } from '../../registry/transfer-store.js';
+import type { ListQuery, TransferStore } from '../../registry/transfer-store.js';
 import { principalOf, requireRole } from '../auth.js';
 import { paramId, parseBody } from '../params.js';
 import type { ReviewService } from '../review-service.js';
@@ -21,6 +23,8 @@ const parseDecision = createParser(
   ),
 );
 
+const dateOrInstant = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+
 const parseListQuery = createParser(
   Type.Object(
     {
@@ -28,10 +32,33 @@ const parseListQuery = createParser(
       exporterId: Type.Optional(Type.String({ minLength: 18, maxLength: 18 })),
       cursor: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })),
       limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+      tier: Type.Optional(Type.Union(tiers.map((t) => Type.Literal(t)))),
+      /** A hold-reason code such as R-EVID-FILING-EXPIRED. */
+      reason: Type.Optional(Type.String({ pattern: '^R-[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 })),
+      /** Dates (YYYY-MM-DD, China time, whole days) or RFC 3339 instants; ULIDs make them an id range. */
+      from: Type.Optional(Type.String({ pattern: dateOrInstant })),
+      to: Type.Optional(Type.String({ pattern: dateOrInstant })),
+      /** An exact transfer id. */
+      q: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })),
+      sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])),
     },
     { additionalProperties: false },
   ),
 );
+
+/** Parses `from`/`to`: `to` as a bare date covers that whole day (its end is the next day's midnight). */
+function rangeOf(from: string | undefined, to: string | undefined): Pick<ListQuery, 'from' | 'to'> {
+  const bound = (text: string, name: 'from' | 'to'): Date => {
+    const at = parseInstant(text);
+    if (at === null)
+      throw new AppError('BAD_QUERY', undefined, [{ path: `/query/${name}`, message: 'is not a real date' }]);
+    return name === 'to' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(at.getTime() + 86_400_000) : at;
+  };
+  return {
+    ...(from === undefined ? {} : { from: bound(from, 'from') }),
+    ...(to === undefined ? {} : { to: bound(to, 'to') }),
+  };
+}
 
 export interface TransferRouteDeps {
   readonly intake: RequestHandler;
@@ -73,11 +100,23 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       res.json({ items: [], nextCursor: null });
       return;
     }
-    const page = await deps.transfers.list({
-      limit: query.limit === undefined ? 20 : Number(query.limit),
+    const filters = {
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(exporterId === undefined ? {} : { exporterId }),
+      ...(query.tier === undefined ? {} : { tier: query.tier }),
+      ...(query.reason === undefined ? {} : { holdReason: query.reason }),
+      ...rangeOf(query.from, query.to),
+    };
+    if (query.q !== undefined) {
+      const found = await deps.transfers.find(query.q, filters);
+      res.json({ items: found === null ? [] : [found], nextCursor: null });
+      return;
+    }
+    const page = await deps.transfers.list({
+      ...filters,
+      limit: query.limit === undefined ? 20 : Number(query.limit),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.sort === undefined ? {} : { order: query.sort }),
     });
     res.json(page);
   });

@@ -1,0 +1,48 @@
+// gateway/routes/console-routes: the review console's static files at /console (HTML, CSS, browser JS from
+// gateway/console/), with no token: the page signs in by itself and calls /v1 with a bearer header. Strict
+// headers: same-origin scripts and styles only (no inline code, nothing from outside), no framing, no referrer.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+/**
+ * tsc does not copy non-TypeScript files, so from dist/gateway/routes/ the console is found in the source
+ * tree (../../../gateway/console); under tsx (tests) it is ../console. Undefined when neither exists.
+ */
+export function findConsoleDir(): string | undefined {
+  for (const relative of ['../console/', '../../../gateway/console/']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  return undefined;
+}
+
+const contentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function createConsoleRoutes(dir: string | undefined = findConsoleDir()): Router {
+  const router = Router();
+  router.use('/console', (_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': contentSecurityPolicy,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    });
+    next();
+  });
+  // The gateway's root has nothing else to show a person who opens it in a browser.
+  router.get('/', (_req, res) => res.redirect(302, '/console/'));
+  if (dir !== undefined)
+    router.use('/console', express.static(dir, { index: 'index.html', redirect: true, dotfiles: 'ignore' }));
+  return router;
+}
