@@ -23,7 +23,7 @@ export interface AttestationContext {
   /** Hex SHA-256 of revoked certificates (api.md §5 POST /v1/revocations). */
   readonly revokedSha256: ReadonlySet<string>;
   readonly now: Date;
-  /** Further revocation sources (CRLs, later). */
+  /** Further revocation sources: the trust dir's CRLs (RFC 5280 §5). */
   readonly revocationSources?: readonly RevocationSource[];
 }
 
@@ -61,6 +61,8 @@ function toEvidenceCode(code: SignedDocumentReasonCode): AttestationReasonCode {
     case 'CHAIN-EXPIRED':
     case 'CHAIN-NOT-YET-VALID':
       return 'R-EVID-ATTESTATION-EXPIRED';
+    // A stale or unusable CRL (CHAIN-CRL-*) proves nothing revoked: the status is undetermined, so trust
+    // cannot be established (RFC 5280 §6.3.3) — untrusted, not revoked.
     case 'CHAIN-UNTRUSTED':
     case 'CHAIN-LOOP':
     case 'CHAIN-NOT-CA':
@@ -70,6 +72,8 @@ function toEvidenceCode(code: SignedDocumentReasonCode): AttestationReasonCode {
     case 'CHAIN-WEAK-ALG':
     case 'CHAIN-WEAK-KEY':
     case 'CHAIN-CN-MISMATCH':
+    case 'CHAIN-CRL-STALE':
+    case 'CHAIN-CRL-INVALID':
       return 'R-EVID-ATTESTATION-UNTRUSTED';
     case 'CHAIN-MALFORMED':
     case 'JWS-MALFORMED':

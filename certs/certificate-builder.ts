@@ -118,7 +118,8 @@ function extension(extOid: string, critical: boolean, value: Asn1Node | Uint8Arr
   return critical ? seq(oid(extOid), bool(true), octets(content)) : seq(oid(extOid), octets(content));
 }
 
-function signatureAlgorithmFor(
+/** The AlgorithmIdentifier and node:crypto digest for signing with `key` (certificates and CRLs). */
+export function signatureAlgorithmFor(
   key: KeyObject,
   hash: CertificateHash,
 ): { id: Asn1Node; digest: string | null } {

@@ -14,7 +14,8 @@ import {
   readText,
   readTime,
 } from './der.js';
-import { AttributeOid, ExtensionOid, HashOid, SignatureOid, keyUsageBits, type KeyUsageBit } from './oids.js';
+import { AttributeOid, ExtensionOid, keyUsageBits, type KeyUsageBit } from './oids.js';
+import { readSignatureAlgorithm, type SignatureAlgorithm } from './signature-algorithm.js';
 import { sha256Hex } from './sha256-hex.js';
 
 export type PublicKeyInfo =
@@ -23,14 +24,7 @@ export type PublicKeyInfo =
   | { readonly kind: 'ed25519' }
   | { readonly kind: 'other'; readonly type: string };
 
-/** The digest inside a signature algorithm; `intrinsic` for EdDSA (RFC 8032), undefined when unknown. */
-export type SignatureHash = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'intrinsic';
-
-export interface SignatureAlgorithm {
-  readonly oid: string;
-  readonly name: string;
-  readonly hash: SignatureHash | undefined;
-}
+export type { SignatureAlgorithm, SignatureHash } from './signature-algorithm.js';
 
 export interface BasicConstraints {
   readonly ca: boolean;
@@ -74,40 +68,6 @@ const fail = (message: string): never => {
   throw new Malformed(message);
 };
 
-const signatureTable: Record<string, { name: string; hash: SignatureHash | undefined }> = {
-  [SignatureOid.md5WithRsa]: { name: 'md5WithRSAEncryption', hash: 'md5' },
-  [SignatureOid.sha1WithRsa]: { name: 'sha1WithRSAEncryption', hash: 'sha1' },
-  [SignatureOid.sha256WithRsa]: { name: 'sha256WithRSAEncryption', hash: 'sha256' },
-  [SignatureOid.sha384WithRsa]: { name: 'sha384WithRSAEncryption', hash: 'sha384' },
-  [SignatureOid.sha512WithRsa]: { name: 'sha512WithRSAEncryption', hash: 'sha512' },
-  [SignatureOid.ecdsaWithSha1]: { name: 'ecdsa-with-SHA1', hash: 'sha1' },
-  [SignatureOid.ecdsaWithSha256]: { name: 'ecdsa-with-SHA256', hash: 'sha256' },
-  [SignatureOid.ecdsaWithSha384]: { name: 'ecdsa-with-SHA384', hash: 'sha384' },
-  [SignatureOid.ecdsaWithSha512]: { name: 'ecdsa-with-SHA512', hash: 'sha512' },
-  [SignatureOid.ed25519]: { name: 'Ed25519', hash: 'intrinsic' },
-  [SignatureOid.ed448]: { name: 'Ed448', hash: 'intrinsic' },
-};
-const hashTable: Record<string, SignatureHash> = {
-  [HashOid.sha1]: 'sha1',
-  [HashOid.sha256]: 'sha256',
-  [HashOid.sha384]: 'sha384',
-  [HashOid.sha512]: 'sha512',
-};
-
-function readSignatureAlgorithm(node: Asn1Node | undefined): SignatureAlgorithm {
-  if (!isSequence(node)) return fail('signatureAlgorithm is not a SEQUENCE');
-  const oid = readOid(node.children[0]) ?? fail('signatureAlgorithm has no OID');
-  if (oid === SignatureOid.rsassaPss) {
-    // RFC 4055 §3.1: RSASSA-PSS-params; an absent hashAlgorithm means SHA-1.
-    const params = node.children[1];
-    const hashField = isSequence(params) ? params.children.find((c) => isContext(c, 0)) : undefined;
-    const hashOid = hashField === undefined ? HashOid.sha1 : readOid(hashField.children[0]?.children[0]);
-    return { oid, name: 'RSASSA-PSS', hash: hashOid === undefined ? undefined : hashTable[hashOid] };
-  }
-  const known = signatureTable[oid];
-  return { oid, name: known?.name ?? oid, hash: known?.hash };
-}
-
 /** Name (RFC 5280 §4.1.2.4): every commonName value, in order. */
 function readCommonNames(name: Asn1Node): string[] {
   if (!isSequence(name)) return fail('Name is not a SEQUENCE');
@@ -122,6 +82,16 @@ function readCommonNames(name: Asn1Node): string[] {
     }
   }
   return cns;
+}
+
+/** The single commonName of a Name (e.g. a CRL issuer, for messages); undefined when absent, repeated or malformed. */
+export function readSingleCommonName(name: Asn1Node): string | undefined {
+  try {
+    const cns = readCommonNames(name);
+    return cns.length === 1 ? cns[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -294,7 +264,7 @@ function parse(der: Buffer): ParsedCertificate {
     issuerCn: issuerCns.length === 1 ? issuerCns[0] : undefined,
     notBefore,
     notAfter,
-    signatureAlgorithm: readSignatureAlgorithm(outerAlg),
+    signatureAlgorithm: readSignatureAlgorithm(outerAlg) ?? fail('signatureAlgorithm is malformed'),
     selfIssued: subjectDer.equals(issuerDer),
     basicConstraints: ext.basicConstraints,
     keyUsage: ext.keyUsage,

@@ -14,6 +14,8 @@ export const chainReasonTitles = {
   'CHAIN-WEAK-ALG': 'A certificate is signed with a weak or unsupported algorithm',
   'CHAIN-WEAK-KEY': 'A certificate carries a weak or unsupported public key',
   'CHAIN-REVOKED': 'A certificate in the chain is revoked',
+  'CHAIN-CRL-STALE': 'The configured CRL for a certificate in the chain is past its next update',
+  'CHAIN-CRL-INVALID': 'A configured CRL cannot be used (unreadable, bad signature or unsupported)',
   'CHAIN-CN-MISMATCH': 'The certificate subject CN is not the expected one',
 } as const satisfies Record<`CHAIN-${string}`, string>;
 

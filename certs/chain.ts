@@ -2,8 +2,9 @@
 // Pure judgement: data and `now` in, a decision with reasons out; never throws for bad certificates.
 import { parseCertificate, type ParsedCertificate } from './certificate.js';
 import { chainReason, type ChainReason } from './chain-reason.js';
-import { handledExtensions, SignatureOid } from './oids.js';
+import { handledExtensions } from './oids.js';
 import { pemToDer } from './pem.js';
+import { isStrongSignatureAlgorithm } from './signature-algorithm.js';
 import { createSha256RevocationSource, type RevocationSource } from './revocation.js';
 
 /** A certificate as DER bytes, or as PEM text (e.g. a trust-dir file's contents). */
@@ -21,7 +22,7 @@ export interface ChainInput {
   readonly at?: Date;
   /** Hex SHA-256 of the DER of revoked certificates; any of them anywhere in the path fails it. */
   readonly revokedSha256: ReadonlySet<string>;
-  /** Further revocation sources (the seam for CRLs, RFC 5280 §5); consulted after revokedSha256. */
+  /** Further revocation sources (trust-dir CRLs, RFC 5280 §5); consulted after revokedSha256. */
   readonly revocationSources?: readonly RevocationSource[];
   /** The leaf's subject commonName must equal this (e.g. the partner id, api.md §5). */
   readonly expectedCn?: string;
@@ -39,17 +40,6 @@ const MAX_SEARCH_STEPS = 256;
 
 const ALLOWED_CURVES: ReadonlySet<string> = new Set(['prime256v1', 'secp384r1']); // P-256, P-384
 const MIN_RSA_BITS = 2048; // NIST SP 800-131A Rev. 2: RSA below 2048 bits is disallowed for signatures.
-const STRONG_SIGNATURE_OIDS: ReadonlySet<string> = new Set([
-  SignatureOid.sha256WithRsa,
-  SignatureOid.sha384WithRsa,
-  SignatureOid.sha512WithRsa,
-  SignatureOid.rsassaPss, // with its hash checked below
-  SignatureOid.ecdsaWithSha256,
-  SignatureOid.ecdsaWithSha384,
-  SignatureOid.ecdsaWithSha512,
-  SignatureOid.ed25519,
-]);
-
 const label = (c: ParsedCertificate): string => `'${c.subjectCn ?? `sha256:${c.sha256.slice(0, 16)}`}'`;
 
 /** RFC 5280 §4.2.1.1: when both key identifiers are present they must agree; names must match exactly. */
@@ -134,12 +124,6 @@ function checkKey(c: ParsedCertificate, i: number, out: ChainReason[]): void {
   }
 }
 
-function isStrongSignature(c: ParsedCertificate): boolean {
-  const alg = c.signatureAlgorithm;
-  if (!STRONG_SIGNATURE_OIDS.has(alg.oid)) return false;
-  return alg.hash === 'sha256' || alg.hash === 'sha384' || alg.hash === 'sha512' || alg.hash === 'intrinsic';
-}
-
 function verifiesWith(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
   try {
     return child.x509.verify(issuer.publicKey);
@@ -186,16 +170,24 @@ function checkPath(path: readonly ParsedCertificate[], input: ChainInput): Chain
         );
       }
     }
-    // RFC 5280 §6.1.3 (a)(3): the certificate is not revoked.
-    for (const source of revocation) {
-      if (source.isRevoked(c, input.now)) {
+    // RFC 5280 §6.1.3 (a)(3): the certificate is not revoked; an undetermined status (§6.3.3) fails closed.
+    // A self-issued anchor is an input of validation, not a certificate any CRL speaks for (§6.1.1 (d)): only
+    // the registry's list (an administrator's act) applies to it.
+    const sources = i === last && c.selfIssued ? revocation.slice(0, 1) : revocation;
+    for (const source of sources) {
+      const status = source.check(c, path[i + 1], input.now);
+      if (status.status === 'revoked') {
         out.push(
           chainReason(
             'CHAIN-REVOKED',
-            `${role} ${label(c)} (sha256 ${c.sha256}) is on the ${source.name}`,
+            `${role} ${label(c)} (sha256 ${c.sha256}) is on the ${source.name}: ${status.detail}`,
             i,
           ),
         );
+        break;
+      }
+      if (status.status === 'undetermined') {
+        out.push(chainReason(status.code, `${role} ${label(c)}: ${status.detail}`, i));
         break;
       }
     }
@@ -203,7 +195,7 @@ function checkPath(path: readonly ParsedCertificate[], input: ChainInput): Chain
     if (issuer !== undefined) {
       // RFC 5280 §6.1.3 (a)(1): the signature verifies with the issuer's key — unless its algorithm is weak,
       // in which case it is refused without being trusted either way.
-      if (!isStrongSignature(c)) {
+      if (!isStrongSignatureAlgorithm(c.signatureAlgorithm)) {
         out.push(
           chainReason('CHAIN-WEAK-ALG', `${role} ${label(c)} is signed with ${c.signatureAlgorithm.name}`, i),
         );

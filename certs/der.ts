@@ -193,3 +193,39 @@ export function readTime(node: Asn1Node | undefined): Date | undefined {
   }
   return date;
 }
+
+/** X.690 §8.1.2–8.1.3: header and total length of the definite-length TLV at `offset`; low tag numbers only. */
+function readTlvExtent(der: Buffer, offset: number): { header: number; total: number } | undefined {
+  const tag = der[offset];
+  const first = der[offset + 1];
+  if (tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return undefined;
+  let header = 2;
+  let length = first;
+  if (first >= 0x80) {
+    const octetCount = first & 0x7f;
+    // 0x80 is the indefinite form, which DER forbids (X.690 §10.1).
+    if (octetCount === 0 || octetCount > 4 || offset + 2 + octetCount > der.length) return undefined;
+    length = der.readUIntBE(offset + 2, octetCount);
+    header += octetCount;
+  }
+  const total = header + length;
+  return offset + total <= der.length ? { header, total } : undefined;
+}
+
+/**
+ * The exact encodings of the elements of the SEQUENCE that spans `der`, as received. Signatures are over the
+ * bytes as signed (e.g. tbsCertList, RFC 5280 §5.1.1.3), so they are cut out here rather than re-encoded.
+ */
+export function readSequenceElements(der: Uint8Array): Buffer[] | undefined {
+  const buffer = Buffer.from(der);
+  const outer = buffer[0] === 0x30 ? readTlvExtent(buffer, 0) : undefined;
+  if (outer === undefined || outer.total !== buffer.length) return undefined;
+  const elements: Buffer[] = [];
+  for (let offset = outer.header; offset < buffer.length;) {
+    const element = readTlvExtent(buffer, offset);
+    if (element === undefined) return undefined;
+    elements.push(buffer.subarray(offset, offset + element.total));
+    offset += element.total;
+  }
+  return elements;
+}

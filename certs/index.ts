@@ -23,7 +23,20 @@ export type { CertificateInput, ChainInput, ChainResult } from './chain.js';
 export { chainReason, chainReasonTitles } from './chain-reason.js';
 export type { ChainReason, ChainReasonCode } from './chain-reason.js';
 export { createSha256RevocationSource } from './revocation.js';
-export type { RevocationSource, RevocationSubject } from './revocation.js';
+export type {
+  RevocationIssuer,
+  RevocationSource,
+  RevocationStatus,
+  RevocationSubject,
+} from './revocation.js';
+export { parseCrl } from './crl.js';
+export type { CrlParse, ParsedCrl } from './crl.js';
+export { createCrlRevocationSource } from './crl-revocation.js';
+export type { CrlInput } from './crl-revocation.js';
+export { buildCrl } from './crl-builder.js';
+export type { CrlEntrySpec, CrlSpec } from './crl-builder.js';
+export { isTrustFileName, parseTrustFiles } from './trust-files.js';
+export type { TrustFile, TrustMaterial } from './trust-files.js';
 export { parseCertificate } from './certificate.js';
 export type { CertificateParse, ParsedCertificate, PublicKeyInfo } from './certificate.js';
 export { buildCertificate, keyIdentifier } from './certificate-builder.js';

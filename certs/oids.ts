@@ -15,6 +15,41 @@ export const ExtensionOid = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
 
+/** RFC 5280 §5.2 CRL extensions and §5.3 CRL entry extensions. */
+export const CrlExtensionOid = {
+  authorityKeyIdentifier: '2.5.29.35',
+  issuerAltName: '2.5.29.18',
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  freshestCrl: '2.5.29.46',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const;
+
+export const CrlEntryExtensionOid = {
+  reasonCode: '2.5.29.21',
+  holdInstructionCode: '2.5.29.23',
+  invalidityDate: '2.5.29.24',
+  certificateIssuer: '2.5.29.29',
+} as const;
+
+/**
+ * CRL and CRL-entry extensions we may meet marked critical and still use the CRL (RFC 5280 §5.2: a CRL with an
+ * unrecognised critical extension MUST NOT be used to determine revocation status). Delta CRLs (§5.2.4),
+ * partitioned CRLs (issuingDistributionPoint, §5.2.5) and indirect CRLs (certificateIssuer, §5.3.3) are not
+ * processed, so those critical extensions make the CRL unusable and the check fails closed.
+ */
+export const handledCrlExtensions: ReadonlySet<string> = new Set([
+  CrlExtensionOid.authorityKeyIdentifier,
+  CrlExtensionOid.issuerAltName,
+  CrlExtensionOid.crlNumber,
+  CrlExtensionOid.freshestCrl,
+  CrlExtensionOid.authorityInfoAccess,
+  CrlEntryExtensionOid.reasonCode,
+  CrlEntryExtensionOid.holdInstructionCode,
+  CrlEntryExtensionOid.invalidityDate,
+]);
+
 /**
  * Extensions this validator understands well enough to accept when marked critical (RFC 5280 §4.2: a
  * certificate with an unrecognised critical extension MUST be rejected). Name constraints and policies

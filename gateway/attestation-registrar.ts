@@ -1,5 +1,6 @@
 // gateway/attestation-registrar: POST /v1/attestations — an attestation is registered only if it verifies
-// now (signature, x5c chain to a trust anchor, validity, revocation); otherwise 422 with the reason codes.
+// now (signature, x5c chain to a trust anchor, validity, revocation by the registry and by the trust dir's
+// CRLs); otherwise 422 EVIDENCE_INVALID with the R-EVID-ATTESTATION-* codes in details.
 import type { Clock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import type { EventLog } from '../platform/event-log.js';
@@ -22,8 +23,10 @@ export function createAttestationRegistrar(deps: {
   return {
     async register(jws, by) {
       const now = deps.clock.now();
+      const { anchors, revocationSources } = await deps.trust.snapshot();
       const verified = verifyAttestation(jws, {
-        anchors: await deps.trust.anchors(),
+        anchors,
+        revocationSources,
         revokedSha256: await deps.registry.revokedCertificates(),
         now,
       });

@@ -30,6 +30,11 @@ export function createEvidenceChecker(deps: {
   clock: Clock;
 }): EvidenceChecker {
   const { registry, policy, clock } = deps;
+  /** Anchors and the trust dir's CRLs (RFC 5280 §5), from one reading of the dir. */
+  async function trustContext() {
+    const { anchors, revocationSources } = await deps.trust.snapshot();
+    return { anchors, revocationSources };
+  }
   return {
     async run(check, manifest, classification) {
       const now = clock.now();
@@ -63,7 +68,7 @@ export function createEvidenceChecker(deps: {
             record === null || record.exporterId !== manifest.exporterId
               ? null
               : verifyAttestation(record.jws, {
-                  anchors: await deps.trust.anchors(),
+                  ...(await trustContext()),
                   revokedSha256: await registry.revokedCertificates(),
                   now,
                 });

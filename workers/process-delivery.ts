@@ -99,8 +99,12 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     }
     if (typeof receipt !== 'string')
       throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
+    // The receiver's chain is checked against the trust dir's anchors, the registry's revocations and its CRLs.
+    const trust = await deps.trust.snapshot();
     const verified = verifyReceipt(receipt, {
-      anchors: await deps.trust.anchors(),
+      anchors: trust.anchors,
+      revokedSha256: await deps.registry.revokedCertificates(),
+      revocationSources: trust.revocationSources,
       now: clock.now(),
       expected: { transferId: record.id, sha256: record.inspection.sha256, bytes: record.inspection.bytes },
     });

@@ -1,38 +1,56 @@
-// workers/trust-store: the trust anchors for partner certificates — PEM files in XBORDER_TRUST_DIR. Re-read
-// when the directory changes (checked at most every few seconds), so adding an anchor needs no restart.
+// workers/trust-store: the trust material for partner and receiver certificates — PEM anchors and CRL files
+// (RFC 5280 §5) in XBORDER_TRUST_DIR. Re-read when a file is added, removed or rewritten (checked at most every
+// few seconds), so a new anchor or a fresh CRL needs no restart. Fails closed: an unreadable dir has no anchors.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isTrustFileName, parseTrustFiles, type TrustMaterial } from '../certs/trust-files.js';
+import type { RevocationSource } from '../certs/revocation.js';
 
 export interface TrustStore {
   /** PEM text of every certificate in the trust dir. An unreadable dir yields no anchors: fail closed. */
   anchors(): Promise<readonly string[]>;
+  /** The trust dir's CRLs as revocation sources for chain validation (empty when none are configured). */
+  revocationSources(): Promise<readonly RevocationSource[]>;
+  /** Anchors and revocation sources from one reading of the dir. */
+  snapshot(): Promise<TrustMaterial>;
 }
 
 const recheckMs = 5000;
-const pemBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const empty: TrustMaterial = { anchors: [], crlCount: 0, revocationSources: [] };
 
 export function createTrustStore(dir: string): TrustStore {
-  let cached: { at: number; mtimeMs: number; pems: readonly string[] } | null = null;
+  let cached: { at: number; fingerprint: string; material: TrustMaterial } | null = null;
 
-  async function load(): Promise<readonly string[]> {
-    const names = (await readdir(dir)).filter((n) => /\.(pem|crt)$/i.test(n)).sort();
-    const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
-    return texts.flatMap((text) => text.match(pemBlock) ?? []);
+  /** Names, sizes and mtimes: a CRL rewritten in place changes its file's mtime, not the dir's. */
+  async function fingerprintOf(names: readonly string[]): Promise<string> {
+    const stats = await Promise.all(names.map((n) => stat(path.join(dir, n))));
+    return names.map((n, i) => `${n}:${stats[i]?.size ?? -1}:${stats[i]?.mtimeMs ?? -1}`).join('|');
+  }
+
+  async function snapshot(): Promise<TrustMaterial> {
+    const now = Date.now();
+    if (cached !== null && now - cached.at < recheckMs) return cached.material;
+    try {
+      const names = (await readdir(dir)).filter(isTrustFileName).sort();
+      const fingerprint = await fingerprintOf(names);
+      if (cached === null || cached.fingerprint !== fingerprint) {
+        const files = await Promise.all(
+          names.map(async (name) => ({ name, bytes: await readFile(path.join(dir, name)) })),
+        );
+        cached = { at: now, fingerprint, material: parseTrustFiles(files) };
+      } else {
+        cached = { ...cached, at: now };
+      }
+      return cached.material;
+    } catch {
+      cached = null;
+      return empty;
+    }
   }
 
   return {
-    async anchors() {
-      const now = Date.now();
-      if (cached !== null && now - cached.at < recheckMs) return cached.pems;
-      try {
-        const { mtimeMs } = await stat(dir);
-        if (cached === null || cached.mtimeMs !== mtimeMs) cached = { at: now, mtimeMs, pems: await load() };
-        else cached = { ...cached, at: now };
-        return cached.pems;
-      } catch {
-        cached = null;
-        return [];
-      }
-    },
+    snapshot,
+    anchors: async () => (await snapshot()).anchors,
+    revocationSources: async () => (await snapshot()).revocationSources,
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createDevPki, issuePartnerCert } from '../../certs/dev-pki.js';
 import { verifyChain } from '../../certs/chain.js';
 import { parsePem } from '../../certs/pem.js';
+import { isTrustFileName, parseTrustFiles } from '../../certs/trust-files.js';
 import { loadConfig } from '../../platform/config.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs, required } from '../args.js';
@@ -58,7 +59,8 @@ export const certsVerifyCommand: Command = {
   help: [
     'Usage: xborder certs verify --chain FILE [--anchors DIR] [--cn NAME]',
     '',
-    'FILE holds PEM certificates, leaf first. Anchors default to XBORDER_TRUST_DIR.',
+    'FILE holds PEM certificates, leaf first. Anchors (.pem/.crt) and CRLs (.crl) come from DIR, by default',
+    'XBORDER_TRUST_DIR; a CRL past its nextUpdate refuses the chain (CHAIN-CRL-STALE).',
     'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused.',
   ].join('\n'),
   async run(args, io) {
@@ -73,18 +75,22 @@ export const certsVerifyCommand: Command = {
     const certs = parsePem(await readFile(chainFile, 'utf8'));
     if (certs === undefined || certs.length === 0)
       throw new UsageError(`${chainFile} holds no PEM certificate`);
-    const anchorFiles = (await readdir(anchorsDir)).filter((n) => /\.(pem|crt)$/i.test(n));
-    const anchors = (
-      await Promise.all(anchorFiles.map((n) => readFile(path.join(anchorsDir, n), 'utf8')))
-    ).flatMap((t) => parsePem(t) ?? []);
+    // The trust dir as the workers read it: anchors, and CRLs (RFC 5280 §5) that fail closed when stale.
+    const names = (await readdir(anchorsDir)).filter(isTrustFileName);
+    const trust = parseTrustFiles(
+      await Promise.all(
+        names.map(async (name) => ({ name, bytes: await readFile(path.join(anchorsDir, name)) })),
+      ),
+    );
     const [leaf, ...intermediates] = certs;
     if (leaf === undefined) throw new UsageError(`${chainFile} holds no certificate`);
     const result = verifyChain({
       leaf,
       intermediates,
-      anchors,
+      anchors: trust.anchors,
       now: new Date(),
       revokedSha256: new Set(),
+      revocationSources: trust.revocationSources,
       ...(values.cn === undefined ? {} : { expectedCn: values.cn }),
     });
     io.result(result, () =>

@@ -183,7 +183,10 @@ describe('certs/chain verifyChain', () => {
     it('a certificate revoked by a further revocation source (the CRL seam): CHAIN-REVOKED', () => {
       const bySerial: RevocationSource = {
         name: 'test CRL',
-        isRevoked: (c) => c.issuer.length > 0 && c.sha256 === sha256Hex(leaf.der),
+        check: (c) =>
+          c.issuer.length > 0 && c.sha256 === sha256Hex(leaf.der)
+            ? { status: 'revoked', detail: 'listed' }
+            : { status: 'good' },
       };
       const result = verifyChain(chain({ revocationSources: [bySerial] }));
       expect(codes(result)).to.deep.equal(['CHAIN-REVOKED']);
