@@ -1,5 +1,6 @@
 // cli/demo-records: the demo registry for a first look (`npm start`) — two exporters, a Singapore partner with
-// its endpoint (the local reference receiver), a signed attestation, a PIPIA and an SCC filing. Written
+// its endpoint (the local reference receiver), a signed attestation, a PIPIA and an SCC filing, and for
+// `xborder demo` a risk self-assessment and a security-assessment filing. Written
 // through the real API, so every record is validated and lands in the ledger like any other.
 import { readFile } from 'node:fs/promises';
 import { signAttestation } from '../certs/attestation.js';
@@ -17,6 +18,9 @@ export const demo = {
   attestation: 'att-demo-sg-2026',
   selfAssessment: 'pipia-demo-2026',
   filing: 'SCC-GX-2026-0001',
+  /** `xborder demo`'s security-assessment transfer: a CAC security-assessment result and its risk self-assessment. */
+  securityAssessmentFiling: 'SA-GX-2026-0001',
+  riskSelfAssessment: 'risk-sa-demo-2026',
   purpose: 'order fulfilment and delivery',
   categories: ['order', 'contact', 'shipping_address'],
 } as const;
@@ -44,6 +48,9 @@ async function createCaller(config: Config, gatewayUrl: string, now: Date): Prom
       body: JSON.stringify(body),
     });
     const answer: unknown = await response.json();
+    // A restart on the same data dir re-signs the attestation (ECDSA signatures differ each time): the one
+    // registered on the first run stands, and the registry answers 409 to the new copy.
+    if (response.status === 409 && path === '/v1/attestations') return answer;
     if (!response.ok)
       throw new Error(`seeding ${method} ${path} failed: ${response.status} ${JSON.stringify(answer)}`);
     return answer;
@@ -96,7 +103,8 @@ export async function seedDemoRecords(
         purposes: [demo.purpose],
         dataCategories: [...demo.categories, 'inventory', 'supplier'],
         businessTypes: ['cross_border_ecommerce', 'cross_border_logistics', 'supply_chain'],
-        sensitive: false,
+        // `xborder demo`'s standard-contract transfer carries one individual's sensitive PI (R-SCC-SPI).
+        sensitive: true,
         retentionDays: 365,
         storageCountry: 'SG',
         onwardTransfer: 'prohibited',
@@ -136,9 +144,40 @@ export async function seedDemoRecords(
     dataCategories: [...demo.categories],
     purposes: [demo.purpose],
     maxIndividuals: 500_000,
-    maxSensitiveIndividuals: 0,
+    // Below the 10,000 that would need a security assessment instead (Provisions 2024 art. 7(2)).
+    maxSensitiveIndividuals: 9_999,
     validFrom: day(-30),
     validUntil: day(700),
+    status: 'active',
+  });
+  await call(
+    'PUT',
+    `/v1/self-assessments/${demo.riskSelfAssessment}-${demo.exporter.slice(-4)}`,
+    'enterprise',
+    {
+      exporterId: demo.exporter,
+      kind: 'risk_self_assessment',
+      completedOn: day(-20),
+      reportSha256: 'c'.repeat(64),
+      scope: {
+        partnerIds: [demo.partner],
+        dataCategories: ['inventory', 'supplier'],
+        purposes: [demo.purpose],
+        businessTypes: ['supply_chain'],
+      },
+    },
+    demo.exporter,
+  );
+  await call('PUT', `/v1/filings/${demo.securityAssessmentFiling}`, 'reviewer', {
+    kind: 'security_assessment',
+    exporterId: demo.exporter,
+    partnerIds: [demo.partner],
+    dataCategories: ['inventory', 'supplier'],
+    purposes: [demo.purpose],
+    maxIndividuals: 2_000_000,
+    maxSensitiveIndividuals: 50_000,
+    validFrom: day(-60),
+    validUntil: day(3 * 365 - 60),
     status: 'active',
   });
 }

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { certsInitCommand, certsIssuePartnerCommand, certsVerifyCommand } from './certs-commands.js';
 import { statusCommand, submitCommand } from './client-commands.js';
+import { demoCommand } from './demo-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { ledgerVerifyCommand, ledgerVerifyReceiptCommand } from './ledger-command.js';
 import { policyExplainCommand, policyReplayCommand } from './policy-command.js';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   tokenMintCommand,
   submitCommand,
   statusCommand,
+  demoCommand,
   policyExplainCommand,
   policyReplayCommand,
   inspectCommand,
