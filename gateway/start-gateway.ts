@@ -204,7 +204,13 @@ export async function startGateway(
     app,
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection turns idle once its in-flight request is answered; closing those as they
+        // appear ends the drain then, instead of after the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await pipeline.close();
