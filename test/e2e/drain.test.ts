@@ -66,7 +66,7 @@ describe('e2e: SIGTERM drains in-flight work, and logs carry the transfer id', f
   let httpPort: number;
   let metricsPort: number;
   let gatewayUrl: string;
-  let procs: RunningProcess[] = [];
+  const procs: RunningProcess[] = [];
   let proxy: Awaited<ReturnType<typeof startSlowProxy>>;
 
   const token = (role: TokenRole, sub: string, exporterId?: string) =>
