@@ -49,10 +49,12 @@ export function facts(pairs) {
 }
 
 /**
- * A table with a caption, column headers and rows of cells (nodes or strings).
+ * A table with a caption, column headers and rows of cells (nodes or strings). A caption that only repeats
+ * the section's heading is kept for screen readers but not shown.
  * @param {string} caption @param {string[]} headers @param {unknown[][]} rows @param {string} [empty]
+ * @param {{ hideCaption?: boolean }} [options]
  */
-export function table(caption, headers, rows, empty) {
+export function table(caption, headers, rows, empty, options = {}) {
   if (rows.length === 0 && empty !== undefined) return h('p', { class: 'empty' }, empty);
   return h(
     'div',
@@ -60,7 +62,7 @@ export function table(caption, headers, rows, empty) {
     h(
       'table',
       {},
-      h('caption', {}, caption),
+      h('caption', { class: options.hideCaption ? 'sr-only' : undefined }, caption),
       h(
         'thead',
         {},

@@ -21,6 +21,7 @@ export async function renderFilings(target, ctx) {
       // Two steps instead of a modal dialog: the second press confirms.
       button.dataset.confirm = 'yes';
       button.textContent = t('filings.confirmRevoke', { id: filing.id });
+      button.setAttribute('aria-label', t('filings.confirmRevoke', { id: filing.id }));
       button.focus();
       return;
     }
@@ -84,13 +85,14 @@ export async function renderFilings(target, ctx) {
           h('strong', {}, String(e.workingDaysLeft)),
         ]),
         t('filings.noneExpiring'),
+        { hideCaption: true },
       ),
     ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'registry-heading' },
       h('h2', { id: 'registry-heading' }, t('filings.registry')),
-      table(t('filings.registry'), headers, rows, t('filings.none')),
+      table(t('filings.registry'), headers, rows, t('filings.none'), { hideCaption: true }),
     ),
     canEdit ? addForm(ctx) : null,
   );
@@ -99,14 +101,17 @@ export async function renderFilings(target, ctx) {
 function addForm(ctx) {
   const error = h('div', { id: 'filing-error', class: 'error', role: 'alert', hidden: true });
   const input = (id, attrs = {}) => h('input', { id, name: id, autocomplete: 'off', ...attrs });
-  const field = (id, label, control, hint) =>
-    h(
+  // The hint sits between label and control, so controls line up at the bottom of each grid row.
+  const field = (id, label, control, hint) => {
+    if (hint) control.setAttribute('aria-describedby', `${id}-hint`);
+    return h(
       'div',
       { class: 'field' },
       h('label', { for: id }, label),
+      hint ? h('p', { id: `${id}-hint`, class: 'hint' }, hint) : null,
       control,
-      hint ? h('p', { class: 'hint' }, hint) : null,
     );
+  };
   const today = new Date().toISOString().slice(0, 10);
   const form = h(
     'form',

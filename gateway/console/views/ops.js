@@ -50,6 +50,8 @@ export async function renderOps(target, ctx) {
             ),
           ),
         ]),
+        undefined,
+        { hideCaption: true },
       ),
       h('button', { type: 'button', onclick: () => void ctx.rerender() }, t('ops.refresh')),
     ),
@@ -85,6 +87,7 @@ export async function renderOps(target, ctx) {
           return cells;
         }),
         t('ops.noFailed'),
+        { hideCaption: true },
       ),
     ),
   );

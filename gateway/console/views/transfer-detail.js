@@ -109,6 +109,7 @@ export async function renderTransferDetail(target, ctx, id) {
         ['attempt', 'at', 'outcome', 'detail'].map((k) => t(`col.${k}`)),
         record.deliveryAttempts.map((a) => [a.attempt, fmtTime(a.at), t(`outcome.${a.outcome}`), a.detail]),
         t('detail.noAttempts'),
+        { hideCaption: true },
       ),
     ),
     section(
@@ -120,6 +121,7 @@ export async function renderTransferDetail(target, ctx, id) {
         ['reviewer', 'decision', 'comment', 'at'].map((k) => t(`col.${k}`)),
         record.decisions.map((d) => [d.reviewer, t(`decision.${d.decision}`), d.comment, fmtTime(d.at)]),
         t('detail.noDecisions'),
+        { hideCaption: true },
       ),
     ),
     receiptSection(record, ctx),
@@ -279,6 +281,7 @@ function checksSection(record) {
       ['check', 'result', 'reasons', 'evidence', 'at'].map((k) => t(`col.${k}`)),
       rows,
       t('detail.noChecks'),
+      { hideCaption: true },
     ),
   );
 }
@@ -387,7 +390,7 @@ function volumeSection(volume, classification) {
       max: String(th.securityAssessment),
       low: String(th.standardContract),
       high: String(th.securityAssessment),
-      value: String(Math.min(projected, th.securityAssessment)),
+      value: String(Math.min(Math.max(ytd, projected), th.securityAssessment)),
       'aria-label': t('volume.meter', { label }),
     }),
   ];
@@ -412,6 +415,8 @@ function volumeSection(volume, classification) {
           volume.thresholds.sensitive,
         ),
       ],
+      undefined,
+      { hideCaption: true },
     ),
   );
 }

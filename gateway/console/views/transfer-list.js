@@ -256,7 +256,8 @@ export async function renderTransferList(target, ctx, mode) {
         t(`col.${k}`),
       );
       rows = items.map((item) => {
-        const missing = failingReasons(item);
+        // Evidence still matters while the transfer waits; once it has ended the failed checks are history.
+        const missing = ['checking', 'held'].includes(item.status) ? failingReasons(item) : [];
         return [
           link(item),
           statusBadge(item.status),

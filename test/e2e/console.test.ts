@@ -1,0 +1,394 @@
+// End to end in a browser: the review console served by a real gateway process, with workers and the reference
+// receiver, driven by playwright-core on Debian's Chromium. Two reviewers release a held transfer through the
+// console; an enterprise sees only its own transfers; a script tag in a purpose stays text. Screenshots go to
+// test-artifacts/console/ for a person to look at.
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { signAttestation } from '../../certs/attestation.js';
+import { devPkiPaths } from '../../certs/dev-pki.js';
+import { mintToken, type TokenRole } from '../../certs/token.js';
+import { startRedisServer, freePort, type TestRedis } from '../support/redis-server.js';
+import { runCli, startProcess, waitForPort, type RunningProcess } from '../support/processes.js';
+
+const exporter = '91450100MA5KDEM11G';
+const otherExporter = '91451400MA5PDEM13W';
+const partner = 'partner-sg-console';
+const endpoint = 'endpoint-sg-console';
+const purpose = 'order fulfilment and delivery';
+const hostilePurpose = '<script>alert(1)</script> quarterly stock plan';
+const artifacts = path.resolve('test-artifacts/console');
+const chromiumPath = '/usr/bin/chromium';
+
+interface Transfer {
+  id: string;
+  status: string;
+  holdReasons: { code: string }[];
+}
+
+describe('e2e: the review console in a browser', function () {
+  this.timeout(180_000);
+  let redis: TestRedis;
+  let dataDir: string;
+  let procs: RunningProcess[] = [];
+  let gatewayUrl: string;
+  let browser: Browser;
+  const dialogs: string[] = [];
+  let heldId: string;
+  let hostileId: string;
+  let otherId: string;
+
+  async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
+    const key = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
+    return mintToken(
+      { role, sub, ttlSeconds: 900, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
+      key,
+      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
+    );
+  }
+
+  async function call(method: string, url: string, bearer: string, body?: unknown) {
+    const response = await fetch(`${gatewayUrl}${url}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${bearer}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Transfer };
+  }
+
+  async function submit(manifest: object, payload: string, bearer: string): Promise<string> {
+    const form = new FormData();
+    form.append('manifest', JSON.stringify(manifest));
+    form.append('payload', new Blob([Buffer.from(payload)]), 'payload');
+    const response = await fetch(`${gatewayUrl}/v1/transfers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bearer}` },
+      body: form,
+    });
+    expect(response.status).to.equal(202);
+    return ((await response.json()) as Transfer).id;
+  }
+
+  async function settle(id: string, bearer: string, statuses: string[]): Promise<Transfer> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { body } = await call('GET', `/v1/transfers/${id}`, bearer);
+      if (statuses.includes(body.status)) return body;
+      if (Date.now() > deadline)
+        throw new Error(
+          `transfer ${id} stuck in ${body.status}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  function manifest(overrides: Record<string, unknown> = {}, exporterId = exporter): Record<string, unknown> {
+    return {
+      exporterId,
+      businessType: 'supply_chain',
+      purpose,
+      partnerId: partner,
+      endpointId: endpoint,
+      destinationCountry: 'SG',
+      dataCategories: ['inventory'],
+      declaredGrade: 'general',
+      personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
+      ...overrides,
+    };
+  }
+
+  /** A fresh browser context (own sessionStorage and localStorage), signed in with a pasted token. */
+  async function signIn(bearer: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${gatewayUrl}/console/`);
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    await page.getByLabel('持有者令牌').fill(bearer);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('#session .who').waitFor();
+    return page;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    redis = await startRedisServer();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-console-'));
+    const [httpPort, metricsPort, receiverPort] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      XBORDER_REDIS_URL: redis.url,
+      XBORDER_DATA_DIR: dataDir,
+      XBORDER_POLICY_DIR: path.resolve('policies'),
+      XBORDER_HTTP_PORT: String(httpPort),
+      XBORDER_METRICS_PORT: String(metricsPort),
+      XBORDER_RECEIVER_PORT: String(receiverPort),
+      XBORDER_DELIVERY_BACKOFF_MS: '200',
+      XBORDER_LOG_LEVEL: 'warn',
+    };
+    await runCli(['certs', 'init', '--partner', partner], env);
+    const receiver = startProcess('receiver', ['receiver'], env);
+    const workers = startProcess('workers', ['workers'], env);
+    const gateway = startProcess('gateway', ['gateway'], env);
+    procs = [receiver, workers, gateway];
+    await Promise.all([
+      waitForPort(receiverPort, receiver),
+      waitForPort(metricsPort, workers),
+      waitForPort(httpPort, gateway),
+    ]);
+    gatewayUrl = `http://127.0.0.1:${httpPort}`;
+
+    const admin = await token('admin', 'admin-1');
+    for (const id of [exporter, otherExporter])
+      await call('PUT', `/v1/exporters/${id}`, admin, { name: `Exporter ${id}`, ciio: false, ftzArea: null });
+    await call('PUT', `/v1/partners/${partner}`, admin, {
+      name: 'Partner SG',
+      country: 'SG',
+      role: 'processor',
+    });
+    await call('PUT', `/v1/endpoints/${endpoint}`, admin, {
+      partnerId: partner,
+      url: `https://localhost:${receiverPort}`,
+      country: 'SG',
+    });
+    const enterprise = await token('enterprise', 'ent-user', exporter);
+    const pki = devPkiPaths(path.join(dataDir, 'pki'), partner);
+    const iat = Math.floor(Date.now() / 1000);
+    const jws = await signAttestation(
+      {
+        iss: partner,
+        sub: exporter,
+        jti: 'att-console-1',
+        iat,
+        nbf: iat - 60,
+        exp: iat + 86_400 * 30,
+        recipient: { name: 'Partner SG Pte. Ltd.', country: 'SG' },
+        role: 'processor',
+        purposes: [purpose],
+        dataCategories: ['order', 'contact', 'inventory'],
+        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
+        sensitive: false,
+        retentionDays: 365,
+        storageCountry: 'SG',
+        onwardTransfer: 'prohibited',
+        securityMeasures: ['encryption'],
+        breachNotificationHours: 72,
+        dataSubjectRights: true,
+        localLawStatement: 'PDPA 2012',
+        acceptsCacSupervision: true,
+        endpoints: [endpoint],
+      },
+      { key: readFileSync(pki.partner.key, 'utf8'), chainPem: readFileSync(pki.partner.chain, 'utf8') },
+    );
+    expect((await call('POST', '/v1/attestations', enterprise, { jws })).status).to.equal(201);
+    expect(
+      (
+        await call('PUT', '/v1/self-assessments/pipia-console', enterprise, {
+          exporterId: exporter,
+          kind: 'pipia',
+          completedOn: new Date().toISOString().slice(0, 10),
+          reportSha256: 'b'.repeat(64),
+          scope: {
+            partnerIds: [partner],
+            dataCategories: ['order', 'contact', 'inventory'],
+            purposes: [purpose],
+            businessTypes: ['cross_border_ecommerce', 'supply_chain'],
+          },
+        })
+      ).status,
+    ).to.equal(200);
+
+    // A: a contract-route transfer without a filing: the filing check holds it (R-EVID-FILING-MISSING).
+    heldId = await submit(
+      manifest({
+        businessType: 'cross_border_ecommerce',
+        dataCategories: ['order', 'contact'],
+        personalInfo: { individuals: 120_000, sensitiveIndividuals: 0, origin: 'domestic' },
+        legalBasis: 'contract',
+        evidence: {
+          selfAssessmentId: 'pipia-console',
+          attestationId: 'att-console-1',
+          noticeRecordRef: 'notice-v3',
+        },
+      }),
+      'order_id,mobile,email\nSO-1,13800138000,li.lei@example.com\nSO-2,13912345678,han.meimei@example.com\n',
+      enterprise,
+    );
+    // B: held at once for manual identification, with a script tag in its purpose.
+    hostileId = await submit(
+      manifest({ importantDataSuspected: true, purpose: hostilePurpose }),
+      'sku\nA\n',
+      enterprise,
+    );
+    // C: another exporter's held transfer, which the enterprise must never see.
+    otherId = await submit(
+      manifest({ importantDataSuspected: true }, otherExporter),
+      'sku\nB\n',
+      await token('enterprise', 'other-user', otherExporter),
+    );
+    const held = await settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
+    expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-FILING-MISSING');
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await Promise.all(procs.map((p) => p.stop()));
+    await redis?.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a reviewer signs in, filters the held queue and opens a held transfer with its reasons and evidence', async () => {
+    const page = await signIn(await token('reviewer', 'rev-a'));
+    await page.getByRole('heading', { level: 1, name: '待审队列' }).waitFor();
+    const rows = page.locator('main table tbody tr');
+    expect(await rows.count()).to.equal(3);
+    // Oldest waiting first.
+    expect(await rows.first().locator('a').textContent()).to.equal(heldId);
+    await shot(page, '01-queue');
+
+    await page.getByLabel('数据出境方（信用代码）').fill(exporter);
+    await page.getByLabel('原因代码').fill('R-EVID-FILING-MISSING');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await page.getByRole('heading', { name: '结果（1 条）' }).waitFor();
+    expect(await rows.count()).to.equal(1);
+    await shot(page, '02-queue-filtered');
+
+    await page.getByRole('link', { name: heldId }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(heldId) }).waitFor();
+    const main = page.locator('main');
+    const text = (await main.textContent()) ?? '';
+    // Classification with its reason and citation, the failed check, the evidence records.
+    expect(text).to.include('R-SCC-PI100K').and.include('R-EVID-FILING-MISSING');
+    expect(text).to.include('Provisions 2024 art.');
+    expect(text).to.include('pipia-console').and.include('att-console-1');
+    expect(text).to.include('Partner SG Pte. Ltd.');
+    // The attestation's certificate chain: the leaf's subject is the partner.
+    const chain = page.locator('section[aria-labelledby="sec-evidence"] table tbody tr');
+    expect(await chain.count()).to.be.at.least(1);
+    expect(await chain.first().textContent()).to.include(partner);
+    // Inspection shows counts and masked samples, never the identifiers themselves.
+    expect(text).to.include('手机号');
+    expect(text).not.to.include('13800138000');
+    expect(text).not.to.include('li.lei@example.com');
+    expect(text).to.include('已有 0/2 个批准');
+    await shot(page, '03-detail');
+    await page.screenshot({ path: path.join(artifacts, '03-detail-top.png') });
+
+    // The comment is required; then the first approval.
+    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByText('请填写审核意见。').waitFor();
+    await page.getByLabel('审核意见（必填）').fill('Contract verified against the signed original.');
+    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByText('已有 1/2 个批准，批准人：rev-a').first().waitFor();
+    // The same reviewer cannot count twice: the console says so and disables approving.
+    await page.getByText('您已批准过；还需另一位审核员批准。').waitFor();
+    expect(await page.getByRole('button', { name: '批准', exact: true }).isDisabled()).to.equal(true);
+
+    // English, remembered across a reload.
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByText('1 of 2 approvals, by rev-a').first().waitFor();
+    await page.reload();
+    await page.getByText('1 of 2 approvals, by rev-a').first().waitFor();
+    await shot(page, '04-detail-approved-once-en');
+    await page.context().close();
+  });
+
+  it('a second reviewer approves and the transfer is released', async () => {
+    const page = await signIn(await token('reviewer', 'rev-b'));
+    await page.goto(`${gatewayUrl}/console/#/transfer/${heldId}`);
+    await page.getByText('已有 1/2 个批准，批准人：rev-a').first().waitFor();
+    await page.getByLabel('审核意见（必填）').fill('Second reviewer: agreed.');
+    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByText('已有 2/2 个批准，批准人：rev-a, rev-b').first().waitFor();
+    const released = await settle(heldId, await token('reviewer', 'rev-b'), ['released', 'delivery_failed']);
+    expect(released.status).to.equal('released');
+    await page.reload();
+    await page.locator('.headline .badge', { hasText: '已放行' }).waitFor();
+    await page.getByRole('button', { name: '下载回执' }).waitFor();
+    await shot(page, '05-released');
+    await page.context().close();
+  });
+
+  it('an enterprise user sees only its own transfers, and another exporter’s transfer is not found', async () => {
+    const page = await signIn(await token('enterprise', 'ent-user', exporter));
+    await page.getByRole('heading', { level: 1, name: '我的传输' }).waitFor();
+    await page.locator('main table tbody tr').first().waitFor();
+    const ids = await page.locator('main table tbody tr td:first-child a').allTextContents();
+    expect(ids).to.include(heldId).and.include(hostileId);
+    expect(ids).not.to.include(otherId);
+    // Only the enterprise's own navigation: no queue, filings or ops.
+    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输']);
+    await shot(page, '06-enterprise');
+    await page.goto(`${gatewayUrl}/console/#/transfer/${otherId}`);
+    await page.getByText('NOT_FOUND').waitFor();
+    expect((await page.locator('main').textContent()) ?? '').not.to.include(otherExporter);
+    await page.context().close();
+  });
+
+  it('renders a purpose containing a script tag as inert text', async () => {
+    const page = await signIn(await token('reviewer', 'rev-c'));
+    await page.goto(`${gatewayUrl}/console/#/transfer/${hostileId}`);
+    const purposeCell = page.locator('main .purpose');
+    await purposeCell.waitFor();
+    expect(await purposeCell.textContent()).to.equal(hostilePurpose);
+    expect(await page.locator('main script').count()).to.equal(0);
+    // Give a script, had one been created, the chance to run.
+    await page.waitForTimeout(300);
+    expect(dialogs).to.deep.equal([]);
+    await shot(page, '07-script-tag-inert');
+    await page.context().close();
+  });
+
+  it('shows filings with the expiring-soon list to reviewers, and queues with failed deliveries to ops', async () => {
+    const reviewer = await signIn(await token('reviewer', 'rev-a'));
+    await reviewer.goto(`${gatewayUrl}/console/#/filings`);
+    await reviewer.getByRole('heading', { level: 1, name: '备案登记' }).waitFor();
+    await reviewer.getByLabel('备案编号').fill('SCC-CONSOLE-1');
+    await reviewer.getByLabel('数据出境方', { exact: true }).fill(exporter);
+    await reviewer.getByLabel('境外接收方').fill(partner);
+    await reviewer.getByLabel('数据类别').fill('order, contact');
+    await reviewer.getByLabel('目的', { exact: true }).fill(purpose);
+    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await reviewer.getByLabel('失效日').fill(soon);
+    await reviewer.getByRole('button', { name: '保存备案' }).click();
+    await reviewer.getByText('备案 SCC-CONSOLE-1 已保存。').waitFor();
+    const expiring = reviewer.locator('section[aria-labelledby="expiring-heading"] tbody tr');
+    expect(await expiring.count()).to.equal(1);
+    await shot(reviewer, '08-filings');
+    await reviewer.getByRole('button', { name: '撤销备案 SCC-CONSOLE-1' }).click();
+    await reviewer.getByRole('button', { name: '确认撤销 SCC-CONSOLE-1' }).click();
+    await reviewer.getByText('备案 SCC-CONSOLE-1 已撤销。').waitFor();
+    expect(await expiring.count()).to.equal(0);
+    await reviewer.context().close();
+
+    const ops = await signIn(await token('ops', 'ops-1'));
+    await ops.getByRole('heading', { level: 1, name: '运维' }).waitFor();
+    expect(await ops.locator('main table').first().textContent()).to.include('xborder-delivery');
+    await shot(ops, '09-ops');
+    await ops.context().close();
+  });
+});
