@@ -12,10 +12,28 @@ const shanghaiOffsetMs = 8 * 3_600_000;
 
 export interface ExpiringFiling {
   readonly filing: Filing;
-  /** validUntil as an instant (RFC 3339, UTC). */
+  /** validUntil as an instant (RFC 3339, UTC), capped for a security assessment (filingExpiresAt). */
   readonly expiresAt: string;
   /** Working days (Mon–Fri) from today (exclusive) to the expiry day (inclusive), on the Shanghai calendar. */
   readonly workingDaysLeft: number;
+}
+
+/** Provisions 2024 art. 9: a security-assessment result is valid for 3 years from issue, whatever is recorded. */
+const assessmentValidityYears = 3;
+
+/**
+ * When a filing stops being valid: validUntil, capped at validFrom + 3 years for a security assessment
+ * (Provisions 2024 art. 9). The filing check (workers/checks/check-filing.ts) uses the same instant, so a filing
+ * shows as expiring before the check starts failing it. Null when a date does not parse.
+ */
+export function filingExpiresAt(filing: Pick<Filing, 'kind' | 'validFrom' | 'validUntil'>): Date | null {
+  const until = parseInstant(filing.validUntil);
+  if (filing.kind !== 'security_assessment') return until;
+  const from = parseInstant(filing.validFrom);
+  if (from === null) return until;
+  const cap = new Date(from);
+  cap.setUTCFullYear(cap.getUTCFullYear() + assessmentValidityYears);
+  return until === null || until > cap ? cap : until;
 }
 
 /** The Shanghai calendar day of an instant, as days since 1970-01-01. */
@@ -44,7 +62,7 @@ export function listExpiringFilings(
   const out: ExpiringFiling[] = [];
   for (const filing of filings) {
     if (filing.status !== 'active') continue;
-    const until = parseInstant(filing.validUntil);
+    const until = filingExpiresAt(filing);
     if (until === null || until <= now) continue;
     const left = countWorkingDays(now, until);
     if (left <= workingDays) out.push({ filing, expiresAt: until.toISOString(), workingDaysLeft: left });

@@ -24,7 +24,7 @@ export interface GaugeSources {
   readonly ledgerDir: string;
   /** Gateway only: the held backlog (count and oldest submission). */
   readonly held?: { count(): Promise<number>; oldestSubmittedAt(): Promise<Date | null> };
-  /** Gateway only: how many active filings are inside their extension window now. */
+  /** How many active filings are inside their extension window now (gateway and workers). */
   readonly filingsExpiring?: (now: Date) => Promise<number>;
 }
 

@@ -16,6 +16,7 @@ import {
   parseInstant,
   isValidUscc,
 } from '../../registry/records.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../../registry/filing-expiry.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { Role } from '../principal.js';
@@ -40,6 +41,13 @@ function assertRange(from: string, until: string): void {
     throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'is not a real date' }]);
   if (b <= a)
     throw new AppError('BAD_BODY', undefined, [{ path: '/validUntil', message: 'must be after validFrom' }]);
+}
+
+/** `expiring` is absent, `true` or `false`; anything else is a 400 on the parameter. */
+function parseExpiringFlag(value: unknown): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new AppError('BAD_QUERY', undefined, [{ path: '/query/expiring', message: 'must be true or false' }]);
 }
 
 function assertUscc(value: string, path: string): void {
@@ -128,8 +136,23 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
     return record;
   });
 
-  router.get('/v1/filings', requireRole('reviewer', 'admin', 'ops'), async (_req, res) => {
-    res.json({ items: await registry.listFilings() });
+  // ?expiring=true: only active filings inside the 60-working-day window before expiry (Provisions 2024 art. 9),
+  // soonest first, each with expiresAt and workingDaysLeft — the reviewers' renewal list.
+  router.get('/v1/filings', requireRole('reviewer', 'admin', 'ops'), async (req, res) => {
+    const filings = await registry.listFilings();
+    if (!parseExpiringFlag(req.query['expiring'])) {
+      res.json({ items: filings });
+      return;
+    }
+    const expiring = listExpiringFilings(filings, clock.now());
+    res.json({
+      workingDays: expiryWarningWorkingDays,
+      items: expiring.map((e) => ({
+        ...e.filing,
+        expiresAt: e.expiresAt,
+        workingDaysLeft: e.workingDaysLeft,
+      })),
+    });
   });
 
   put('/v1/self-assessments/:id', ['enterprise'], parseSelfAssessmentBody, async (id, body, res) => {

@@ -4,11 +4,9 @@
 // the exporter's projected yearly volume (NDSMR art. 38 scope lock). Pure.
 import type { Manifest } from '../../policies/manifest.js';
 import type { Classification, Reason } from '../../policies/classification.js';
+import { filingExpiresAt } from '../../registry/filing-expiry.js';
 import { parseInstant, type Filing, type FilingKind } from '../../registry/records.js';
 import { fail, missingFrom, samePurpose, verdictOf, type CheckVerdict } from './check-outcome.js';
-
-/** Provisions 2024 art. 9: a security-assessment result is valid for 3 years from issue. */
-const assessmentValidityYears = 3;
 
 function citationFor(tier: Classification['tier']): string {
   return tier === 'security_assessment'
@@ -51,12 +49,8 @@ export function checkFiling(
 
   const reasons: Reason[] = [];
   const from = parseInstant(filing.validFrom);
-  let until = parseInstant(filing.validUntil);
-  if (filing.kind === 'security_assessment' && from !== null) {
-    const cap = new Date(from);
-    cap.setUTCFullYear(cap.getUTCFullYear() + assessmentValidityYears);
-    if (until === null || until > cap) until = cap;
-  }
+  // Provisions 2024 art. 9: a security assessment lasts 3 years from issue (the same instant the expiring list uses).
+  const until = filingExpiresAt(filing);
   if (from === null || until === null || now < from || now >= until) {
     reasons.push({
       code: 'R-EVID-FILING-EXPIRED',

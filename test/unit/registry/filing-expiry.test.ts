@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { countWorkingDays, listExpiringFilings } from '../../../registry/filing-expiry.js';
+import { countWorkingDays, filingExpiresAt, listExpiringFilings } from '../../../registry/filing-expiry.js';
 import type { Filing } from '../../../registry/records.js';
 
 function filing(id: string, validUntil: string, status: Filing['status'] = 'active'): Filing {
@@ -58,5 +58,19 @@ describe('registry/filing-expiry', () => {
       5,
     );
     expect(list.map((e) => e.filing.id)).to.deep.equal(['A']);
+  });
+  it('caps a security assessment at 3 years from validFrom (Provisions 2024 art. 9), as the filing check does', () => {
+    const assessment: Filing = {
+      ...filing('SA', '2030-01-01'),
+      kind: 'security_assessment',
+      validFrom: '2023-04-01',
+    };
+    expect(filingExpiresAt(assessment)?.toISOString()).to.equal('2026-03-31T16:00:00.000Z');
+    expect(listExpiringFilings([assessment], now).map((e) => [e.filing.id, e.expiresAt])).to.deep.equal([
+      ['SA', '2026-03-31T16:00:00.000Z'],
+    ]);
+    expect(filingExpiresAt({ ...assessment, kind: 'standard_contract' })?.toISOString()).to.equal(
+      '2029-12-31T16:00:00.000Z',
+    );
   });
 });
