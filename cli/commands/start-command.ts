@@ -47,6 +47,7 @@ export const startCommand: Command = {
       [
         '',
         'xborder is running.',
+        `  Console:   ${gateway.url}/console/   (review held transfers, filings, queues)`,
         `  API:       ${gateway.url}/v1   (health: ${gateway.url}/healthz)`,
         `  Metrics:   ${gateway.url}/metrics (gateway), http://127.0.0.1:${workers.metricsPort}/metrics (workers)`,
         `  Receiver:  ${receiver.url} (deliveries land in ${receiver.deliveriesDir})`,
@@ -54,6 +55,10 @@ export const startCommand: Command = {
         '',
         'See every tier at once (in another terminal, from this directory):',
         `  ${cli} demo        submits one sample transfer per tier and shows how each ends`,
+        '',
+        'Review them in the console: open the Console URL and paste a token (releasing a held transfer',
+        'takes two different reviewers):',
+        `  ${cli} token mint --role reviewer --sub alice      (and --sub bob for the second)`,
         '',
         'Or submit a first transfer yourself:',
         `  export XBORDER_TOKEN=$(${cli} token mint --role enterprise --exporter ${demo.exporter} --sub you)`,
