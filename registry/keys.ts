@@ -7,6 +7,8 @@ export const keys = {
   record: (kind: RecordKind, id: string) => `${prefix}:${kind}:${id}`,
   /** ZSET of ids by last update time (ms), for listing a kind. */
   recordIndex: (kind: RecordKind) => `${prefix}:index:${kind}`,
+  /** ZSET of one exporter's self-assessment ids by last update time (the PIPIA looked up beside a risk SA). */
+  selfAssessmentsByExporter: (exporterId: string) => `${prefix}:index:self-assessment:exporter:${exporterId}`,
   revokedCertificates: () => `${prefix}:revoked-certificates`,
   transfer: (id: string) => `${prefix}:transfer:${id}`,
   transfersAll: () => `${prefix}:transfers`,

@@ -29,6 +29,8 @@ export interface RegistryStore {
   listFilings(): Promise<Filing[]>;
   putSelfAssessment(id: string, body: SelfAssessmentBody, now: Date): Promise<SelfAssessment>;
   getSelfAssessment(id: string): Promise<SelfAssessment | null>;
+  /** One exporter's self-assessments, most recently updated first. */
+  listSelfAssessments(exporterId: string): Promise<SelfAssessment[]>;
   putAttestation(record: AttestationRecord): Promise<AttestationRecord>;
   getAttestation(id: string): Promise<AttestationRecord | null>;
   revokeCertificate(revocation: Revocation): Promise<void>;
@@ -73,8 +75,27 @@ export function createRegistryStore(redis: Redis): RegistryStore {
     putFiling: (id, body, now) => put<Filing>('filing', stamp(id, body, now), now),
     getFiling: (id) => get<Filing>('filing', id),
     listFilings: () => list<Filing>('filing'),
-    putSelfAssessment: (id, body, now) => put<SelfAssessment>('self-assessment', stamp(id, body, now), now),
+    async putSelfAssessment(id, body, now) {
+      const record: SelfAssessment = stamp(id, body, now);
+      // One transaction with the per-exporter index; the route refuses moving an id to another exporter.
+      await redis
+        .multi()
+        .set(keys.record('self-assessment', id), JSON.stringify(record))
+        .zadd(keys.recordIndex('self-assessment'), now.getTime(), id)
+        .zadd(keys.selfAssessmentsByExporter(body.exporterId), now.getTime(), id)
+        .exec();
+      return record;
+    },
     getSelfAssessment: (id) => get<SelfAssessment>('self-assessment', id),
+    async listSelfAssessments(exporterId) {
+      const ids = await redis.zrevrange(keys.selfAssessmentsByExporter(exporterId), 0, -1);
+      if (ids.length === 0) return [];
+      const texts = await redis.mget(ids.map((id) => keys.record('self-assessment', id)));
+      return texts.flatMap((text) => {
+        const record = decode<SelfAssessment>(text);
+        return record === null || record.exporterId !== exporterId ? [] : [record];
+      });
+    },
     putAttestation: (record) => put<AttestationRecord>('attestation', record, new Date(record.registeredAt)),
     getAttestation: (id) => get<AttestationRecord>('attestation', id),
     async revokeCertificate(revocation) {

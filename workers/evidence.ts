@@ -9,7 +9,7 @@ import { verifyAttestation } from '../certs/attestation.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import { checkAttestation } from './checks/check-attestation.js';
 import { checkFiling } from './checks/check-filing.js';
-import { checkSelfAssessment } from './checks/check-self-assessment.js';
+import { checkSelfAssessment, pickSelfAssessment } from './checks/check-self-assessment.js';
 import type { CheckVerdict } from './checks/check-outcome.js';
 import type { TrustStore } from './trust-store.js';
 
@@ -43,23 +43,44 @@ export function createEvidenceChecker(deps: {
         case 'self_assessment': {
           const id = ids.selfAssessmentId;
           const record = id === undefined ? null : await registry.getSelfAssessment(id);
-          // The manifest names one self-assessment: it must be the tier's unconditional kind (the risk
-          // self-assessment for a security assessment, else the PIPIA; policies/evidence.yaml).
-          const kind = policy.evidence.selfAssessmentKinds[classification.tier][0] ?? 'pipia';
           const { recency } = policy.evidence;
           const required = new Set(classification.requiredEvidence);
-          const verdict = checkSelfAssessment(
-            manifest,
-            record,
-            {
+          // The kinds this transfer's evidence items name (policies/evidence.yaml), the tier's own kind first:
+          // a security assessment with PI needs the risk self-assessment and a PIPIA (regulation.md §10.3 T4).
+          const tierKinds = policy.evidence.selfAssessmentKinds[classification.tier];
+          const needed = new Set(
+            classification.requiredEvidence.flatMap(
+              (item) => policy.evidence.items[item]?.selfAssessmentKind ?? [],
+            ),
+          );
+          const kinds = tierKinds.filter((k) => needed.has(k));
+          if (kinds.length === 0) kinds.push(tierKinds[0] ?? 'pipia');
+          const requirement = {
+            kinds: kinds.map((kind) => ({
               kind,
               maxAgeDays: kind === 'pipia' ? recency.pipiaMaxAgeDays : recency.selfAssessmentMaxAgeDays,
-              noticeRequired: required.has('notice_record'),
-              consentRequired: required.has('consent_record'),
-            },
-            now,
-          );
-          return { verdict, evidence: id === undefined ? {} : { selfAssessmentId: id } };
+            })),
+            noticeRequired: required.has('notice_record'),
+            consentRequired: required.has('consent_record'),
+          };
+          // The manifest names one record (api.md §6); a further kind is found among the exporter's records.
+          const others = record === null ? [] : kinds.filter((k) => k !== record.kind);
+          const registered =
+            others.length === 0 ? [] : await registry.listSelfAssessments(manifest.exporterId);
+          const verdict = checkSelfAssessment(manifest, record, requirement, now, registered);
+          const evidence: Record<string, string> = id === undefined ? {} : { selfAssessmentId: id };
+          for (const kind of others) {
+            const max = requirement.kinds.find((k) => k.kind === kind)?.maxAgeDays ?? 0;
+            const used = pickSelfAssessment(
+              manifest,
+              registered.filter((r) => r.id !== id),
+              kind,
+              max,
+              now,
+            );
+            if (used !== undefined) evidence[kind === 'pipia' ? 'pipiaId' : 'riskSelfAssessmentId'] = used.id;
+          }
+          return { verdict, evidence };
         }
         case 'attestation': {
           const id = ids.attestationId;

@@ -1,16 +1,24 @@
 import { expect } from 'chai';
 import {
   checkSelfAssessment,
+  pickSelfAssessment,
   type SelfAssessmentRequirement,
 } from '../../../workers/checks/check-self-assessment.js';
 import type { SelfAssessment } from '../../../registry/records.js';
 import { manifest, now } from './fixtures.js';
 
 const pipia: SelfAssessmentRequirement = {
-  kind: 'pipia',
-  maxAgeDays: 90,
+  kinds: [{ kind: 'pipia', maxAgeDays: 90 }],
   noticeRequired: true,
   consentRequired: false,
+};
+/** A security assessment with PI: the risk self-assessment and a PIPIA (regulation.md §10.3 T4). */
+const riskAndPipia: SelfAssessmentRequirement = {
+  ...pipia,
+  kinds: [
+    { kind: 'risk_self_assessment', maxAgeDays: 90 },
+    { kind: 'pipia', maxAgeDays: 90 },
+  ],
 };
 
 function record(overrides: Partial<SelfAssessment> = {}): SelfAssessment {
@@ -49,7 +57,10 @@ describe('workers/checks/check-self-assessment', () => {
   });
 
   it('fails R-EVID-PIPIA-MISSING when the kind does not fit the tier (a PIPIA where a risk self-assessment is needed)', () => {
-    const risk = { ...pipia, kind: 'risk_self_assessment' as const };
+    const risk: SelfAssessmentRequirement = {
+      ...pipia,
+      kinds: [{ kind: 'risk_self_assessment', maxAgeDays: 90 }],
+    };
     expect(codes(checkSelfAssessment(manifest(), record(), risk, now))).to.deep.equal([
       'R-EVID-PIPIA-MISSING',
     ]);
@@ -88,5 +99,61 @@ describe('workers/checks/check-self-assessment', () => {
       'R-EVID-NOTICE-MISSING',
       'R-EVID-CONSENT-MISSING',
     ]);
+  });
+  describe('a security assessment with PI: risk self-assessment and PIPIA', () => {
+    const risk = record({ id: 'risk-1', kind: 'risk_self_assessment' });
+    const m = manifest({ evidence: { selfAssessmentId: 'risk-1', noticeRecordRef: 'notice-1' } });
+
+    it('passes with the named risk self-assessment and a covering PIPIA of the exporter found in the registry', () => {
+      expect(
+        checkSelfAssessment(m, risk, riskAndPipia, now, [risk, record({ id: 'pipia-1' })]),
+      ).to.deep.equal({
+        ok: true,
+      });
+    });
+
+    it('passes the other way round: the named PIPIA and a registered risk self-assessment', () => {
+      const named = manifest({ evidence: { selfAssessmentId: 'sa-1', noticeRecordRef: 'notice-1' } });
+      expect(checkSelfAssessment(named, record(), riskAndPipia, now, [record(), risk])).to.deep.equal({
+        ok: true,
+      });
+    });
+
+    it('fails R-EVID-PIPIA-MISSING when the exporter has no PIPIA beside the risk self-assessment', () => {
+      const otherExporters = record({ id: 'pipia-x', exporterId: '91451400MA5PDEM13W' });
+      const verdict = checkSelfAssessment(m, risk, riskAndPipia, now, [risk, otherExporters]);
+      expect(codes(verdict)).to.deep.equal(['R-EVID-PIPIA-MISSING']);
+      expect(verdict.ok ? '' : verdict.reasons[0]?.message).to.contain('needs a pipia');
+      expect(verdict.ok ? '' : verdict.reasons[0]?.rule).to.contain('§10.3 T4');
+    });
+
+    it('takes the newest PIPIA that covers the transfer, and reports the newest one’s gaps when none does', () => {
+      const outOfScope = record({
+        id: 'pipia-new',
+        completedOn: '2026-06-10',
+        scope: { ...record().scope, partnerIds: ['partner-my'] },
+      });
+      const covering = record({ id: 'pipia-old', completedOn: '2026-05-01' });
+      expect(pickSelfAssessment(m, [outOfScope, covering], 'pipia', 90, now)?.id).to.equal('pipia-old');
+      expect(checkSelfAssessment(m, risk, riskAndPipia, now, [outOfScope, covering]).ok).to.equal(true);
+      expect(pickSelfAssessment(m, [outOfScope], 'pipia', 90, now)?.id).to.equal('pipia-new');
+      expect(codes(checkSelfAssessment(m, risk, riskAndPipia, now, [outOfScope]))).to.deep.equal([
+        'R-EVID-SELFASSESS-SCOPE',
+      ]);
+      const stale = record({ id: 'pipia-stale', completedOn: '2026-01-05' });
+      expect(codes(checkSelfAssessment(m, risk, riskAndPipia, now, [stale]))).to.deep.equal([
+        'R-EVID-SELFASSESS-STALE',
+      ]);
+    });
+
+    it('still refuses a named record of neither kind', () => {
+      const neither: SelfAssessmentRequirement = {
+        ...pipia,
+        kinds: [{ kind: 'risk_self_assessment', maxAgeDays: 90 }],
+      };
+      expect(codes(checkSelfAssessment(manifest(), record(), neither, now, [risk]))).to.deep.equal([
+        'R-EVID-PIPIA-MISSING',
+      ]);
+    });
   });
 });
