@@ -10,6 +10,7 @@ export const errorCatalogue = {
   UNAUTHENTICATED: { status: 401, message: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, message: 'Your role may not do this' },
   NOT_FOUND: { status: 404, message: 'No such resource' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The upload stalled or was too slow and was cut off' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
   INVALID_STATE: { status: 409, message: 'The resource is not in a state that allows this' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used with a different manifest' },
