@@ -93,8 +93,14 @@ export const certsVerifyCommand: Command = {
       revocationSources: trust.revocationSources,
       ...(values.cn === undefined ? {} : { expectedCn: values.cn }),
     });
-    io.result(result, () =>
-      result.ok ? 'VALID' : `REFUSED\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`,
+    // --json: the verdict with the path's names and fingerprints, or the reasons (not the parsed certificates).
+    const verdict = result.ok
+      ? { ok: true, path: result.path.map((c) => ({ subjectCn: c.subjectCn ?? null, sha256: c.sha256 })) }
+      : { ok: false, reasons: result.reasons };
+    io.result(verdict, () =>
+      result.ok
+        ? `VALID\n  ${result.path.map((c) => `'${c.subjectCn ?? c.sha256}'`).join(' <- ')}`
+        : `REFUSED\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`,
     );
     return result.ok ? exitCodes.ok : exitCodes.negative;
   },
