@@ -106,8 +106,9 @@ export function createInspector(options: InspectorOptions): Inspector {
   }
   const people = createRecordPeople(options);
 
-  // The work buffer: [0, from) already scanned (kept as context), [from, end) not yet scanned.
-  let work = Buffer.allocUnsafe(4 << 20);
+  // The work buffer: [0, from) already scanned (kept as context), [from, end) not yet scanned. It starts at
+  // 64 KiB and grows with the chunks it is given (a 1 KB payload should not cost a 4 MiB buffer per transfer).
+  let work = Buffer.allocUnsafe(64 << 10);
   let end = 0;
   let from = 0;
   /** Absolute stream offset of work[0]. */

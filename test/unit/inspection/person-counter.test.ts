@@ -41,6 +41,15 @@ describe('inspection/digest-set', () => {
     expect(set.add(2, 0, 0, 0, true)).to.equal(NEW_SENSITIVE);
     expect(set.size).to.equal(2);
   });
+
+  it('keeps every digest and its sensitive flag while its table grows past the first 1,024 slots', () => {
+    const set = createDigestSet(20_000);
+    for (let p = 0; p < 10_000; p++) expect(set.add(...digestOf('k', p), p % 7 === 0)).to.not.equal(0);
+    for (let p = 0; p < 10_000; p++) expect(set.add(...digestOf('k', p), p % 7 === 0)).to.equal(0);
+    expect(set.add(...digestOf('k', 1), true)).to.equal(NEW_SENSITIVE);
+    expect(set.size).to.equal(10_000);
+    expect(set.sensitiveSize).to.equal(Math.ceil(10_000 / 7) + 1);
+  });
 });
 
 describe('inspection/hyper-log-log', () => {
