@@ -2,6 +2,7 @@
 // first (validated, authorised and checked against the registry before any payload byte is read), then the
 // payload through the size limit, content inspection, SHA-256 and encryption into the payload store.
 // Nothing is buffered whole. The submit service then classifies, records and enqueues; the answer is 202.
+// An upload that stops making progress is cut off with 408, so stalled clients cannot pile up connections.
 import type { Request, RequestHandler, Response } from 'express';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import { parseJsonText } from '../platform/schema.js';
 import { parseManifest, type Manifest } from '../policies/manifest.js';
 import { principalOf } from './auth.js';
 import { readParts, type PartReader } from './multipart-parts.js';
+import { holdLease, type HeldLease } from './idempotency-lease.js';
 import type { Principal } from './principal.js';
 import type { SubmitAnswer, SubmitService } from './submit-service.js';
 
@@ -22,6 +24,9 @@ const multipartOverheadBytes = 64 * 1024;
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 class PayloadTooLarge extends Error {}
+
+/** An upload must send at least this much per upload-timeout window (e.g. 64 KiB per 30 s, ~2 KB/s). */
+const minBytesPerWindow = 64 * 1024;
 
 /** Read and discard at most this much of a refused upload so the client finishes sending and sees the answer. */
 const drainCapBytes = 16 * 1024 * 1024;
@@ -46,6 +51,8 @@ function rejectUpload(req: Request, res: Response, err: unknown, next: (err: unk
   const timer = setTimeout(() => answer(true), drainTimeoutMs);
   timer.unref();
   if (req.complete) return answer(false);
+  // A client that stopped sending will not finish: answer now and close.
+  if (err instanceof AppError && err.code === 'REQUEST_TIMEOUT') return answer(true);
   let drained = 0;
   req.on('data', (chunk: Buffer) => {
     drained += chunk.length;
@@ -91,7 +98,17 @@ async function readPayloadPart(parts: PartReader): Promise<Readable> {
   return part.stream;
 }
 
-export function createIntakeHandler(service: SubmitService, maxPayloadBytes: number): RequestHandler {
+const keyTakenOver = () =>
+  new AppError('CONFLICT', 'The Idempotency-Key was taken over by another request while this one stalled');
+
+export interface IntakeLimits {
+  readonly maxPayloadBytes: number;
+  /** The progress window: less than 64 KiB in this long while the body is incomplete answers 408. */
+  readonly uploadTimeoutMs: number;
+}
+
+export function createIntakeHandler(service: SubmitService, limits: IntakeLimits): RequestHandler {
+  const { maxPayloadBytes, uploadTimeoutMs } = limits;
   /** Checks what the manifest says against who is asking and what is registered, before the payload is read. */
   async function admit(principal: Principal, manifest: Manifest): Promise<void> {
     if (principal.exporter !== manifest.exporterId) {
@@ -108,7 +125,8 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       );
   }
 
-  async function storePayload(transferId: string, stream: Readable) {
+  /** Streams the payload through the meter, inspection and the writer; the writer is left uncommitted. */
+  async function receivePayload(transferId: string, stream: Readable) {
     const inspector = service.createInspector(transferId);
     const writer = await service.createPayloadWriter();
     let bytes = 0;
@@ -122,8 +140,7 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
     });
     try {
       await pipeline(stream, meter, writer);
-      const report = await inspector.finish();
-      return { stored: await writer.commit(), report };
+      return { writer, report: await inspector.finish() };
     } catch (err) {
       await writer.abort();
       if (err instanceof PayloadTooLarge)
@@ -132,48 +149,117 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
     }
   }
 
-  async function receive(req: Request, principal: Principal): Promise<SubmitAnswer> {
-    const parts = readParts(req, { fieldBytes: maxManifestBytes });
-    const manifest = await readManifest(parts);
-    await admit(principal, manifest);
+  /**
+   * Reads the payload and creates the transfer. Under an Idempotency-Key the transfer id is bound to the claim
+   * before the payload becomes visible and the record is created, so a retry after a crash at any point finds
+   * either nothing (and goes ahead) or the transfer (and answers it).
+   */
+  async function create(
+    parts: PartReader,
+    manifest: Manifest,
+    principal: Principal,
+    lease: HeldLease | null,
+    progress: { submitting: boolean },
+  ): Promise<SubmitAnswer> {
+    const stream = await readPayloadPart(parts);
+    const transferId = service.newTransferId();
+    const { writer, report } = await receivePayload(transferId, stream);
+    let committed = false;
+    try {
+      if ((await parts.next()) !== null)
+        throw new AppError('BAD_MULTIPART', 'Nothing may follow the payload part');
+      if (lease !== null && !(await lease.bind(transferId))) throw keyTakenOver();
+      const stored = await writer.commit();
+      committed = true;
+      progress.submitting = true;
+      const answer = await service.submit({ transferId, manifest, principal, payload: stored, report });
+      // False only if this request stalled past its lease and a retry resolved the key meanwhile: that retry
+      // found this transfer (bound above) and answered it, so there is still one transfer for the key.
+      if (lease !== null) await lease.complete(answer.id);
+      return answer;
+    } catch (err) {
+      if (!committed) await writer.abort();
+      throw err;
+    }
+  }
 
-    const key = req.get('idempotency-key');
-    let claimed: { key: string; digest: string } | null = null;
-    if (key !== undefined) {
+  async function receive(req: Request, res: Response, principal: Principal): Promise<SubmitAnswer> {
+    const parts = readParts(req, { fieldBytes: maxManifestBytes });
+    const watchdog = watchProgress(req, parts);
+    try {
+      const manifest = await readManifest(parts);
+      await admit(principal, manifest);
+
+      const key = req.get('idempotency-key');
+      if (key === undefined) return await create(parts, manifest, principal, null, { submitting: false });
       if (!idempotencyKeyPattern.test(key)) {
         throw new AppError('BAD_REQUEST', 'The Idempotency-Key header is not valid', [
           { path: '/headers/idempotency-key', message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : -' },
         ]);
       }
       const digest = digestOf(manifest);
-      const state = await service.claimIdempotencyKey(manifest.exporterId, key, digest);
+      const state = await service.idempotency.claim(manifest.exporterId, key, digest);
       if (state.state !== 'claimed' && state.manifestSha256 !== digest)
         throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      if (state.state === 'in_progress')
+      if (state.state === 'in_progress') {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(state.retryAfterMs / 1000))));
         throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still in progress');
+      }
       if (state.state === 'done') {
         (await readPayloadPart(parts)).resume();
-        return service.answerFor(state.transferId);
+        return await service.answerFor(state.transferId);
       }
-      claimed = { key, digest };
+      const lease = holdLease(
+        service.idempotency,
+        { exporterId: manifest.exporterId, key, owner: state.owner },
+        () => parts.abort(keyTakenOver()),
+      );
+      const progress = { submitting: false };
+      try {
+        return await create(parts, manifest, principal, lease, progress);
+      } catch (err) {
+        // Before the submit nothing exists, so the key is free for the client's retry at once. After it has
+        // started the record may exist: the bound claim is left to lapse and a retry then finds what is there.
+        if (!progress.submitting) await lease.release().catch(() => undefined);
+        throw err;
+      } finally {
+        lease.stop();
+      }
+    } finally {
+      watchdog.stop();
     }
+  }
 
-    try {
-      const stream = await readPayloadPart(parts);
-      const transferId = service.newTransferId();
-      const { stored, report } = await storePayload(transferId, stream);
-      if ((await parts.next()) !== null)
-        throw new AppError('BAD_MULTIPART', 'Nothing may follow the payload part');
-      const answer = await service.submit({ transferId, manifest, principal, payload: stored, report });
-      if (claimed !== null)
-        await service.completeIdempotencyKey(manifest.exporterId, claimed.key, claimed.digest, answer.id);
-      return answer;
-    } catch (err) {
-      // Nothing was created, so the key is free for the client's retry.
-      if (claimed !== null)
-        await service.releaseIdempotencyKey(manifest.exporterId, claimed.key).catch(() => undefined);
-      throw err;
+  /**
+   * Cuts off an upload that sends less than `minBytesPerWindow` in one `uploadTimeoutMs` window while its body
+   * is incomplete: a stalled or trickling client must not hold a connection, a parser and a temp file.
+   */
+  function watchProgress(req: Request, parts: PartReader): { stop(): void } {
+    let received = 0;
+    const count = (chunk: Buffer): void => {
+      received += chunk.length;
+    };
+    req.on('data', count);
+    const timer = setInterval(() => {
+      if (req.complete) return stop();
+      if (received >= minBytesPerWindow) {
+        received = 0;
+        return;
+      }
+      stop();
+      parts.abort(
+        new AppError(
+          'REQUEST_TIMEOUT',
+          `The upload sent less than ${minBytesPerWindow} bytes in ${uploadTimeoutMs} ms and was cut off`,
+        ),
+      );
+    }, uploadTimeoutMs);
+    timer.unref();
+    function stop(): void {
+      clearInterval(timer);
+      req.off('data', count);
     }
+    return { stop };
   }
 
   return (req, res, next) => {
@@ -203,7 +289,7 @@ export function createIntakeHandler(service: SubmitService, maxPayloadBytes: num
       );
       return;
     }
-    receive(req, principal).then(
+    receive(req, res, principal).then(
       (body) => res.status(202).location(`/v1/transfers/${body.id}`).json(body),
       (err: unknown) => rejectUpload(req, res, err, next),
     );

@@ -13,6 +13,11 @@ export type Part =
 export interface PartReader {
   /** The next part, or null at the end of the body. Rejects with an AppError on malformed input. */
   next(): Promise<Part | null>;
+  /**
+   * Stops reading with `err` (an upload timed out, an Idempotency-Key was lost): a pending or later next()
+   * rejects with it, and a payload part being read fails with it.
+   */
+  abort(err: AppError): void;
 }
 
 export interface PartLimits {
@@ -60,7 +65,9 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
   parser.on('field', (name, value, info) =>
     push({ kind: 'field', name, value, truncated: info.valueTruncated }),
   );
+  let activeFile: Readable | null = null;
   parser.on('file', (name, stream) => {
+    activeFile = stream;
     // Busboy also emits a truncated body's error on the part's stream, possibly before intake reads it;
     // the parser's own 'error' reports it, so this listener only keeps it from crashing the process.
     stream.on('error', () => undefined);
@@ -81,5 +88,11 @@ export function readParts(req: Request, limits: PartLimits): PartReader {
         waiter = { resolve, reject };
         settle();
       }),
+    abort(err) {
+      failure ??= err;
+      settle();
+      req.unpipe(parser);
+      activeFile?.destroy(failure);
+    },
   };
 }

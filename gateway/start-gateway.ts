@@ -58,6 +58,14 @@ export interface RunningGateway {
 /** Slow or stalled uploads must not hold a connection forever (Node's default is 5 minutes per request). */
 const headersTimeoutMs = 30_000;
 const keepAliveTimeoutMs = 5_000;
+/**
+ * Uploads are bounded by progress (intake cuts one off after XBORDER_UPLOAD_TIMEOUT_MS without 64 KiB), not by
+ * total time: Node's default requestTimeout (5 minutes) would cut a 1 GiB upload slower than 3.5 MB/s. A socket
+ * with no traffic at all for this long is closed, whatever route it is on.
+ */
+const socketIdleTimeoutMs = 120_000;
+/** Temp files of uploads untouched this long were left by a crash (live ones are written to or timed out). */
+const staleUploadMs = 10 * 60_000;
 
 async function isWritable(dir: string): Promise<boolean> {
   try {
@@ -83,6 +91,8 @@ export async function startGateway(
   });
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
+  if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
   const metrics = createMetrics();
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
@@ -167,7 +177,10 @@ export async function startGateway(
     apiRoutes: [
       createMeRoute(),
       createTransferRoutes({
-        intake: createIntakeHandler(submit, config.maxPayloadBytes),
+        intake: createIntakeHandler(submit, {
+          maxPayloadBytes: config.maxPayloadBytes,
+          uploadTimeoutMs: config.uploadTimeoutMs,
+        }),
         transfers: stores.transfers,
         review,
         receipts: createReceiptService(ledger),
@@ -191,6 +204,8 @@ export async function startGateway(
   const server: Server = createServer(app);
   server.headersTimeout = headersTimeoutMs;
   server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.requestTimeout = 0;
+  server.timeout = socketIdleTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpPort, config.bindHost, () => resolve());

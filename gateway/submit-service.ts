@@ -8,7 +8,7 @@ import type { Metrics } from '../platform/metrics.js';
 import type { Manifest } from '../policies/manifest.js';
 import type { Classification } from '../policies/classification.js';
 import type { InspectionReport } from '../inspection/inspector.js';
-import type { IdempotencyState, IdempotencyStore } from '../registry/idempotency-store.js';
+import type { IdempotencyStore } from '../registry/idempotency-store.js';
 import type { PayloadStore, PayloadWriter, StoredPayload } from '../registry/payload-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import type { InspectionSummary, TransferRecord, TransferStatus } from '../registry/transfer.js';
@@ -49,14 +49,8 @@ export interface SubmitService {
   checkReferences(manifest: Manifest): Promise<FieldIssue[]>;
   createInspector(transferId: string): PayloadInspector;
   createPayloadWriter(): Promise<PayloadWriter>;
-  claimIdempotencyKey(exporterId: string, key: string, manifestSha256: string): Promise<IdempotencyState>;
-  completeIdempotencyKey(
-    exporterId: string,
-    key: string,
-    manifestSha256: string,
-    transferId: string,
-  ): Promise<void>;
-  releaseIdempotencyKey(exporterId: string, key: string): Promise<void>;
+  /** Idempotency-Key claims (leases renewed while the upload runs; see registry/idempotency-store). */
+  readonly idempotency: IdempotencyStore;
   answerFor(transferId: string): Promise<SubmitAnswer>;
   submit(input: SubmitInput): Promise<SubmitAnswer>;
 }
@@ -152,10 +146,7 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
     },
 
     createPayloadWriter: () => deps.payloads.createWriter(),
-    claimIdempotencyKey: (exporterId, key, digest) => idempotency.claim(exporterId, key, digest),
-    completeIdempotencyKey: (exporterId, key, digest, transferId) =>
-      idempotency.complete(exporterId, key, digest, transferId),
-    releaseIdempotencyKey: (exporterId, key) => idempotency.release(exporterId, key),
+    idempotency,
 
     async answerFor(transferId) {
       const record = await transfers.get(transferId);

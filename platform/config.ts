@@ -33,6 +33,8 @@ export interface Config {
   readonly retentionSeconds: number;
   /** How long one delivery attempt may take before it counts as failed. */
   readonly deliveryTimeoutMs: number;
+  /** An upload that sends less than 64 KiB in this long is cut off with 408 (stalled or trickling clients). */
+  readonly uploadTimeoutMs: number;
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
   readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),
     deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
+    uploadTimeoutMs: readPositiveInt(env, 'XBORDER_UPLOAD_TIMEOUT_MS', 30_000),
     retentionSeconds: readPositiveInt(env, 'XBORDER_RETENTION_SECONDS', 30 * 24 * 3600),
     client: Object.freeze({
       gatewayUrl: readString(

@@ -1,55 +1,185 @@
 // registry/idempotency-store: Idempotency-Key handling for POST /v1/transfers (api.md §6). A key is claimed
 // before the upload is processed, so two concurrent requests with one key cannot both create a transfer.
+//
+// A claim is a lease, not a lock with a long timeout: the request holding it renews it while it runs, so a
+// gateway killed mid-upload frees its keys within one lease (seconds), and a retry goes through instead of
+// answering "in progress" for many minutes. Before creating the transfer the holder binds the transfer id it is
+// about to create to the claim; a retry that finds a lapsed lease with a bound id looks for that transfer, and
+// answers it if it exists (the holder died after creating it) or takes the key over if not (it died before).
+// Every step is one Lua script, compare-and-set on the holder's owner token, timed by Redis' own clock.
+// Correctness assumes a holder does not stall longer than a lease between its last renewal and its next step;
+// the lease is renewed every third of it, so that is a pause of over ten seconds (docs/benchmarks.md).
+import { randomBytes } from 'node:crypto';
+import { createLuaScript } from '../platform/lua-script.js';
 import type { Redis } from '../platform/redis.js';
 import { keys } from './keys.js';
 
 /** Keys live a day: long enough for any client retry loop, short enough to keep Redis bounded. */
 export const idempotencyTtlSeconds = 24 * 3600;
-/** A claim whose request died (gateway crash) is released after this, so a retry can go through. */
-export const claimTtlSeconds = 15 * 60;
+/** How long a claim outlives its holder's last renewal: a retry after a gateway crash waits at most this. */
+export const claimLeaseMs = 15_000;
 
 export type IdempotencyState =
-  | { readonly state: 'claimed' }
-  | { readonly state: 'in_progress'; readonly manifestSha256: string }
+  /** The key is this request's; `owner` is its token for renew, bind, complete and release. */
+  | { readonly state: 'claimed'; readonly owner: string }
+  | { readonly state: 'in_progress'; readonly manifestSha256: string; readonly retryAfterMs: number }
   | { readonly state: 'done'; readonly manifestSha256: string; readonly transferId: string };
 
 export interface IdempotencyStore {
+  /** The lease the store grants; holders renew every third of it. */
+  readonly leaseMs: number;
   /** Claims the key for this manifest, or returns what the key already holds. */
   claim(exporterId: string, key: string, manifestSha256: string): Promise<IdempotencyState>;
-  complete(exporterId: string, key: string, manifestSha256: string, transferId: string): Promise<void>;
+  /** Extends the lease; false when the key is no longer this owner's (taken over after a stall). */
+  renew(exporterId: string, key: string, owner: string): Promise<boolean>;
+  /** Records the id of the transfer about to be created, under the lease; false when the key was lost. */
+  bind(exporterId: string, key: string, owner: string, transferId: string): Promise<boolean>;
+  /** The transfer exists: the key answers it from now on. False when the key was lost meanwhile. */
+  complete(exporterId: string, key: string, owner: string, transferId: string): Promise<boolean>;
   /** Gives the key up after a request failed before creating anything. */
-  release(exporterId: string, key: string): Promise<void>;
+  release(exporterId: string, key: string, owner: string): Promise<void>;
 }
 
-export function createIdempotencyStore(redis: Redis): IdempotencyStore {
+/** Redis' clock in milliseconds, so leases do not depend on the gateways' clocks agreeing. */
+const nowLua = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * KEYS[1] the idempotency key. ARGV[1] manifest digest; ARGV[2] owner token; ARGV[3] lease ms; ARGV[4] TTL s.
+ * Returns {'claimed'}, {'done', digest, transferId}, {'in_progress', digest, ms left}, or {'orphan', digest,
+ * transferId, stored text} for a lapsed lease whose holder had bound a transfer id (the caller resolves it).
+ * A stored value without an owner is finished: { manifestSha256, transferId }.
+ */
+const claimLua = `${nowLua}
+local text = redis.call('GET', KEYS[1])
+if text then
+  local held = cjson.decode(text)
+  if held.owner == nil then return {'done', held.manifestSha256, held.transferId} end
+  local leaseUntil = tonumber(held.leaseUntil) or 0
+  if leaseUntil > now then return {'in_progress', held.manifestSha256, tostring(leaseUntil - now)} end
+  if held.transferId then return {'orphan', held.manifestSha256, held.transferId, text} end
+end
+redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = ARGV[1], owner = ARGV[2],
+  leaseUntil = now + tonumber(ARGV[3]) }), 'EX', ARGV[4])
+return {'claimed'}
+`;
+
+/**
+ * Resolves a lapsed claim whose holder bound a transfer id. KEYS[1] the idempotency key; KEYS[2] that transfer's
+ * record. ARGV[1] the stored text the claim script saw; ARGV[2..5] as for a claim.
+ * Returns {'changed'} when the key moved meanwhile, {'done', digest, transferId} when the transfer exists, or
+ * {'claimed'} when it does not (its holder died before creating it, so nothing was created).
+ */
+const resolveOrphanLua = `${nowLua}
+local text = redis.call('GET', KEYS[1])
+if text ~= ARGV[1] then return {'changed'} end
+local held = cjson.decode(text)
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = held.manifestSha256,
+    transferId = held.transferId }), 'EX', ARGV[5])
+  return {'done', held.manifestSha256, held.transferId}
+end
+redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = ARGV[2], owner = ARGV[3],
+  leaseUntil = now + tonumber(ARGV[4]) }), 'EX', ARGV[5])
+return {'claimed'}
+`;
+
+/**
+ * Renews the lease and optionally binds a transfer id. KEYS[1] the key. ARGV[1] owner; ARGV[2] lease ms;
+ * ARGV[3] transfer id or ''. Returns 1, or 0 when the key is not this owner's.
+ */
+const renewLua = `${nowLua}
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local held = cjson.decode(text)
+if held.owner ~= ARGV[1] then return 0 end
+held.leaseUntil = now + tonumber(ARGV[2])
+if ARGV[3] ~= '' then held.transferId = ARGV[3] end
+redis.call('SET', KEYS[1], cjson.encode(held), 'KEEPTTL')
+return 1
+`;
+
+/** KEYS[1] the key. ARGV[1] owner; ARGV[2] transfer id; ARGV[3] TTL s. Returns 1, or 0 when not the owner's. */
+const completeLua = `
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local held = cjson.decode(text)
+if held.owner ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = held.manifestSha256, transferId = ARGV[2] }),
+  'EX', ARGV[3])
+return 1
+`;
+
+/** KEYS[1] the key. ARGV[1] owner. Deletes the key if it is this owner's claim; returns 1 if it did. */
+const releaseLua = `
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+if cjson.decode(text).owner ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
+function decodeState(
+  reply: unknown,
+): IdempotencyState | { state: 'orphan'; text: string; transferId: string } | null {
+  if (!Array.isArray(reply)) throw new Error('idempotency script answered an unexpected reply');
+  const [state, digest, third, fourth] = reply.map(String);
+  if (state === 'done') return { state, manifestSha256: digest ?? '', transferId: third ?? '' };
+  if (state === 'in_progress') return { state, manifestSha256: digest ?? '', retryAfterMs: Number(third) };
+  if (state === 'orphan') return { state, transferId: third ?? '', text: fourth ?? '' };
+  return null;
+}
+
+export function createIdempotencyStore(
+  redis: Redis,
+  options: { readonly leaseMs?: number } = {},
+): IdempotencyStore {
+  const leaseMs = options.leaseMs ?? claimLeaseMs;
+  const claimScript = createLuaScript(redis, claimLua);
+  const resolveOrphanScript = createLuaScript(redis, resolveOrphanLua);
+  const renewScript = createLuaScript(redis, renewLua);
+  const completeScript = createLuaScript(redis, completeLua);
+  const releaseScript = createLuaScript(redis, releaseLua);
+
   return {
+    leaseMs,
     async claim(exporterId, key, manifestSha256) {
       const redisKey = keys.idempotency(exporterId, key);
-      const claimed = await redis.set(
-        redisKey,
-        JSON.stringify({ manifestSha256 }),
-        'EX',
-        claimTtlSeconds,
-        'NX',
-      );
-      if (claimed === 'OK') return { state: 'claimed' };
-      const text = await redis.get(redisKey);
-      if (text === null) return this.claim(exporterId, key, manifestSha256);
-      const held = JSON.parse(text) as { manifestSha256: string; transferId?: string };
-      return held.transferId === undefined
-        ? { state: 'in_progress', manifestSha256: held.manifestSha256 }
-        : { state: 'done', manifestSha256: held.manifestSha256, transferId: held.transferId };
+      const owner = randomBytes(12).toString('base64url');
+      const args = [manifestSha256, owner, leaseMs, idempotencyTtlSeconds];
+      // Bounded: each round only repeats when another request changed the key in between.
+      for (let round = 0; round < 5; round += 1) {
+        const state = decodeState(await claimScript([redisKey], args));
+        if (state === null) return { state: 'claimed', owner };
+        if (state.state !== 'orphan') return state;
+        const resolved = await resolveOrphanScript(
+          [redisKey, keys.transfer(state.transferId)],
+          [state.text, ...args],
+        );
+        if (Array.isArray(resolved) && resolved[0] === 'changed') continue;
+        const next = decodeState(resolved);
+        if (next === null) return { state: 'claimed', owner };
+        if (next.state !== 'orphan') return next;
+      }
+      return { state: 'in_progress', manifestSha256, retryAfterMs: leaseMs };
     },
-    async complete(exporterId, key, manifestSha256, transferId) {
-      await redis.set(
-        keys.idempotency(exporterId, key),
-        JSON.stringify({ manifestSha256, transferId }),
-        'EX',
-        idempotencyTtlSeconds,
-      );
+    async renew(exporterId, key, owner) {
+      return (await renewScript([keys.idempotency(exporterId, key)], [owner, leaseMs, ''])) === 1;
     },
-    async release(exporterId, key) {
-      await redis.del(keys.idempotency(exporterId, key));
+    async bind(exporterId, key, owner, transferId) {
+      return (await renewScript([keys.idempotency(exporterId, key)], [owner, leaseMs, transferId])) === 1;
+    },
+    async complete(exporterId, key, owner, transferId) {
+      const done = await completeScript(
+        [keys.idempotency(exporterId, key)],
+        [owner, transferId, idempotencyTtlSeconds],
+      );
+      return done === 1;
+    },
+    async release(exporterId, key, owner) {
+      await releaseScript([keys.idempotency(exporterId, key)], [owner]);
     },
   };
 }

@@ -1,7 +1,8 @@
 // registry/payload-store: content-addressed payloads under the data dir, encrypted at rest with AES-256-GCM
 // (a fresh data key per payload, wrapped by the master-derived key). Writes go to a temp file and appear
-// under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload.
-// One interface, so an object store can replace the directory when processes span machines.
+// under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload; the temp files
+// such a crash leaves behind are swept at gateway start. One interface, so an object store can replace the
+// directory when processes span machines.
 import {
   createCipheriv,
   createDecipheriv,
@@ -11,7 +12,7 @@ import {
   type CipherGCM,
 } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,14 +44,31 @@ export interface PayloadStore {
   /** When the payload was last stored (a repeat upload of the same bytes refreshes it), or null if absent. */
   storedAt(sha256: string): Promise<Date | null>;
   remove(sha256: string): Promise<void>;
+  /**
+   * Removes temp files not written to since `before`: what uploads cut short by a crash left. An upload in
+   * progress writes continuously (and a stalled one is timed out long before), so `before` a few minutes back
+   * never takes a live file, even from another gateway sharing the directory. Returns how many were removed.
+   */
+  sweepTemp(before: Date): Promise<number>;
 }
 
 export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
   const tmpDir = path.join(dir, 'tmp');
   const fileOf = (sha256: string) => path.join(dir, sha256.slice(0, 2), `${sha256}.xbp`);
+  // Directories are made once per process rather than once per payload (a mkdir per upload showed in profiles).
+  const made = new Map<string, Promise<unknown>>();
+  const ensureDir = (target: string): Promise<unknown> => {
+    let done = made.get(target);
+    if (done === undefined) {
+      done = mkdir(target, { recursive: true });
+      made.set(target, done);
+      done.catch(() => made.delete(target));
+    }
+    return done;
+  };
 
   async function createWriter(): Promise<PayloadWriter> {
-    await mkdir(tmpDir, { recursive: true });
+    await ensureDir(tmpDir);
     const tmpFile = path.join(tmpDir, `${randomUUID()}.part`);
     const dataKey = randomBytes(32);
     const wrapIv = randomBytes(ivBytes);
@@ -100,7 +118,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       await handle.close();
       const sha256 = hash.digest('hex');
       const target = fileOf(sha256);
-      await mkdir(path.dirname(target), { recursive: true });
+      await ensureDir(path.dirname(target));
       if (await exists(target)) {
         await rm(tmpFile, { force: true });
         // The bytes are shared with an earlier upload: refresh the time so retention sees a new reference.
@@ -162,8 +180,28 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
     }
   }
 
+  async function sweepTemp(before: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(tmpDir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(tmpDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info === null || info.mtimeMs >= before.getTime()) continue;
+      await rm(file, { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   return {
     createWriter,
+    sweepTemp,
     open: openPayload,
     has: (sha256) => exists(fileOf(sha256)),
     async storedAt(sha256) {

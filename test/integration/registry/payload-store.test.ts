@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createPayloadStore, storeBuffer, type PayloadStore } from '../../../registry/payload-store.js';
@@ -63,5 +63,25 @@ describe('registry/payload-store (real disk)', () => {
     await writer.abort();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(files(dir)).to.deep.equal([]);
+  });
+
+  it('sweeps temp files a crashed upload left (untouched since the cut-off) and keeps live ones', async () => {
+    const crashed = await store.createWriter();
+    crashed.write(randomBytes(1024));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [first] = readdirSync(path.join(dir, 'tmp')).map((f) => path.join(dir, 'tmp', f));
+    const live = await store.createWriter();
+    live.write(randomBytes(1024));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = readdirSync(path.join(dir, 'tmp'))
+      .map((f) => path.join(dir, 'tmp', f))
+      .find((f) => f !== first);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(first ?? '', hourAgo, hourAgo);
+    expect(await store.sweepTemp(new Date(Date.now() - 60_000))).to.equal(1);
+    expect(readdirSync(path.join(dir, 'tmp')).map((f) => path.join(dir, 'tmp', f))).to.deep.equal([second]);
+    await crashed.abort();
+    const stored = await live.commit();
+    expect(files(dir)).to.deep.equal([path.join(stored.sha256.slice(0, 2), `${stored.sha256}.xbp`)]);
   });
 });
