@@ -20,6 +20,9 @@ export const certsInitCommand: Command = {
     'Creates <data dir>/pki: root and intermediate CAs, the gateway client and signing certificates, the',
     "receiver's server and signing certificates, a demo partner signing certificate, the trust dir and the",
     'development token issuer (JWKS). Existing files are kept. For development only.',
+    '--json prints { dir, partnerId, written }. Exit 0, or 3 when the directory cannot be written.',
+    '',
+    'Example: XBORDER_DATA_DIR=/var/lib/xborder xborder certs init --partner partner-sg-01',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, { partner: { type: 'string' } });
@@ -40,7 +43,15 @@ export const certsInitCommand: Command = {
 export const certsIssuePartnerCommand: Command = {
   path: ['certs', 'issue-partner'],
   summary: 'issue a development signing certificate for a partner',
-  help: 'Usage: xborder certs issue-partner --id PARTNER_ID [--replace]\n\nIssues <data dir>/pki/partners/<id>/signing.{crt,key} from the development intermediate CA (CN = partner id).',
+  help: [
+    'Usage: xborder certs issue-partner --id PARTNER_ID [--replace]',
+    '',
+    'Issues <data dir>/pki/partners/<id>/signing.{crt,key} from the development intermediate CA (CN = partner id),',
+    'for signing development attestations. An existing certificate is kept unless --replace.',
+    '--json prints the paths. Exit 0; 3 when the id is not a partner id or there is no development CA yet.',
+    '',
+    'Example: xborder certs issue-partner --id partner-my-01',
+  ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, { id: { type: 'string' }, replace: { type: 'boolean' } });
     const id = required(values.id, 'id');
@@ -62,6 +73,8 @@ export const certsVerifyCommand: Command = {
     'FILE holds PEM certificates, leaf first. Anchors (.pem/.crt) and CRLs (.crl) come from DIR, by default',
     'XBORDER_TRUST_DIR; a CRL past its nextUpdate refuses the chain (CHAIN-CRL-STALE).',
     'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused.',
+    '',
+    'Example: xborder certs verify --chain partner-chain.pem --cn partner-sg-01 --json',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, {

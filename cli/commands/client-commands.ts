@@ -86,6 +86,8 @@ export const submitCommand: Command = {
     'Streams the payload (a progress bar shows for large files) and prints the classification.',
     connection,
     'Exit 0 when accepted (202, whatever the tier), 1 when refused (4xx), 3 when the gateway is unreachable.',
+    '',
+    'Example: xborder submit --manifest examples/supply-chain.manifest.json --payload examples/supply-chain.csv',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -113,8 +115,13 @@ export const statusCommand: Command = {
   help: [
     'Usage: xborder status ID [--watch] [--url URL] [--token T]',
     '',
-    '--watch polls until the transfer is released, held, blocked, rejected or delivery_failed.',
+    '--watch polls until the transfer is released, held, blocked, rejected or delivery_failed, printing each',
+    'status change on stderr. --json prints the transfer record as the API answers it.',
     connection,
+    'Exit 0 when the transfer was read (whatever its status), 1 when refused (404 also for another',
+    "exporter's transfer), 3 when the gateway is unreachable.",
+    '',
+    'Example: xborder status 01J8Z3Q4T6V8X0Y2A4C6E8G0J2 --watch',
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(

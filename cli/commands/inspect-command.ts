@@ -15,7 +15,10 @@ export const inspectCommand: Command = {
     '',
     'Streams FILE through the same detectors as intake (resident ID, USCC, mobile, bank card, passport,',
     'HK/Macao permit, email, coordinates, sensitive column names) and prints counts, confidence and masked',
-    'samples as JSON. Person counts use a key made for this run only.',
+    'samples as JSON (with or without --json). Person counts use a key made for this run only.',
+    'Exit 0, 3 when FILE cannot be read.',
+    '',
+    'Example: xborder inspect examples/ecommerce-orders.csv',
   ].join('\n'),
   async run(args, io) {
     const { positionals } = parseCommandArgs(args, {}, 1);

@@ -21,7 +21,11 @@ export const startCommand: Command = {
     '',
     'Starts Redis if none answers at XBORDER_REDIS_URL (needs redis-server on PATH), creates the development',
     'PKI and demo records under XBORDER_DATA_DIR, and runs gateway, workers and the reference receiver in',
-    'this process. Ctrl-C drains and stops everything.',
+    'this process. Ctrl-C drains and stops everything. Then `xborder demo` submits one transfer per tier.',
+    '',
+    'Exit 0 after a clean stop, 2 on a bad configuration value, 3 when no Redis answers and none can be started.',
+    '',
+    'Example: npm start     (the same as: npm run build && node dist/cli/main.js start)',
   ].join('\n'),
   async run(args, io) {
     parseCommandArgs(args, {});
