@@ -15,10 +15,12 @@ export interface TrustStore {
   snapshot(): Promise<TrustMaterial>;
 }
 
-const recheckMs = 5000;
+/** How often the dir is looked at again: a new anchor or CRL takes effect within this time. */
+const defaultRecheckMs = 5000;
 const empty: TrustMaterial = { anchors: [], crlCount: 0, revocationSources: [] };
 
-export function createTrustStore(dir: string): TrustStore {
+export function createTrustStore(dir: string, options: { readonly recheckMs?: number } = {}): TrustStore {
+  const recheckMs = options.recheckMs ?? defaultRecheckMs;
   let cached: { at: number; fingerprint: string; material: TrustMaterial } | null = null;
 
   /** Names, sizes and mtimes: a CRL rewritten in place changes its file's mtime, not the dir's. */

@@ -13,7 +13,10 @@ import { signRelease, verifyRelease, type ReleaseClaims } from '../../../certs/r
 import { sha256Hex } from '../../../certs/sha256-hex.js';
 import { createSigner, type Signer } from '../../../certs/signer.js';
 import { signX5cJws } from '../../../certs/x5c-jws.js';
-import { NOW, issue, makeKey, type Issued } from './test-pki.js';
+import { parseCertificate } from '../../../certs/certificate.js';
+import { buildCrl } from '../../../certs/crl-builder.js';
+import { parseTrustFiles } from '../../../certs/trust-files.js';
+import { NOW, daysFromNow, issue, makeKey, type Issued } from './test-pki.js';
 
 const payloadSha = sha256Hex(Buffer.from('payload bytes'));
 const release: ReleaseClaims = {
@@ -47,12 +50,13 @@ describe('certs/release and certs/receipt', () => {
   let intermediate: Issued;
   let gateway: Signer;
   let receiver: Signer;
+  let receiverCert: Issued;
 
   before(() => {
     root = issue({ cn: 'Test Root', key: makeKey('rsa2048'), ca: {} });
     intermediate = issue({ cn: 'Test Issuing CA', key: makeKey('p256'), issuer: root, ca: { pathLen: 0 } });
     const gatewayCert = issue({ cn: 'xborder-gateway', key: makeKey('ed25519'), issuer: intermediate });
-    const receiverCert = issue({ cn: 'xborder-receiver', key: makeKey('p256'), issuer: intermediate });
+    receiverCert = issue({ cn: 'xborder-receiver', key: makeKey('p256'), issuer: intermediate });
     gateway = createSigner(gatewayCert.key.privateKey, gatewayCert.pem + intermediate.pem);
     receiver = createSigner(receiverCert.key.privateKey, receiverCert.pem + intermediate.pem);
   });
@@ -179,6 +183,35 @@ describe('certs/release and certs/receipt', () => {
       );
       const result = verifyReceipt(forged, ctx());
       expect(result.ok ? [] : result.reasons.map((r) => r.code)).to.deep.equal(['JWS-SIGNATURE']);
+    });
+
+    it('refuses a receiver certificate listed on a trust-dir CRL, and a stale CRL: CHAIN-REVOKED, CHAIN-CRL-STALE', async () => {
+      const leaf = parseCertificate(receiverCert.der);
+      if (!leaf.ok) throw new Error(leaf.message);
+      const crl = (serials: string[], nextUpdate: Date) =>
+        parseTrustFiles([
+          { name: 'root.crt', bytes: Buffer.from(root.pem) },
+          {
+            name: 'issuing.crl',
+            bytes: buildCrl({
+              issuer: { certificate: intermediate.der, privateKey: intermediate.key.privateKey },
+              thisUpdate: daysFromNow(-2),
+              nextUpdate,
+              revoked: serials.map((serialHex) => ({ serialHex, revokedAt: daysFromNow(-1) })),
+            }),
+          },
+        ]);
+      const jws = await signReceipt(receipt, receiver);
+      const codesWith = (trust: ReturnType<typeof parseTrustFiles>) => {
+        const result = verifyReceipt(
+          jws,
+          ctx({ anchors: trust.anchors, revocationSources: trust.revocationSources }),
+        );
+        return result.ok ? [] : result.reasons.map((r) => r.code);
+      };
+      expect(codesWith(crl([leaf.certificate.serialHex], daysFromNow(5)))).to.deep.equal(['CHAIN-REVOKED']);
+      expect(codesWith(crl([], daysFromNow(-1)))).to.deep.equal(['CHAIN-CRL-STALE']);
+      expect(codesWith(crl([], daysFromNow(5)))).to.deep.equal([]);
     });
 
     it('refuses well-signed claims of the wrong shape: CLAIMS-INVALID', async () => {
