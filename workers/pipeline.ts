@@ -122,6 +122,42 @@ export function createPipeline(connection: Redis, retry: DeliveryRetry): Transfe
   };
 }
 
+/** Job states in which a job will still run (or is running). */
+const liveStates = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
+
+/** Looks up a transfer's jobs, for the pipeline reconciler (workers/reconcile-pipeline.ts). */
+export interface JobProbe {
+  /**
+   * The state of the transfer's release job (the parent of its checks) for `checks`, or of its delivery job of
+   * `round` for `delivery`: `live` when it will still run or is running, `finished` when it completed or
+   * failed (and is still kept), `missing` when there is no such job.
+   */
+  jobState(
+    transferId: string,
+    stage: 'checks' | 'delivery',
+    round?: number,
+  ): Promise<'live' | 'finished' | 'missing'>;
+  close(): Promise<void>;
+}
+
+export function createJobProbe(connection: Redis): JobProbe {
+  const release = new Queue<TransferJob>(queueNames.release, { connection });
+  const delivery = new Queue<TransferJob>(queueNames.delivery, { connection });
+  return {
+    async jobState(transferId, stage, round = 0) {
+      const state =
+        stage === 'checks'
+          ? await release.getJobState(jobIds.release(transferId))
+          : await delivery.getJobState(jobIds.delivery(transferId, round));
+      if (state === 'unknown') return 'missing';
+      return liveStates.has(state) ? 'live' : 'finished';
+    },
+    async close() {
+      await Promise.all([release.close(), delivery.close()]);
+    },
+  };
+}
+
 /** What a processor sees of a job: its data and whether this is its last try. */
 export interface JobContext<T> {
   readonly data: T;

@@ -20,10 +20,18 @@ import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
 import { createGaugeRefresher } from './operational-gauges.js';
-import { createPipeline, queueNames, startWorker, type CheckJob, type TransferJob } from './pipeline.js';
+import {
+  createJobProbe,
+  createPipeline,
+  queueNames,
+  startWorker,
+  type CheckJob,
+  type TransferJob,
+} from './pipeline.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
+import { createPipelineReconciler } from './reconcile-pipeline.js';
 import { createTrustStore } from './trust-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -31,6 +39,10 @@ export interface RunningWorkers {
   readonly metricsPort: number;
   close(): Promise<void>;
 }
+
+/** Reconciliation: every 30 s, transfers at least 60 s in their status (enqueuing follows within ms). */
+const reconcileEveryMs = 30_000;
+const reconcileGraceMs = 60_000;
 
 export async function startWorkers(
   config: Config,
@@ -93,6 +105,17 @@ export async function startWorkers(
     logger,
   }).start(60_000);
 
+  // Transfers whose record says work is pending but whose job was never enqueued (a crash between the two).
+  const probe = createJobProbe(queueConnection);
+  const reconciler = createPipelineReconciler({
+    transfers: stores.transfers,
+    pipeline,
+    probe,
+    clock,
+    logger,
+    graceMs: reconcileGraceMs,
+  }).start(reconcileEveryMs);
+
   const refreshGauges = createGaugeRefresher({
     metrics,
     clock,
@@ -133,9 +156,11 @@ export async function startWorkers(
     metricsPort,
     async close() {
       retention.stop();
+      reconciler.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pipeline.close();
+      await probe.close();
       await ledger.close();
       redis.disconnect();
       queueConnection.disconnect();
