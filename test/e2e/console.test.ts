@@ -264,6 +264,8 @@ describe('e2e: the review console in a browser', function () {
   it('a reviewer signs in, filters the held queue and opens a held transfer with its reasons and evidence', async () => {
     const page = await signIn(await token('reviewer', 'rev-a'));
     await page.getByRole('heading', { level: 1, name: '待审队列' }).waitFor();
+    // The heading comes first, the list when the API has answered.
+    await page.getByRole('heading', { name: '结果（3 条）' }).waitFor();
     const rows = page.locator('main table tbody tr');
     expect(await rows.count()).to.equal(3);
     // Oldest waiting first.
