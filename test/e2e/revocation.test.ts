@@ -36,6 +36,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
   let dataDir: string;
   let env: Record<string, string>;
   let gatewayUrl: string;
+  let workersMetricsUrl: string;
   let receiverPort: number;
   let procs: RunningProcess[] = [];
   let receiver: RunningProcess | undefined;
@@ -187,6 +188,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
     procs = [workers, gateway];
     await Promise.all([waitForPort(metricsPort, workers), waitForPort(httpPort, gateway)]);
     gatewayUrl = `http://127.0.0.1:${httpPort}`;
+    workersMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 
     await expectOk('PUT', `/v1/exporters/${exporter}`, 'admin', {
       name: 'Exporter',
@@ -232,6 +234,9 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
     };
     await expectOk('PUT', '/v1/filings/SCC-REV-A', 'reviewer', filing);
     await expectOk('PUT', '/v1/filings/SCC-REV-OK', 'reviewer', filing);
+    // Inside its 60-working-day window (Provisions 2024 art. 9): counted by xborder_filings_expiring.
+    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await expectOk('PUT', '/v1/filings/SCC-REV-EXPIRING', 'reviewer', { ...filing, validUntil: soon });
     const inAMonth = Math.floor(Date.now() / 1000) + 30 * 86_400;
     for (const [partner, jti] of [
       [partnerA, 'att-rev-a'],
@@ -344,5 +349,12 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
       expect(delivered, `held transfer ${id}`).to.not.include(id);
       expect((await get(id)).status).to.equal('held');
     }
+  });
+  it('counts the filing inside its extension window as xborder_filings_expiring on the gateway and the workers', async () => {
+    for (const url of [`${gatewayUrl}/metrics`, workersMetricsUrl]) {
+      expect(await (await fetch(url)).text(), url).to.match(/^xborder_filings_expiring 1$/m);
+    }
+    const listed = (await call('GET', '/v1/filings?expiring=true', 'reviewer')).body;
+    expect((listed['items'] as { id: string }[]).map((f) => f.id)).to.deep.equal(['SCC-REV-EXPIRING']);
   });
 });
