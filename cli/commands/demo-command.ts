@@ -213,7 +213,7 @@ export const demoCommand: Command = {
           ),
           '',
           'The held transfer waits for two different reviewers (console, or POST /v1/transfers/ID/decision).',
-          `Look at them in the console (${gatewayUrl}/console) and the counts on ${gatewayUrl}/metrics.`,
+          `Look at them in the console (${gatewayUrl}/console/) and the counts on ${gatewayUrl}/metrics.`,
         ];
         if (outcomes.some((o) => !settled.has(o.status)))
           lines.push(`Some were still running after ${timeout} s: are the workers up?`);
