@@ -13,8 +13,14 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startProcess(name: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+/** `nodeArgs` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+export function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): RunningProcess {
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
