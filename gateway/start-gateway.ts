@@ -36,7 +36,6 @@ import { createReviewService } from './review-service.js';
 import { createClassifyRoute } from './routes/classify-route.js';
 import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
-import { createFilingExpiryRoute } from './routes/filing-expiry-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
@@ -190,7 +189,6 @@ export async function startGateway(
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
-      createFilingExpiryRoute({ registry: stores.registry, clock }),
       createRegistryRoutes({
         registry: stores.registry,
         attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),

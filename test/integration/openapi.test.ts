@@ -255,7 +255,7 @@ describe('docs/openapi.yaml', function () {
     await check('GET', '/v1/transfers', '/v1/transfers', auth(admin));
     await check('GET', '/v1/ops/queues', '/v1/ops/queues', auth(ops));
     await check('GET', '/v1/filings', '/v1/filings', auth(admin));
-    await check('GET', '/v1/filings/expiring', '/v1/filings/expiring', auth(admin));
+    await check('GET', '/v1/filings?expiring=true', '/v1/filings', auth(admin));
     await check('GET', `/v1/exporters/${uscc}/volume`, '/v1/exporters/{id}/volume', auth(admin));
     await check('GET', '/v1/ledger/proof?index=0', '/v1/ledger/proof', auth(admin));
     await check('GET', '/v1/ledger/consistency?from=0', '/v1/ledger/consistency', auth(admin));

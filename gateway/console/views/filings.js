@@ -13,7 +13,7 @@ const splitList = (text, separator) =>
 
 export async function renderFilings(target, ctx) {
   const canEdit = ctx.me.role === 'reviewer' || ctx.me.role === 'admin';
-  const [all, expiring] = await Promise.all([get('/v1/filings'), get('/v1/filings/expiring')]);
+  const [all, expiring] = await Promise.all([get('/v1/filings'), get('/v1/filings?expiring=true')]);
   if (!ctx.stillCurrent()) return;
 
   const revoke = async (filing, button) => {
@@ -78,9 +78,9 @@ export async function renderFilings(target, ctx) {
         t('filings.expiring', { days: expiring.workingDays }),
         ['id', 'exporter', 'kind', 'expiresAt', 'daysLeft'].map((k) => t(`col.${k}`)),
         expiring.items.map((e) => [
-          h('span', { class: 'mono' }, e.filing.id),
-          h('span', { class: 'mono' }, e.filing.exporterId),
-          t(`filingKind.${e.filing.kind}`),
+          h('span', { class: 'mono' }, e.id),
+          h('span', { class: 'mono' }, e.exporterId),
+          t(`filingKind.${e.kind}`),
           fmtTime(e.expiresAt),
           h('strong', {}, String(e.workingDaysLeft)),
         ]),

@@ -159,11 +159,6 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       expect: { ...anyRole(200), other: 403 },
     },
     {
-      route: 'GET /v1/filings/expiring',
-      url: '/v1/filings/expiring',
-      expect: only({ reviewer: 200, ops: 200, admin: 200 }),
-    },
-    {
       route: 'PUT /v1/exporters/:id',
       url: `/v1/exporters/${exporter}`,
       body: () => ({ name: 'E', ciio: false, ftzArea: null }),

@@ -172,11 +172,11 @@ describe('gateway console API (in-process, real Redis)', function () {
     expect((await put('/v1/filings/F-SOON', reviewer, filing(day(20)))).status).to.equal(200);
     expect((await put('/v1/filings/F-LATER', reviewer, filing(day(300)))).status).to.equal(200);
     expect((await put('/v1/filings/F-REVOKED', reviewer, filing(day(20), 'revoked'))).status).to.equal(200);
-    const answer = await get('/v1/filings/expiring', reviewer);
+    const answer = await get('/v1/filings?expiring=true', reviewer);
     expect(answer.status).to.equal(200);
     expect(answer.body['workingDays']).to.equal(60);
-    const items = answer.body['items'] as { filing: { id: string }; workingDaysLeft: number }[];
-    expect(items.map((i) => i.filing.id)).to.deep.equal(['F-SOON']);
+    const items = answer.body['items'] as { id: string; workingDaysLeft: number }[];
+    expect(items.map((i) => i.id)).to.deep.equal(['F-SOON']);
     expect(items[0]?.workingDaysLeft).to.be.within(10, 20);
   });
 

@@ -74,7 +74,7 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
         ca: read(pki.paths.root.cert),
       },
       deliveryTimeoutMs: 5000,
-    } as Omit<WorkerDeps, 'events'>;
+    };
   });
 
   after(async () => {
