@@ -112,8 +112,14 @@ describe('chaos: endpoint faults', function () {
             const claims = { transferId, sha256, bytes, receivedAt: new Date().toISOString() };
             const answer = (body: object) =>
               res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-            if (mode === 'garbage') return answer({ receipt: 'not.a.receipt' });
-            if (mode === 'no-receipt') return answer({ ok: true });
+            if (mode === 'garbage') {
+              answer({ receipt: 'not.a.receipt' });
+              return;
+            }
+            if (mode === 'no-receipt') {
+              answer({ ok: true });
+              return;
+            }
             const wrong =
               mode === 'other-transfer'
                 ? { ...claims, transferId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }
