@@ -130,7 +130,12 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
     writer.abort = async () => {
       finished = true;
       writer.destroy();
-      out.destroy();
+      // Wait for the file stream to close: an open still pending would otherwise create the file after rm.
+      if (!out.closed) {
+        const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+        out.destroy();
+        await closed;
+      }
       await rm(tmpFile, { force: true });
     };
     return writer;
