@@ -63,6 +63,8 @@ const keepAliveTimeoutMs = 5_000;
  * with no traffic at all for this long is closed, whatever route it is on.
  */
 const socketIdleTimeoutMs = 120_000;
+/** The accept queue (capped by the kernel's net.core.somaxconn, 4096 on current Linux). */
+const listenBacklog = 4096;
 /** Temp files of uploads untouched this long were left by a crash (live ones are written to or timed out). */
 const staleUploadMs = 10 * 60_000;
 
@@ -82,11 +84,15 @@ export async function startGateway(
   const { clock, logger } = deps;
   const policy = loadPolicy(config.policyDir);
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
-  const redis = createRedis(config.redisUrl, { connectionName: 'xborder-gateway' });
+  const redis = createRedis(config.redisUrl, {
+    connectionName: 'xborder-gateway',
+    sentinels: config.redisSentinels,
+  });
   redis.on('error', () => undefined);
   const queueConnection = createRedis(config.redisUrl, {
     blocking: true,
     connectionName: 'xborder-gateway-queues',
+    sentinels: config.redisSentinels,
   });
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
@@ -206,7 +212,8 @@ export async function startGateway(
   server.timeout = socketIdleTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.httpPort, config.bindHost, () => resolve());
+    // A burst of connections waits in the kernel's accept queue rather than being reset (Node's default is 511).
+    server.listen({ port: config.httpPort, host: config.bindHost, backlog: listenBacklog }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   logger.info('gateway listening', { port, policyVersion: policy.policyVersion });

@@ -1,11 +1,14 @@
 // platform/config: the one place that reads the environment (api.md §2). Read once, validated, frozen;
 // a bad value stops the process at boot with the variable's name. Must not do I/O.
 import path from 'node:path';
+import type { SentinelTarget } from './redis.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
   readonly redisUrl: string;
+  /** Redis Sentinel (XBORDER_REDIS_SENTINELS + XBORDER_REDIS_SENTINEL_MASTER), or null for the URL's host. */
+  readonly redisSentinels: SentinelTarget | null;
   /** Address the gateway, workers' metrics and receiver listen on: loopback unless deployed (0.0.0.0). */
   readonly bindHost: string;
   readonly httpPort: number;
@@ -99,6 +102,25 @@ function readRedisUrl(env: Env): string {
   return raw;
 }
 
+function readSentinels(env: Env): SentinelTarget | null {
+  const list = readString(env, 'XBORDER_REDIS_SENTINELS', '');
+  const master = readString(env, 'XBORDER_REDIS_SENTINEL_MASTER', '');
+  if (list === '' && master === '') return null;
+  if (list === '')
+    throw new ConfigError('XBORDER_REDIS_SENTINELS', 'is required with XBORDER_REDIS_SENTINEL_MASTER');
+  if (master === '')
+    throw new ConfigError('XBORDER_REDIS_SENTINEL_MASTER', 'is required with XBORDER_REDIS_SENTINELS');
+  const nodes = list.split(',').map((entry) => {
+    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (match?.[1] === undefined || port < 1 || port > 65535) {
+      throw new ConfigError('XBORDER_REDIS_SENTINELS', `must be host:port[,host:port…], got "${entry}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port };
+  });
+  return Object.freeze({ master, nodes: Object.freeze(nodes) });
+}
+
 function readBindHost(env: Env): string {
   const raw = readString(env, 'XBORDER_BIND_HOST', '127.0.0.1');
   if (!/^[0-9A-Fa-f:.]+$/.test(raw) && raw !== 'localhost')
@@ -136,6 +158,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
   const config: Config = {
     redisUrl: readRedisUrl(env),
+    redisSentinels: readSentinels(env),
     bindHost: readBindHost(env),
     httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),
     metricsPort: readPort(env, 'XBORDER_METRICS_PORT', 9464),

@@ -4,18 +4,44 @@ import { Redis } from 'ioredis';
 
 export type { Redis };
 
+/** Redis Sentinel: the sentinels to ask and the name of the master they watch (failover without a proxy). */
+export interface SentinelTarget {
+  readonly master: string;
+  readonly nodes: readonly { readonly host: string; readonly port: number }[];
+}
+
 export interface RedisOptions {
   /** For BullMQ workers' blocking connections. */
   readonly blocking?: boolean;
   readonly connectionName?: string;
+  /** When set, the master is found through these sentinels; the URL then supplies only credentials and db. */
+  readonly sentinels?: SentinelTarget | null;
 }
 
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const common = {
     maxRetriesPerRequest: options.blocking === true ? null : 3,
     enableReadyCheck: true,
     lazyConnect: false,
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+  };
+  const sentinels = options.sentinels;
+  if (sentinels === undefined || sentinels === null) return new Redis(url, common);
+  const parsed = new URL(url);
+  const db = Number(parsed.pathname.replace('/', '') || '0');
+  return new Redis({
+    ...common,
+    sentinels: sentinels.nodes.map((n) => ({ host: n.host, port: n.port })),
+    name: sentinels.master,
+    db: Number.isInteger(db) ? db : 0,
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === ''
+      ? {}
+      : {
+          password: decodeURIComponent(parsed.password),
+          sentinelPassword: decodeURIComponent(parsed.password),
+        }),
+    ...(parsed.protocol === 'rediss:' ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
   });
 }
 

@@ -51,11 +51,15 @@ export async function startWorkers(
   const { clock, logger } = base;
   const policy = loadPolicy(config.policyDir);
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
-  const redis = createRedis(config.redisUrl, { connectionName: 'xborder-workers' });
+  const redis = createRedis(config.redisUrl, {
+    connectionName: 'xborder-workers',
+    sentinels: config.redisSentinels,
+  });
   redis.on('error', () => undefined);
   const queueConnection = createRedis(config.redisUrl, {
     blocking: true,
     connectionName: 'xborder-workers-queues',
+    sentinels: config.redisSentinels,
   });
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);

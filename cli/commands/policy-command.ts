@@ -119,7 +119,8 @@ export const policyReplayCommand: Command = {
     if (!Number.isSafeInteger(limit) || limit < 1)
       throw new UsageError('--limit must be a positive whole number');
     const draft = loadPolicy(dir);
-    const redis = createRedis(loadConfig(process.env).redisUrl);
+    const config = loadConfig(process.env);
+    const redis = createRedis(config.redisUrl, { sentinels: config.redisSentinels });
     try {
       const store = createTransferStore(redis);
       const decisions: RecordedDecision[] = [];

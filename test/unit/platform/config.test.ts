@@ -59,3 +59,38 @@ describe('docs/configuration.md', () => {
     expect([...documented].sort()).to.deep.equal([...read].sort());
   });
 });
+
+describe('platform/config: Redis Sentinel', () => {
+  it('reads the sentinels and the master name together', () => {
+    const config = loadConfig(
+      {
+        XBORDER_REDIS_SENTINELS: 'redis-a:26379, 10.0.0.2:26380,[::1]:26381',
+        XBORDER_REDIS_SENTINEL_MASTER: 'xborder',
+      },
+      '/',
+    );
+    expect(config.redisSentinels).to.deep.equal({
+      master: 'xborder',
+      nodes: [
+        { host: 'redis-a', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+    });
+    expect(loadConfig({}, '/').redisSentinels).to.equal(null);
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ XBORDER_REDIS_SENTINELS: 'a:1' }, 'XBORDER_REDIS_SENTINEL_MASTER'],
+    [{ XBORDER_REDIS_SENTINEL_MASTER: 'm' }, 'XBORDER_REDIS_SENTINELS'],
+    [{ XBORDER_REDIS_SENTINELS: 'no-port', XBORDER_REDIS_SENTINEL_MASTER: 'm' }, 'XBORDER_REDIS_SENTINELS'],
+    [{ XBORDER_REDIS_SENTINELS: 'a:70000', XBORDER_REDIS_SENTINEL_MASTER: 'm' }, 'XBORDER_REDIS_SENTINELS'],
+  ];
+  for (const [env, variable] of bad) {
+    it(`stops at boot naming ${variable} for ${JSON.stringify(env)}`, () => {
+      expect(() => loadConfig(env, '/'))
+        .to.throw(ConfigError)
+        .with.property('variable', variable);
+    });
+  }
+});
