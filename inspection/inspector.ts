@@ -148,9 +148,10 @@ export function createInspector(options: InspectorOptions): Inspector {
   /** Next "}," at or after the last position searched in this window (JSON mode), so a window is searched once. */
   let nextObjectEnd = -1;
 
-  const digits = createTokenList();
-  const emails = createTokenList();
-  const keys = createTokenList();
+  // Small at first (they double as findings come): most payloads have few findings per window.
+  const digits = createTokenList(64);
+  const emails = createTokenList(64);
+  const keys = createTokenList(64);
   const scratch = new Int32Array(2);
   const jsonKeys = createJsonKeyScanner(registerColumn);
 

@@ -1,7 +1,7 @@
 // inspection/person-counter: distinct people in one transfer, and which of them had sensitive PI, in flat memory:
 // exact up to a cap, then HyperLogLog with an upward safety margin. Never under-counts in practice.
 import { createDigestSet, NEW_PERSON, NEW_SENSITIVE, SET_FULL, type DigestSet } from './digest-set.js';
-import { createHyperLogLog } from './hyper-log-log.js';
+import { createHyperLogLog, type HyperLogLog } from './hyper-log-log.js';
 
 export { NEW_PERSON, NEW_SENSITIVE };
 
@@ -41,9 +41,9 @@ export function createPersonCounter(options: PersonCounterOptions = {}): PersonC
   let set: DigestSet | undefined = createDigestSet(exactLimit);
   let exactCount = 0;
   let exactSensitive = 0;
-  // Both sketches are fed from the first record, so switching needs no replay of the set.
-  const all = createHyperLogLog(14);
-  const sensitiveSketch = createHyperLogLog(14);
+  // Both sketches are fed from the first record, so switching needs no replay of the set. They are made at
+  // the first person, so a payload that names nobody costs no 32 KiB of registers.
+  let sketches: { all: HyperLogLog; sensitive: HyperLogLog } | undefined;
 
   function raised(estimate: number, floor: number, relativeError: number): number {
     return Math.max(floor, Math.ceil(estimate * (1 + SAFETY_SIGMAS * relativeError)));
@@ -51,8 +51,9 @@ export function createPersonCounter(options: PersonCounterOptions = {}): PersonC
 
   return {
     add(w0: number, w1: number, w2: number, w3: number, sensitive: boolean): number {
-      all.add(w0, w1);
-      if (sensitive) sensitiveSketch.add(w0, w1);
+      sketches ??= { all: createHyperLogLog(14), sensitive: createHyperLogLog(14) };
+      sketches.all.add(w0, w1);
+      if (sensitive) sketches.sensitive.add(w0, w1);
       if (set !== undefined) {
         const found = set.add(w0, w1, w2, w3, sensitive);
         if (found !== SET_FULL) return found;
@@ -64,12 +65,13 @@ export function createPersonCounter(options: PersonCounterOptions = {}): PersonC
       return sensitive ? NEW_PERSON | NEW_SENSITIVE : NEW_PERSON;
     },
     count(): number {
-      if (set !== undefined) return set.size;
-      return raised(all.estimate(), exactCount, all.relativeError);
+      // Past the exact limit there were people, so the sketches exist.
+      if (set !== undefined || sketches === undefined) return set?.size ?? 0;
+      return raised(sketches.all.estimate(), exactCount, sketches.all.relativeError);
     },
     sensitiveCount(): number {
-      if (set !== undefined) return set.sensitiveSize;
-      return raised(sensitiveSketch.estimate(), exactSensitive, sensitiveSketch.relativeError);
+      if (set !== undefined || sketches === undefined) return set?.sensitiveSize ?? 0;
+      return raised(sketches.sensitive.estimate(), exactSensitive, sketches.sensitive.relativeError);
     },
     get exact() {
       return set !== undefined;
