@@ -1,0 +1,128 @@
+// bench/delivery: one large payload from the payload store to the partner's endpoint — the workers read and
+// decrypt it, sign the release, send it over mutual TLS; the reference receiver verifies the release, hashes,
+// writes and fsyncs it and signs a receipt that the workers verify — against a raw Node HTTPS upload of the
+// same plaintext file with the same mutual TLS to a server that writes and fsyncs it (bench/baseline/raw-upload,
+// noop-receiver), in the same run. Gateway and workers RSS are sampled throughout (/proc/<pid>/status), at the
+// full size and at a quarter of it: memory must stay under 200 MB and not grow with the payload.
+//
+//   npm run build && npx tsx bench/delivery.ts [--mb 256]     (--mb 1024 for the documented 1 GiB)
+//
+// Delivery time is the transfer's own record: from its release (status `releasing`) to its receipt (`released`).
+// Prints a table; asserts nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { devPkiPaths } from '../certs/dev-pki.js';
+import { partner, startCluster, type Cluster } from '../test/chaos/support/cluster.js';
+import { writeOrderFile } from '../test/chaos/support/payload-file.js';
+import { upload } from '../test/chaos/support/upload.js';
+import { waitForPort } from '../test/support/processes.js';
+import { freePort } from '../test/support/redis-server.js';
+import { parseBenchArgs } from './support/args.js';
+import { limitRow, rateRow, report } from './support/bench-result.js';
+import { runBenchProcess, startBenchProcess } from './support/node-process.js';
+import { startRssSampler } from './support/rss-sampler.js';
+
+const args = parseBenchArgs();
+const MB = args.number('mb', 256);
+const bytes = Math.round(MB * 1024 * 1024);
+const bench = 'delivery';
+const mib = (n: number) => n / 1024 / 1024;
+/** Gateway and workers must stay under this throughout (issue 8). */
+const rssCapMiB = 200;
+
+interface Delivered {
+  readonly seconds: number;
+  readonly peaks: Record<string, number>;
+}
+
+/** Submits `file` as an exempt transfer and waits for its receipt; the delivery's time from its record. */
+async function deliver(cluster: Cluster, file: string, size: number): Promise<Delivered> {
+  const rss = startRssSampler(
+    {
+      gateway: cluster.process('gateway').child.pid ?? 0,
+      workers: cluster.process('workers').child.pid ?? 0,
+    },
+    20,
+  );
+  const manifest = cluster.exemptManifest();
+  const token = await cluster.token('enterprise', 'bench-user', manifest['exporterId'] as string);
+  const answer = await upload({
+    url: `${cluster.gatewayUrl}/v1/transfers`,
+    token,
+    manifest,
+    payload: { file, bytes: size },
+  });
+  if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${answer.text}`);
+  const id = (JSON.parse(answer.text) as { id: string }).id;
+  const done = await cluster.settle(id, ['released', 'held', 'delivery_failed'], 600_000);
+  rss.stop();
+  if (done.status !== 'released' || done.release === null)
+    throw new Error(`transfer ${id} ended ${done.status}: ${JSON.stringify(done.holdReasons)}`);
+  return { seconds: (Date.parse(done.statusSince) - Date.parse(done.release.at)) / 1000, peaks: rss.peaks() };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-bench-delivery-'));
+try {
+  const file = path.join(dir, 'orders.csv');
+  const small = path.join(dir, 'orders-quarter.csv');
+  writeOrderFile(file, bytes);
+  writeOrderFile(small, Math.round(bytes / 4));
+
+  const cluster = await startCluster({
+    env: {
+      XBORDER_MAX_PAYLOAD_BYTES: String(bytes + 1024),
+      XBORDER_DELIVERY_TIMEOUT_MS: '600000',
+    },
+  });
+  let quarter: Delivered;
+  let full: Delivered;
+  let raw: number;
+  try {
+    quarter = await deliver(cluster, small, Math.round(bytes / 4));
+    full = await deliver(cluster, file, bytes);
+
+    // Baseline, with the deployment's own certificates: the workers' client certificate, the receiver's server one.
+    const pki = devPkiPaths(path.join(cluster.dataDir, 'pki'), partner);
+    const port = await freePort();
+    const store = mkdtempSync(path.join(dir, 'raw-'));
+    const receiver = startBenchProcess('noop-receiver', 'baseline/noop-receiver.js', {
+      port,
+      cert: pki.receiverServer.cert,
+      key: pki.receiverServer.key,
+      clientCa: pki.root.cert,
+      store,
+    });
+    try {
+      await waitForPort(port, receiver);
+      const out = await runBenchProcess('baseline/raw-upload.js', {
+        url: `https://localhost:${port}/v1/deliveries/raw`,
+        file,
+        cert: pki.gatewayClient.cert,
+        key: pki.gatewayClient.key,
+        ca: pki.root.cert,
+      });
+      raw = (JSON.parse(out) as { seconds: number }).seconds;
+    } finally {
+      await receiver.stop();
+    }
+  } finally {
+    await cluster.close();
+  }
+
+  const peak = (d: Delivered, role: string) => mib(d.peaks[role] ?? 0);
+  report([
+    rateRow(bench, `MB/s, ${MB} MiB store → receiver`, mib(bytes) / full.seconds, mib(bytes) / raw, 0.6),
+    ...(['gateway', 'workers'] as const).map((role) =>
+      limitRow(
+        bench,
+        `${role} peak RSS MiB`,
+        peak(full, role),
+        rssCapMiB,
+        `${peak(quarter, role).toFixed(0)} MiB at ${(MB / 4).toFixed(0)} MiB (flat if equal); intake included`,
+      ),
+    ),
+  ]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
