@@ -2,8 +2,8 @@
 // with the receipt it answered. The first complete delivery of a transfer id wins; a repeat with the same
 // digest gets the same receipt (api.md §7 idempotence), a different digest is a conflict.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,7 +35,11 @@ export function createDeliveryStore(dir: string): DeliveryStore {
   const metaPath = (id: string) => path.join(dir, `${id}.json`);
   const payloadPath = (id: string) => path.join(dir, `${id}.bin`);
 
+  let tmpDir: Promise<unknown> | null = null;
+
   async function find(transferId: string): Promise<DeliveryMeta | null> {
+    // Most deliveries are new: a stat answers that without a failed open and its error object.
+    if (!existsSync(metaPath(transferId))) return null;
     try {
       return JSON.parse(await readFile(metaPath(transferId), 'utf8')) as DeliveryMeta;
     } catch (err) {
@@ -48,7 +52,12 @@ export function createDeliveryStore(dir: string): DeliveryStore {
     find,
     payloadPath,
     async receive(body) {
-      await mkdir(path.join(dir, 'tmp'), { recursive: true });
+      // Made once per process, not once per delivery (profiles showed mkdir and open among the receiver's costs).
+      tmpDir ??= mkdir(path.join(dir, 'tmp'), { recursive: true }).catch((err: unknown) => {
+        tmpDir = null;
+        throw err;
+      });
+      await tmpDir;
       const tmp = path.join(dir, 'tmp', `${randomUUID()}.part`);
       const hash = createHash('sha256');
       let bytes = 0;
@@ -57,7 +66,8 @@ export function createDeliveryStore(dir: string): DeliveryStore {
         bytes += chunk.length;
       });
       try {
-        await pipeline(body, createWriteStream(tmp));
+        // flush: fsync before the file is closed, so keep() need not open it again to make it durable.
+        await pipeline(body, createWriteStream(tmp, { flush: true }));
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
@@ -68,9 +78,6 @@ export function createDeliveryStore(dir: string): DeliveryStore {
         bytes,
         discard: () => rm(tmp, { force: true }),
         async keep(meta) {
-          const handle = await open(tmp, 'r');
-          await handle.sync();
-          await handle.close();
           await rename(tmp, payloadPath(meta.transferId));
           try {
             // 'wx': of two concurrent deliveries of one transfer, the first to record its receipt wins.
