@@ -13,8 +13,13 @@ import type { TransferStore } from './transfer-store.js';
 /** Final statuses: nothing more can happen to them. (`delivery_failed` waits for ops, `held` for reviewers.) */
 export const finishedStatuses: readonly TransferStatus[] = ['released', 'rejected', 'blocked'];
 
-/** Per sweep and status, so one sweep never holds Redis or the event loop for long. */
+/** Ids read per Redis round trip, so one step never holds Redis or the event loop for long. */
 const batchSize = 500;
+/**
+ * A sweep goes on until every transfer past the cutoff is gone, or this much time has passed; the next sweep
+ * continues. Sweeping runs every few seconds, so it keeps up with any rate transfers finish at.
+ */
+const sweepBudgetMs = 10_000;
 
 export interface RetentionSweeper {
   /** Purges every transfer finished more than the retention time ago; answers how many. */
@@ -50,18 +55,26 @@ export function createRetentionSweeper(deps: RetentionDeps): RetentionSweeper {
     if (storedAt !== null && storedAt < cutoff) await payloads.remove(sha256);
   }
 
-  async function sweepStatus(status: TransferStatus, cutoff: Date): Promise<number> {
-    // Created after the cutoff means finished after it too: only older ids can qualify.
-    const ids = await transfers.oldestInStatus(status, firstIdAt(cutoff), batchSize);
-    const updated = await transfers.updatedAt(ids);
+  async function sweepStatus(status: TransferStatus, cutoff: Date, deadline: number): Promise<number> {
     let purged = 0;
-    for (const [i, id] of ids.entries()) {
-      const at = updated[i];
-      if (at === null || at === undefined || Date.parse(at) >= cutoff.getTime()) continue;
-      const digest = await transfers.purge(id, finishedStatuses);
-      if (digest === null) continue;
-      purged += 1;
-      await releasePayload(id, digest, cutoff);
+    let after: string | undefined;
+    while (Date.now() < deadline) {
+      // Created after the cutoff means finished after it too: only older ids can qualify. Purged ids leave the
+      // index; `after` steps past the ones that stay (created before the cutoff but finished after it).
+      const ids = await transfers.oldestInStatus(status, firstIdAt(cutoff), batchSize, after);
+      if (ids.length === 0) break;
+      const updated = await transfers.updatedAt(ids);
+      for (const [i, id] of ids.entries()) {
+        const at = updated[i];
+        if (at === null || at === undefined || Date.parse(at) >= cutoff.getTime()) {
+          after = id;
+          continue;
+        }
+        const digest = await transfers.purge(id, finishedStatuses);
+        if (digest === null) continue;
+        purged += 1;
+        await releasePayload(id, digest, cutoff);
+      }
     }
     return purged;
   }
@@ -73,7 +86,8 @@ export function createRetentionSweeper(deps: RetentionDeps): RetentionSweeper {
     if (locked !== 'OK') return 0;
     try {
       let total = 0;
-      for (const status of finishedStatuses) total += await sweepStatus(status, cutoff);
+      const deadline = Date.now() + sweepBudgetMs;
+      for (const status of finishedStatuses) total += await sweepStatus(status, cutoff, deadline);
       if (total > 0) deps.logger.info('retention sweep', { purged: total });
       return total;
     } finally {

@@ -190,7 +190,12 @@ export interface TransferStore {
   find(id: string, query: Omit<ListQuery, 'limit' | 'cursor' | 'order'>): Promise<TransferRecord | null>;
   countByStatus(status: TransferStatus): Promise<number>;
   /** Ids in a status, oldest first, created before `beforeId` (exclusive): ULIDs make this a time range. */
-  oldestInStatus(status: TransferStatus, beforeId: string, count: number): Promise<string[]>;
+  oldestInStatus(
+    status: TransferStatus,
+    beforeId: string,
+    count: number,
+    afterId?: string,
+  ): Promise<string[]>;
   /** When each transfer last changed (ISO time), or null when it is gone. */
   updatedAt(ids: readonly string[]): Promise<(string | null)[]>;
   /** Deletes a transfer in one of `statuses` and its index entries; answers its payload digest, or null. */
@@ -427,8 +432,15 @@ export function createTransferStore(redis: Redis): TransferStore {
 
     countByStatus: (status) => redis.zcard(keys.transfersByStatus(status)),
 
-    oldestInStatus: (status, beforeId, count) =>
-      redis.zrangebylex(keys.transfersByStatus(status), '-', `(${beforeId}`, 'LIMIT', 0, count),
+    oldestInStatus: (status, beforeId, count, afterId) =>
+      redis.zrangebylex(
+        keys.transfersByStatus(status),
+        afterId === undefined ? '-' : `(${afterId}`,
+        `(${beforeId}`,
+        'LIMIT',
+        0,
+        count,
+      ),
 
     async updatedAt(ids) {
       if (ids.length === 0) return [];

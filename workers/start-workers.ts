@@ -35,6 +35,9 @@ import { createPipelineReconciler } from './reconcile-pipeline.js';
 import { createTrustStore } from './trust-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
+/** Retention sweeps this often; each sweep runs until it has caught up or its time budget is spent. */
+const retentionSweepEveryMs = 15_000;
+
 export interface RunningWorkers {
   readonly metricsPort: number;
   close(): Promise<void>;
@@ -107,7 +110,7 @@ export async function startWorkers(
     retentionMs: config.retentionSeconds * 1000,
     clock,
     logger,
-  }).start(60_000);
+  }).start(retentionSweepEveryMs);
 
   // Transfers whose record says work is pending but whose job was never enqueued (a crash between the two).
   const probe = createJobProbe(queueConnection);
