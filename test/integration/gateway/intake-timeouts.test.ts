@@ -1,6 +1,7 @@
 // Intake under slow clients and retries: stalled and trickling uploads are cut off with 408 and leave nothing
 // behind; an Idempotency-Key held by a stalled upload answers 409 with Retry-After, and is free again once the
-// stalled upload is cut off. In-process gateway, real Redis, a short upload timeout so this stays cheap for CI.
+// stalled upload is cut off. In-process gateway, real Redis, a short upload timeout so this stays cheap for CI;
+// nothing here asserts how long anything took.
 import { expect } from 'chai';
 import http from 'node:http';
 import { readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { multipartFrame } from '../../chaos/support/upload.js';
 import { request, startHarness, type Harness } from './gateway-harness.js';
 
 const exporter = '91450100MA5KDEM11G';
-const uploadTimeoutMs = 400;
+const uploadTimeoutMs = 1000;
 
 const manifest = {
   exporterId: exporter,
@@ -100,13 +101,11 @@ describe('gateway intake: slow clients and stalled uploads (in-process, real Red
   after(() => h.stop());
 
   it('answers 408 REQUEST_TIMEOUT to an upload that stalls, stores nothing, and keeps serving', async () => {
-    const started = Date.now();
     const upload = openUpload(h.url, token, 10_000);
     upload.write(Buffer.alloc(100, 0x61));
     const answer = await upload.answer;
     expect(answer.status).to.equal(408);
     expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).to.equal('REQUEST_TIMEOUT');
-    expect(Date.now() - started).to.be.below(uploadTimeoutMs * 2 + 2000);
     expect(files()).to.deep.equal([]);
     expect((await request(`${h.url}/healthz`)).status).to.equal(200);
   });
@@ -123,13 +122,14 @@ describe('gateway intake: slow clients and stalled uploads (in-process, real Red
   });
 
   it('lets an upload that keeps sending run longer than the timeout', async () => {
-    const chunks = 12;
-    const upload = openUpload(h.url, token, chunks * 96 * 1024);
+    // 128 KiB every 100 ms for 2.4 s: over twice the timeout, at twenty times the minimum rate.
+    const chunks = 24;
+    const upload = openUpload(h.url, token, chunks * 128 * 1024);
     for (let i = 0; i < chunks - 1; i += 1) {
-      upload.write(Buffer.alloc(96 * 1024, 0x63));
-      await new Promise((resolve) => setTimeout(resolve, uploadTimeoutMs / 4));
+      upload.write(Buffer.alloc(128 * 1024, 0x63));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    upload.finish(Buffer.alloc(96 * 1024, 0x63));
+    upload.finish(Buffer.alloc(128 * 1024, 0x63));
     const answer = await upload.answer;
     expect(answer.status, answer.body).to.equal(202);
   });
