@@ -5,7 +5,8 @@ import { keys } from '../../../registry/keys.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 
 const exporter = '91450100MA5KDEM11G';
-const leaseMs = 300;
+/** Short leases keep the test quick; renewals come four times per lease, so a slow machine does not lose them. */
+const leaseMs = 600;
 const lapse = () => new Promise((resolve) => setTimeout(resolve, leaseMs + 100));
 
 function ownerOf(state: Awaited<ReturnType<IdempotencyStore['claim']>>): string {
@@ -44,8 +45,8 @@ describe('registry/idempotency-store (real Redis): claims are leases', () => {
 
   it('keeps a renewed claim past its lease, and frees an abandoned one after a lease (a crashed holder)', async () => {
     const owner = ownerOf(await store.claim(exporter, key, 'digest-a'));
-    for (let i = 0; i < 3; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, leaseMs / 2));
+    for (let i = 0; i < 6; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, leaseMs / 4));
       expect(await store.renew(exporter, key, owner)).to.equal(true);
     }
     expect((await store.claim(exporter, key, 'digest-a')).state).to.equal('in_progress');
