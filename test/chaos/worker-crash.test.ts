@@ -35,9 +35,10 @@ describe('chaos: a workers process killed in the middle of a delivery', function
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('delivers exactly once and ends released', async () => {
-    const file = path.join(dir, 'orders.csv');
-    writeOrderFile(file, payloadBytes);
+  /** Submits a fresh order file (distinct bytes per call); answers its transfer id and the payload's digest. */
+  async function submit(offset: number): Promise<{ id: string; sha256: string }> {
+    const file = path.join(dir, `orders-${offset}.csv`);
+    writeOrderFile(file, payloadBytes, offset);
     const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
     const token = await cluster.token(
       'enterprise',
@@ -51,7 +52,11 @@ describe('chaos: a workers process killed in the middle of a delivery', function
       payload: { file, bytes: payloadBytes },
     });
     expect(answer.status, answer.text).to.equal(202);
-    const id = (JSON.parse(answer.text) as { id: string }).id;
+    return { id: (JSON.parse(answer.text) as { id: string }).id, sha256 };
+  }
+
+  it('delivers exactly once and ends released', async () => {
+    const { id, sha256 } = await submit(0);
 
     // Mid-body: the receiver has part of the payload in its temp file; freeze it there.
     const receiverTmp = path.join(cluster.deliveriesDir, 'tmp');
@@ -79,6 +84,38 @@ describe('chaos: a workers process killed in the middle of a delivery', function
     };
     expect(meta.sha256).to.equal(sha256);
     expect(meta.receipt).to.equal(done.receipt?.jws);
+    expect(done.deliveryAttempts.filter((a) => a.outcome === 'delivered')).to.have.length(1);
+  });
+
+  it('delivers exactly once when the worker dies after the partner stored the payload but before the receipt was recorded', async () => {
+    const { id, sha256 } = await submit(1_000_000);
+    // The whole body has reached the receiver: freeze the worker before it can read the answer, then kill it.
+    const receiverTmp = path.join(cluster.deliveriesDir, 'tmp');
+    const whole = () =>
+      existsSync(receiverTmp) &&
+      readdirSync(receiverTmp).some((f) => statSync(path.join(receiverTmp, f)).size === payloadBytes);
+    await until('the whole body to arrive', whole, 120_000);
+    cluster.process('workers').child.kill('SIGSTOP');
+    await until(
+      'the receiver to store it',
+      () => existsSync(path.join(cluster.deliveriesDir, `${id}.json`)),
+      30_000,
+    );
+    await cluster.kill9('workers');
+    // The partner holds the payload and has issued its receipt; xborder has not recorded it.
+    expect((await cluster.transfer(id))?.status).to.equal('releasing');
+    await cluster.start('workers');
+    const done = await cluster.settle(id, ['released', 'delivery_failed', 'held'], 180_000);
+    expect(done.status).to.equal('released');
+    const stored = readdirSync(cluster.deliveriesDir).filter((f) => f.startsWith(id));
+    expect(stored.sort()).to.deep.equal([`${id}.bin`, `${id}.json`]);
+    const meta = JSON.parse(readFileSync(path.join(cluster.deliveriesDir, `${id}.json`), 'utf8')) as {
+      receipt: string;
+      sha256: string;
+    };
+    expect(meta.sha256).to.equal(sha256);
+    // The redelivery was answered with the receipt the partner had already issued.
+    expect(done.receipt?.jws).to.equal(meta.receipt);
     expect(done.deliveryAttempts.filter((a) => a.outcome === 'delivered')).to.have.length(1);
   });
 });

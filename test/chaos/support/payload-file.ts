@@ -17,9 +17,9 @@ export function orderRows(bytes: number, offset = 0): Buffer {
   return Buffer.from(lines.join('')).subarray(0, bytes);
 }
 
-/** Writes `bytes` of order lines to `file`. */
-export function writeOrderFile(file: string, bytes: number): void {
-  const block = orderRows(Math.min(blockBytes, bytes));
+/** Writes `bytes` of order lines to `file`; another `offset` gives other bytes (another digest). */
+export function writeOrderFile(file: string, bytes: number, offset = 0): void {
+  const block = orderRows(Math.min(blockBytes, bytes), offset);
   const fd = openSync(file, 'w');
   try {
     for (let written = 0; written < bytes;) {
