@@ -63,7 +63,9 @@ export function createReviewService(deps: {
         decision,
         status: result.status,
       });
-      if (result.status === 'releasing') await deps.pipeline.deliver(id, 0);
+      // A transfer held during delivery already has a job for round 0; a new round gets a new job id.
+      if (result.status === 'releasing')
+        await deps.pipeline.deliver(id, (await reload(id)).deliveryAttempts.length);
       if (result.status === 'rejected') deps.metrics.transfersFinished.inc({ status: 'rejected' });
       return reload(id);
     },
