@@ -29,7 +29,7 @@ function columnsOf(output: string, name: string): string[] {
 }
 
 function parseInspection(output: string): BenchRow[] {
-  const grep = Number(columnsOf(output, 'grep -P -c (matching lines)')[1]);
+  const grep = Number(columnsOf(output, 'grep -P -c, same patterns')[1]);
   const inspector = Number(columnsOf(output, 'xborder inspector (file stream)')[1]);
   const mb = /node \S+, ([\d.]+) MB CSV/.exec(output)?.[1] ?? '?';
   const rss = /peak RSS inspecting ([\d.]+) GB: (\d+) MiB/.exec(output);

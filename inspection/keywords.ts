@@ -113,6 +113,12 @@ function compile(): RegExp {
 /** Compiled once; its lastIndex is reset at every call and recordKeywords() runs to completion synchronously. */
 const KEYWORDS = compile();
 
+/** Every keyword, Chinese and English (the inspection benchmark builds its `grep -P` baseline from them). */
+export const keywordPhrases = {
+  chinese: GROUPS.flatMap((group) => group.chinese),
+  english: GROUPS.flatMap((group) => group.english),
+};
+
 /**
  * Finds every keyword in `text` (a latin1 string of raw bytes) and records, per detector, the absolute offset
  * one past the latest keyword: lastEnd[d] = max(lastEnd[d], offset + end of match).
