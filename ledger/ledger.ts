@@ -9,7 +9,7 @@ import { LedgerError } from './ledger-error.js';
 import { openLedgerStore, type LedgerStore } from './ledger-store.js';
 import { createLocalSequencer } from './local-sequencer.js';
 import type { LedgerReceipt } from './receipt.js';
-import type { Sequencer } from './sequencer.js';
+import type { Sequencer, SequencerItem } from './sequencer.js';
 import type { NoteSigner } from './signed-note.js';
 
 export interface LedgerOptions {
@@ -151,10 +151,10 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   const timer = setInterval(runInBackground, Math.min(Math.max(checkpointEvery.seconds * 250, 100), 5000));
   timer.unref();
 
-  const toEventItem = (event: LedgerEvent): { id: string; leaf: Buffer } => {
+  const toEventItem = (event: LedgerEvent): SequencerItem => {
     const id = event.eventId ?? randomUUID();
     try {
-      return { id, leaf: encodeLeaf({ ...event, eventId: id }) };
+      return { id, leaf: encodeLeaf({ ...event, eventId: id }), once: event.eventId === undefined };
     } catch (err) {
       throw new LedgerError('BAD_EVENT', (err as Error).message);
     }
@@ -169,7 +169,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     const items = events.map(toEventItem);
     const answers = await sequencer.submit(items);
     return answers.map(({ index, duplicate }, k) => {
-      const item = items[k] as { id: string; leaf: Buffer };
+      const item = items[k] as SequencerItem;
       // Read back from the store, so a repeated id answers with the entry really recorded under it.
       return {
         index,

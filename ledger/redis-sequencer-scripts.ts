@@ -42,10 +42,10 @@ export const publishIntegratedSource = `--[[
     ARGV[2]   state size before this batch (what the sequencer started from)
     ARGV[3]   state size after this batch
     ARGV[4]   stream cursor: the last stream id the batch consumed ("" = unchanged)
-    ARGV[5]   how long done keys are kept (ms): the window for idempotent retries
-    ARGV[6]   pub/sub channel
-    ARGV[7]   message to publish: JSON [[event id, index, duplicate 0|1], ...]
-    ARGV[8..] the index of each done key, in KEYS order
+    ARGV[5]   pub/sub channel
+    ARGV[6]   message to publish: JSON [[event id, index, duplicate 0|1], ...]
+    ARGV[7..] per done key, in KEYS order, two values: its index, then how long it is kept (ms) — the window in
+              which that id may come again
   Output:
     1   recorded and published
     0   the lease is not held by this owner: nothing written, the caller must step down
@@ -59,7 +59,8 @@ if size ~= tonumber(ARGV[2]) then
   return -1
 end
 for i = 4, #KEYS do
-  redis.call("SET", KEYS[i], ARGV[i + 4], "PX", ARGV[5])
+  local at = 7 + (i - 4) * 2
+  redis.call("SET", KEYS[i], ARGV[at], "PX", ARGV[at + 1])
 end
 redis.call("HSET", KEYS[2], "size", ARGV[3])
 if ARGV[4] ~= "" then
@@ -67,6 +68,6 @@ if ARGV[4] ~= "" then
   -- Entries before the cursor are integrated and acknowledged: drop them.
   redis.call("XTRIM", KEYS[3], "MINID", ARGV[4])
 end
-redis.call("PUBLISH", ARGV[6], ARGV[7])
+redis.call("PUBLISH", ARGV[5], ARGV[6])
 return 1
 `;

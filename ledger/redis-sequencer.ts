@@ -13,8 +13,14 @@
 // store (torn tail cut) and reconciles: entries on disk past the acknowledged size (fsynced but not published)
 // are published from the ids inside their leaves, so when their stream entries are read again the done keys
 // make them no-ops. Hence no gaps (size only moves with the disk) and no duplicates (integration is idempotent by
-// event id for retentionMs). A paused holder that lost its lease stops before writing (local lease deadline with a
-// safety margin), still holds LOCK until it steps down, and its publish is refused by the fence.
+// event id while its done key lives). A paused holder that lost its lease stops before writing (local lease
+// deadline with a safety margin), still holds LOCK until it steps down, and its publish is refused by the fence.
+// Done keys expire, so Redis holds only the ids that may still come again, not one key per event ever written:
+// a caller's own id (a retry repeats it) for retentionMs; an id the ledger made up for one submission (`once`,
+// flagged in its stream entry) only while its producer may wait (onceRetentionMs), since nobody submits it again
+// and its stream entry is behind the cursor once the key is set (a copy ioredis resends after a reconnect sits
+// right behind it in the stream). Reconciled ids get retentionMs whatever their kind: their stream entries are
+// still ahead of the cursor, and the next holder may read them much later.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from '../platform/redis.js';
@@ -40,8 +46,13 @@ export interface RedisSequencerOptions {
   readonly pollMs?: number;
   /** A submit() not acknowledged within this fails with TIMEOUT. */
   readonly timeoutMs?: number;
-  /** How long event id → index is kept: the window in which a retried id is recognised. */
+  /** How long a caller's event id → index is kept: the window in which a retried id is recognised. */
   readonly retentionMs?: number;
+  /**
+   * How long the index of a `once` id (made up by the ledger, never retried) is kept: past the producer's
+   * timeoutMs, so its poll fallback still finds it.
+   */
+  readonly onceRetentionMs?: number;
   /** Whether this process may become the sequencer (false: produce and read only). */
   readonly candidate?: boolean;
   readonly owner?: string;
@@ -63,6 +74,7 @@ interface StreamEntry {
   readonly streamId: string;
   readonly id: string;
   readonly leaf: Buffer;
+  readonly once: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,7 +88,8 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
   const batchMax = options.batchMax ?? 1000;
   const pollMs = options.pollMs ?? 250;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const retentionMs = options.retentionMs ?? 7 * DAY_MS;
+  const retentionMs = options.retentionMs ?? DAY_MS;
+  const onceRetentionMs = options.onceRetentionMs ?? 2 * timeoutMs;
   const candidate = options.candidate ?? true;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
   const onError = options.onError ?? (() => undefined);
@@ -177,7 +190,10 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
         }),
     );
     const pipeline = redis.pipeline();
-    for (const item of items) pipeline.xadd(keys.pending, '*', 'id', item.id, 'leaf', item.leaf);
+    for (const item of items) {
+      if (item.once === true) pipeline.xadd(keys.pending, '*', 'id', item.id, 'leaf', item.leaf, 'once', '1');
+      else pipeline.xadd(keys.pending, '*', 'id', item.id, 'leaf', item.leaf);
+    }
     const results = await pipeline.exec().catch((err: unknown) => [[err, null] as [unknown, unknown]]);
     const failed = (results ?? [[new Error('pipeline discarded'), null]]).find(([err]) => err !== null)?.[0];
     if (failed !== undefined) {
@@ -232,13 +248,16 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
   electionTimer.unref();
   void tick();
 
-  /** Publishes durable entries; false when the fence refuses (lease lost or another sequencer wrote). */
+  /**
+   * Publishes durable entries, `fresh` as [event id, index, how long its done key is kept (ms)]; false when the
+   * fence refuses (lease lost or another sequencer wrote).
+   */
   async function publish(
     before: number,
     after: number,
     cursor: string,
     acks: readonly Ack[],
-    fresh: readonly [string, number][],
+    fresh: readonly [string, number, number][],
   ): Promise<boolean> {
     const result = await publishIntegrated(
       [keys.lease, keys.state, keys.pending, ...fresh.map(([id]) => keys.done(id))],
@@ -247,10 +266,9 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
         before,
         after,
         cursor,
-        retentionMs,
         keys.channel,
         JSON.stringify(acks),
-        ...fresh.map(([, index]) => index),
+        ...fresh.flatMap(([, index, keepMs]) => [index, keepMs]),
       ],
     );
     if (result === -1)
@@ -278,18 +296,18 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     for (let from = acknowledged; from < disk; from += RECONCILE_CHUNK) {
       if (!holding()) return undefined;
       const to = Math.min(disk, from + RECONCILE_CHUNK);
-      const pairs: [string, number][] = [];
+      const fresh: [string, number, number][] = [];
       for (let i = from; i < to; i += 1) {
         const id = readEventId(store.getLeaf(i));
-        if (id !== undefined) pairs.push([id, i]);
+        if (id !== undefined) fresh.push([id, i, retentionMs]);
       }
       if (
         !(await publish(
           from,
           to,
           '',
-          pairs.map(([id, index]): Ack => [id, index, 0]),
-          pairs,
+          fresh.map(([id, index]): Ack => [id, index, 0]),
+          fresh,
         ))
       )
         return undefined;
@@ -303,7 +321,12 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     cursor: string,
   ): Promise<boolean> {
     const leaves = new Map<string, Buffer>();
-    for (const e of entries) if (!leaves.has(e.id)) leaves.set(e.id, e.leaf);
+    // An id counts as `once` only when every entry of it says so: a caller's id is kept for its retries.
+    const once = new Map<string, boolean>();
+    for (const e of entries) {
+      if (!leaves.has(e.id)) leaves.set(e.id, e.leaf);
+      once.set(e.id, (once.get(e.id) ?? true) && e.once);
+    }
     const ids = [...leaves.keys()];
     const known = ids.length > 0 ? await redis.mget(...ids.map(keys.done)) : [];
     const acks: Ack[] = [];
@@ -318,7 +341,11 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     const before = store.size();
     const first =
       freshIds.length > 0 ? await store.append(freshIds.map((id) => leaves.get(id) as Buffer)) : before;
-    const fresh = freshIds.map((id, k): [string, number] => [id, first + k]);
+    const fresh = freshIds.map((id, k): [string, number, number] => [
+      id,
+      first + k,
+      once.get(id) === true ? onceRetentionMs : retentionMs,
+    ]);
     return publish(
       before,
       store.size(),
@@ -429,15 +456,17 @@ function parseStreamReply(reply: unknown): { entries: StreamEntry[]; lastId: str
       const fields = Array.isArray(item[1]) ? (item[1] as unknown[]) : [];
       let id: string | undefined;
       let leaf: Buffer | undefined;
+      let once = false;
       for (let i = 0; i + 1 < fields.length; i += 2) {
         const name = fields[i];
         const value = fields[i + 1];
         if (!Buffer.isBuffer(name) || !Buffer.isBuffer(value)) continue;
         if (name.toString() === 'id') id = value.toString('utf8');
         else if (name.toString() === 'leaf') leaf = value;
+        else if (name.toString() === 'once') once = value.toString() === '1';
       }
       if (id !== undefined && id !== '' && leaf !== undefined && leaf.length > 0)
-        entries.push({ streamId: lastId, id, leaf });
+        entries.push({ streamId: lastId, id, leaf, once });
     }
   }
   return { entries, lastId };

@@ -6,6 +6,11 @@ export interface SequencerItem {
   readonly id: string;
   /** Leaf bytes (RFC 8785 canonical JSON of the event, whose `eventId` field equals `id`). */
   readonly leaf: Buffer;
+  /**
+   * true when the id was made up for this one submission (the event came without an `eventId`): nobody will
+   * submit it again, so its index need only be remembered while the submitter may still be waiting for it.
+   */
+  readonly once?: boolean;
 }
 
 export interface Sequenced {

@@ -10,7 +10,7 @@ import { createRedis, type Redis } from '../../../platform/redis.js';
 import { decodeLeaf, encodeLeaf } from '../../../ledger/leaf-encoding.js';
 import { createLedger, type Ledger } from '../../../ledger/ledger.js';
 import { openLedgerStore } from '../../../ledger/ledger-store.js';
-import { createRedisSequencer } from '../../../ledger/redis-sequencer.js';
+import { createRedisSequencer, type RedisSequencerOptions } from '../../../ledger/redis-sequencer.js';
 import { verifyLedger } from '../../../ledger/verify-ledger.js';
 
 const REDIS_URL = process.env['XBORDER_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -93,7 +93,10 @@ describe('ledger/redis-sequencer (real Redis, one sequencer among many)', functi
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function openInstance(name: string, leaseMs = 2000): Promise<Ledger> {
+  async function openInstance(
+    name: string,
+    options: Partial<Pick<RedisSequencerOptions, 'retentionMs' | 'onceRetentionMs'>> = {},
+  ): Promise<Ledger> {
     const connection = createRedis(REDIS_URL, { connectionName: name });
     const ledger = await createLedger({
       dir,
@@ -101,7 +104,14 @@ describe('ledger/redis-sequencer (real Redis, one sequencer among many)', functi
       origin: 'multi.test',
       checkpointEvery: { entries: 100, seconds: 1 },
       now: () => new Date(),
-      sequencer: createRedisSequencer({ dir, redis: connection, prefix, leaseMs, pollMs: 100 }),
+      sequencer: createRedisSequencer({
+        dir,
+        redis: connection,
+        prefix,
+        leaseMs: 2000,
+        pollMs: 100,
+        ...options,
+      }),
     });
     cleanups.push(async () => {
       await ledger.close();
@@ -138,11 +148,11 @@ describe('ledger/redis-sequencer (real Redis, one sequencer among many)', functi
     const leaf = (eventId: string): Buffer => encodeLeaf({ type: 't', at: '2025-06-01T00:00:00Z', eventId });
     await store.append([leaf('e-0'), leaf('e-1')]);
     await store.close();
-    // Producers had queued e-1 and e-2 before the crash.
-    await redis.xadd(`${prefix}:pending`, '*', 'id', 'e-1', 'leaf', leaf('e-1'));
+    // Producers had queued e-1 (an id the ledger made up: `once`) and e-2 before the crash.
+    await redis.xadd(`${prefix}:pending`, '*', 'id', 'e-1', 'leaf', leaf('e-1'), 'once', '1');
     await redis.xadd(`${prefix}:pending`, '*', 'id', 'e-2', 'leaf', leaf('e-2'));
 
-    const ledger = await openInstance('after-crash');
+    const ledger = await openInstance('after-crash', { retentionMs: 600_000, onceRetentionMs: 60_000 });
     // e-0 retried by its producer, e-2 retried too: both answered without new entries for e-0 / e-1.
     const [r0, r2] = await Promise.all([
       ledger.append({ type: 't', at: '2025-06-01T00:00:00Z', eventId: 'e-0' }),
@@ -153,6 +163,39 @@ describe('ledger/redis-sequencer (real Redis, one sequencer among many)', functi
     expect(await eventIdsOnDisk(dir)).to.deep.equal(['e-0', 'e-1', 'e-2']);
     expect(await redis.hget(`${prefix}:state`, 'size')).to.equal('3');
     expect(await redis.get(`${prefix}:done:e-1`)).to.equal('1');
+    // Reconciled ids are kept for the retry window even when made up: their stream entries were still ahead of
+    // the cursor, for whichever holder reads them next, however much later.
+    expect(await redis.pttl(`${prefix}:done:e-1`)).to.be.above(60_000);
+  });
+
+  it("keeps a done key only while its id may come again: a made-up id past the wait, a caller's id for the retry window", async () => {
+    const ledger = await openInstance('windows', { retentionMs: 600_000, onceRetentionMs: 1000 });
+    const at = '2025-06-01T00:00:00Z';
+    const made = await ledger.appendMany(Array.from({ length: 300 }, () => ({ type: 't', at })));
+    const chosen = await ledger.append({ type: 't', at, eventId: 'transfer-1:released' });
+    expect(made.map((r) => r.index)).to.deep.equal(Array.from({ length: 300 }, (_, i) => i));
+    expect(chosen).to.deep.include({ index: 300, duplicate: false });
+    // −2: already gone (a slow machine); never −1, a key kept for good.
+    const madeTtl = await redis.pttl(`${prefix}:done:${(made[0] as { eventId: string }).eventId}`);
+    expect(madeTtl).to.be.at.most(1000).and.not.equal(-1);
+    expect(await redis.pttl(`${prefix}:done:transfer-1:released`)).to.be.above(1000);
+
+    // The made-up ids' keys go; what stays is one key per id a caller may still retry, however many were written.
+    let doneKeys = await redis.keys(`${prefix}:done:*`);
+    for (let waited = 0; doneKeys.length > 1 && waited < 300; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      doneKeys = await redis.keys(`${prefix}:done:*`);
+    }
+    expect(doneKeys).to.deep.equal([`${prefix}:done:transfer-1:released`]);
+    expect(await redis.xlen(`${prefix}:pending`), 'the stream keeps at most the cursor entry').to.be.at.most(
+      1,
+    );
+
+    // A retry of the caller's id after that is still recognised: no second entry.
+    const retried = await ledger.append({ type: 't', at, eventId: 'transfer-1:released' });
+    expect(retried).to.deep.include({ index: 300, duplicate: true });
+    expect(ledger.size()).to.equal(301);
+    expect(await eventIdsOnDisk(dir)).to.have.length(301);
   });
 
   it('three processes appending concurrently get indexes 0..n-1 with no gaps and no duplicates', async () => {
