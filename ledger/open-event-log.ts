@@ -18,6 +18,26 @@ export const ledgerKeyName = 'xborder-gateway';
 /** A checkpoint at least every 256 entries or 60 seconds: receipts stay fresh without a signature per event. */
 const checkpointEvery = { entries: 256, seconds: 60 };
 
+/** An append not acknowledged within this fails with TIMEOUT (the caller's job retries it with the same id). */
+const appendTimeoutMs = 60_000;
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * How long the ledger recognises a retried event id. The ids callers choose are the workers'
+ * `<transfer>:released` and `<transfer>:receipt`, repeated by the delivery job when an attempt failed after its
+ * append: the job lives through its exponential backoff (BullMQ waits backoff × 2^(n−1) after attempt n, less than
+ * backoff × 2^(attempts−1) in all) and each attempt's wait for the endpoint and for a few appends. A crashed
+ * worker's job runs again within a minute or two (BullMQ's stalled-job check, the pipeline reconciler) while any
+ * worker runs; the day on top covers every worker being down that long. Capped at a year, a bound for Redis.
+ */
+export function computeLedgerRetryWindowMs(
+  config: Pick<Config, 'deliveryAttempts' | 'deliveryBackoffMs' | 'deliveryTimeoutMs'>,
+): number {
+  const backoff = config.deliveryBackoffMs * 2 ** (config.deliveryAttempts - 1);
+  const attempts = config.deliveryAttempts * (config.deliveryTimeoutMs + 4 * appendTimeoutMs);
+  return Math.min(backoff + attempts + dayMs, 365 * dayMs);
+}
+
 export async function openEventLog(deps: {
   config: Config;
   redis: Redis;
@@ -34,7 +54,13 @@ export async function openEventLog(deps: {
     origin: ledgerOrigin,
     checkpointEvery,
     now: () => deps.clock.now(),
-    sequencer: createRedisSequencer({ dir, redis: deps.redis, onError }),
+    sequencer: createRedisSequencer({
+      dir,
+      redis: deps.redis,
+      timeoutMs: appendTimeoutMs,
+      retentionMs: computeLedgerRetryWindowMs(deps.config),
+      onError,
+    }),
     onError,
   });
   const events: EventLog = {
