@@ -42,6 +42,23 @@ describe('inspection/scan-digits', () => {
     ]);
   });
 
+  it('finds every identifier among short numbers, at every offset of the 4-digit window', () => {
+    // The loop skips ahead by up to 4 bytes past short numbers: whatever the alignment of the prefix, each
+    // identifier after it, and a coordinate pair with exactly 4 decimals, is found exactly once.
+    const prefix = '1,22 333.4-5 6/7,89,';
+    for (let cut = 0; cut <= prefix.length; cut++) {
+      const head = prefix.slice(0, cut);
+      expect(kinds(`${head};${id},12,${card},3 13812345678`), `prefix "${head}"`).to.deep.equal([
+        `resident_id:${id}`,
+        `bank_card:${card}`,
+        'mobile:13812345678',
+      ]);
+      expect(kinds(`${head} at 22.8170,108.3665;`), `prefix "${head}"`).to.deep.equal([
+        'coordinates:22.8170,108.3665',
+      ]);
+    }
+  });
+
   it('finds an ID ending in X (either case) and normalises nothing in place', () => {
     expect(kinds('身份证11010519491231002x。')).to.deep.equal(['resident_id:11010519491231002x']);
   });
