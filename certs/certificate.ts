@@ -17,6 +17,7 @@ import {
 import { AttributeOid, ExtensionOid, keyUsageBits, type KeyUsageBit } from './oids.js';
 import { readSignatureAlgorithm, type SignatureAlgorithm } from './signature-algorithm.js';
 import { sha256Hex } from './sha256-hex.js';
+import { createLruCache } from './lru-cache.js';
 
 export type PublicKeyInfo =
   | { readonly kind: 'rsa'; readonly bits: number }
@@ -206,7 +207,7 @@ function describeKey(key: KeyObject): PublicKeyInfo {
   return { kind: 'other', type };
 }
 
-function parse(der: Buffer): ParsedCertificate {
+function parse(der: Buffer, sha256: string): ParsedCertificate {
   const root = decodeDer(der) ?? fail('not DER');
   if (!isSequence(root) || root.children.length !== 3) return fail('Certificate is not a SEQUENCE of three');
   const [tbs, outerAlg, signature] = root.children as [Asn1Node, Asn1Node, Asn1Node];
@@ -252,7 +253,7 @@ function parse(der: Buffer): ParsedCertificate {
   const issuerDer = encodeDer(issuer);
   return {
     der,
-    sha256: sha256Hex(der),
+    sha256,
     x509,
     publicKey,
     key: describeKey(publicKey),
@@ -275,10 +276,26 @@ function parse(der: Buffer): ParsedCertificate {
   };
 }
 
+/**
+ * The same certificates come back on every verification (trust anchors, a partner's x5c, the receiver's
+ * chain), and decoding one — node:crypto's X509Certificate above all — costs more than everything else chain
+ * validation does with it. A parse depends on nothing but the bytes, so it is kept by their SHA-256: a few
+ * hundred entries hold every CA and signer a deployment sees, and a stream of distinct certificates cannot grow
+ * memory. Failures are not kept; they are rare and cheap to find again.
+ */
+const PARSED_CACHE_SIZE = 512;
+const parsed = createLruCache<string, ParsedCertificate>(PARSED_CACHE_SIZE);
+
 /** Parses DER into a ParsedCertificate, or says why it is not a certificate we can read. */
 export function parseCertificate(der: Uint8Array): CertificateParse {
+  const sha256 = sha256Hex(der);
+  const known = parsed.get(sha256);
+  if (known !== undefined) return { ok: true, certificate: known };
   try {
-    return { ok: true, certificate: parse(Buffer.from(der)) };
+    // Copied, so a caller reusing its buffer cannot change a certificate others were given; frozen for the same reason.
+    const certificate = Object.freeze(parse(Buffer.from(der), sha256));
+    parsed.set(sha256, certificate);
+    return { ok: true, certificate };
   } catch (err) {
     if (err instanceof Malformed) return { ok: false, message: err.message };
     return { ok: false, message: 'not a certificate' };

@@ -6,6 +6,7 @@ import { handledExtensions } from './oids.js';
 import { pemToDer } from './pem.js';
 import { isStrongSignatureAlgorithm } from './signature-algorithm.js';
 import { createSha256RevocationSource, type RevocationSource } from './revocation.js';
+import { createLruCache } from './lru-cache.js';
 
 /** A certificate as DER bytes, or as PEM text (e.g. a trust-dir file's contents). */
 export type CertificateInput = Uint8Array | string;
@@ -124,12 +125,27 @@ function checkKey(c: ParsedCertificate, i: number, out: ChainReason[]): void {
   }
 }
 
+/**
+ * Whether a certificate's signature verifies with an issuer's key depends on the two certificates' bytes and
+ * nothing else, so the answer is kept by both DER digests (an RSA-3072 root's check is the costliest step of a
+ * path). Everything a clock or the trust store decides — validity, revocation lists, CRLs, which anchors are
+ * trusted — is judged afresh on every call.
+ */
+const SIGNATURE_CACHE_SIZE = 512;
+const signatureChecks = createLruCache<string, boolean>(SIGNATURE_CACHE_SIZE);
+
 function verifiesWith(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  try {
-    return child.x509.verify(issuer.publicKey);
-  } catch {
-    return false;
+  const key = `${child.sha256}:${issuer.sha256}`;
+  let ok = signatureChecks.get(key);
+  if (ok === undefined) {
+    try {
+      ok = child.x509.verify(issuer.publicKey);
+    } catch {
+      ok = false;
+    }
+    signatureChecks.set(key, ok);
   }
+  return ok;
 }
 
 /** Every RFC 5280 §6.1.3/§6.1.4 check we apply, on one complete path (leaf first, anchor last). */

@@ -7,12 +7,14 @@ import type { JsonObject } from './claims-reader.js';
 import {
   isJwsAlgorithm,
   keyFitsAlgorithm,
+  MAX_JWS_LENGTH,
   parseCompactJws,
   parseJsonObject,
   verifyJwsSignature,
   type JwsAlgorithm,
 } from './compact-jws.js';
 import { signCompactJws } from './jws.js';
+import { createLruCache } from './lru-cache.js';
 import type { Signer } from './signer.js';
 
 export type JwsReasonCode =
@@ -56,7 +58,7 @@ function sameType(actual: string, expected: string): boolean {
   return norm(actual) === norm(expected);
 }
 
-export function verifyX5cJws(text: string, expectedTyp: string): X5cJwsCheck {
+function checkX5cJws(text: string, expectedTyp: string): X5cJwsCheck {
   const parsed = parseCompactJws(text);
   if (!parsed.ok) return reject('JWS-MALFORMED', `not a compact JWS: ${parsed.message}`);
   const { header } = parsed.jws;
@@ -123,6 +125,36 @@ export function verifyX5cJws(text: string, expectedTyp: string): X5cJwsCheck {
     ok: true,
     jws: { alg, typ, kid: typeof kid === 'string' ? kid : undefined, payload, leaf: leafDer, intermediates },
   };
+}
+
+/** A cached result is shared by every caller: its JSON is frozen, so none can change it for the others. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * The same attestation is verified for every transfer that names it (its check, then again before each delivery
+ * attempt). Header, x5c and signature are a function of the text and the expected typ alone, so a verified
+ * document is kept by the SHA-256 of its text; its chain, times and revocation are still judged on every call by
+ * the caller (signed-document.ts). Refusals are not kept: they are cheap to find again, and hostile input must not
+ * push out what is in use.
+ */
+const VERIFIED_CACHE_SIZE = 256;
+const verified = createLruCache<string, X5cJwsCheck & { ok: true }>(VERIFIED_CACHE_SIZE);
+
+/** Checks a compact JWS whose key is its x5c leaf: header (strictly), x5c, and the signature. */
+export function verifyX5cJws(text: string, expectedTyp: string): X5cJwsCheck {
+  if (text.length > MAX_JWS_LENGTH) return checkX5cJws(text, expectedTyp);
+  const key = `${expectedTyp}\n${createHash('sha256').update(text).digest('hex')}`;
+  const known = verified.get(key);
+  if (known !== undefined) return known;
+  const result = checkX5cJws(text, expectedTyp);
+  if (result.ok) verified.set(key, deepFreeze(result));
+  return result;
 }
 
 /** Signs `claims` as a compact JWS with header { alg, typ, x5c } from the signer's key and chain. */
