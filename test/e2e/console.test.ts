@@ -3,21 +3,21 @@
 // console; an enterprise sees only its own transfers; a script tag in a purpose stays text. Screenshots go to
 // test-artifacts/console/ for a person to look at.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { signAttestation } from '../../certs/attestation.js';
-import { devPkiPaths } from '../../certs/dev-pki.js';
-import { mintToken, type TokenRole } from '../../certs/token.js';
-import { startRedisServer, freePort, type TestRedis } from '../support/redis-server.js';
-import { runCli, startProcess, waitForPort, type RunningProcess } from '../support/processes.js';
+import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
+import { signPartnerAttestation } from '../support/partner-attestation.js';
+import { setUpRegistry } from '../support/registry-setup.js';
+import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
+import { createContractManifest, createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
 const partner = 'partner-sg-console';
 const endpoint = 'endpoint-sg-console';
 const purpose = 'order fulfilment and delivery';
+const route = { exporter, partner, endpoint, purpose };
 const hostilePurpose = '<script>alert(1)</script> quarterly stock plan';
 const artifacts = path.resolve('test-artifacts/console');
 const chromiumPath = '/usr/bin/chromium';
@@ -30,76 +30,22 @@ interface Transfer {
 
 describe('e2e: the review console in a browser', function () {
   this.timeout(180_000);
-  let redis: TestRedis;
+  let deployment: TestDeployment;
   let dataDir: string;
-  let procs: RunningProcess[] = [];
   let gatewayUrl: string;
+  let gw: GatewayClient<Transfer>;
   let browser: Browser;
   const dialogs: string[] = [];
   let heldId: string;
   let hostileId: string;
   let otherId: string;
 
-  async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
-    const key = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
-    return mintToken(
-      { role, sub, ttlSeconds: 900, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
-      key,
-      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
-    );
-  }
-
-  async function call(method: string, url: string, bearer: string, body?: unknown) {
-    const response = await fetch(`${gatewayUrl}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Transfer };
-  }
-
-  async function submit(manifest: object, payload: string, bearer: string): Promise<string> {
-    const form = new FormData();
-    form.append('manifest', JSON.stringify(manifest));
-    form.append('payload', new Blob([Buffer.from(payload)]), 'payload');
-    const response = await fetch(`${gatewayUrl}/v1/transfers`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${bearer}` },
-      body: form,
-    });
-    expect(response.status).to.equal(202);
-    return ((await response.json()) as Transfer).id;
-  }
-
-  async function settle(id: string, bearer: string, statuses: string[]): Promise<Transfer> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { body } = await call('GET', `/v1/transfers/${id}`, bearer);
-      if (statuses.includes(body.status)) return body;
-      if (Date.now() > deadline)
-        throw new Error(
-          `transfer ${id} stuck in ${body.status}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  /** Submits and expects the gateway to accept (202); gives the transfer id. */
+  const submit = async (manifest: object, payload: string, bearer: string): Promise<string> =>
+    (await gw.submitAccepted(manifest, payload, bearer)).id;
 
   function manifest(overrides: Record<string, unknown> = {}, exporterId = exporter): Record<string, unknown> {
-    return {
-      exporterId,
-      businessType: 'supply_chain',
-      purpose,
-      partnerId: partner,
-      endpointId: endpoint,
-      destinationCountry: 'SG',
-      dataCategories: ['inventory'],
-      declaredGrade: 'general',
-      personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-      ...overrides,
-    };
+    return createManifest({ ...route, exporter: exporterId }, overrides);
   }
 
   /** A fresh browser context (own sessionStorage and localStorage), signed in with a pasted token. */
@@ -123,104 +69,31 @@ describe('e2e: the review console in a browser', function () {
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
-    redis = await startRedisServer();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-console-'));
-    const [httpPort, metricsPort, receiverPort] = [await freePort(), await freePort(), await freePort()];
-    const env = {
-      XBORDER_REDIS_URL: redis.url,
-      XBORDER_DATA_DIR: dataDir,
-      XBORDER_POLICY_DIR: path.resolve('policies'),
-      XBORDER_HTTP_PORT: String(httpPort),
-      XBORDER_METRICS_PORT: String(metricsPort),
-      XBORDER_RECEIVER_PORT: String(receiverPort),
-      XBORDER_DELIVERY_BACKOFF_MS: '200',
-      XBORDER_LOG_LEVEL: 'warn',
-    };
-    await runCli(['certs', 'init', '--partner', partner], env);
-    const receiver = startProcess('receiver', ['receiver'], env);
-    const workers = startProcess('workers', ['workers'], env);
-    const gateway = startProcess('gateway', ['gateway'], env);
-    procs = [receiver, workers, gateway];
-    await Promise.all([
-      waitForPort(receiverPort, receiver),
-      waitForPort(metricsPort, workers),
-      waitForPort(httpPort, gateway),
-    ]);
-    gatewayUrl = `http://127.0.0.1:${httpPort}`;
+    deployment = await createTestDeployment({ partner, dataDirPrefix: 'xborder-console-' });
+    ({ dataDir, gatewayUrl } = deployment);
+    await Promise.all(roles.map((role) => deployment.start(role)));
+    gw = createGatewayClient<Transfer>({
+      baseUrl: gatewayUrl,
+      dataDir,
+      tokenTtlSeconds: 900,
+      output: deployment.output,
+    });
 
-    const admin = await token('admin', 'admin-1');
-    for (const id of [exporter, otherExporter])
-      await call('PUT', `/v1/exporters/${id}`, admin, { name: `Exporter ${id}`, ciio: false, ftzArea: null });
-    await call('PUT', `/v1/partners/${partner}`, admin, {
-      name: 'Partner SG',
-      country: 'SG',
-      role: 'processor',
+    await setUpRegistry(gw, {
+      ...route,
+      otherExporters: [otherExporter],
+      partners: [{ id: partner, endpoint }],
+      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
+      attestations: [
+        await signPartnerAttestation({ dataDir, ...route, endpoints: [endpoint], jti: 'att-console-1' }),
+      ],
+      selfAssessmentId: 'pipia-console',
     });
-    await call('PUT', `/v1/endpoints/${endpoint}`, admin, {
-      partnerId: partner,
-      url: `https://localhost:${receiverPort}`,
-      country: 'SG',
-    });
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const pki = devPkiPaths(path.join(dataDir, 'pki'), partner);
-    const iat = Math.floor(Date.now() / 1000);
-    const jws = await signAttestation(
-      {
-        iss: partner,
-        sub: exporter,
-        jti: 'att-console-1',
-        iat,
-        nbf: iat - 60,
-        exp: iat + 86_400 * 30,
-        recipient: { name: 'Partner SG Pte. Ltd.', country: 'SG' },
-        role: 'processor',
-        purposes: [purpose],
-        dataCategories: ['order', 'contact', 'inventory'],
-        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-        sensitive: false,
-        retentionDays: 365,
-        storageCountry: 'SG',
-        onwardTransfer: 'prohibited',
-        securityMeasures: ['encryption'],
-        breachNotificationHours: 72,
-        dataSubjectRights: true,
-        localLawStatement: 'PDPA 2012',
-        acceptsCacSupervision: true,
-        endpoints: [endpoint],
-      },
-      { key: readFileSync(pki.partner.key, 'utf8'), chainPem: readFileSync(pki.partner.chain, 'utf8') },
-    );
-    expect((await call('POST', '/v1/attestations', enterprise, { jws })).status).to.equal(201);
-    expect(
-      (
-        await call('PUT', '/v1/self-assessments/pipia-console', enterprise, {
-          exporterId: exporter,
-          kind: 'pipia',
-          completedOn: new Date().toISOString().slice(0, 10),
-          reportSha256: 'b'.repeat(64),
-          scope: {
-            partnerIds: [partner],
-            dataCategories: ['order', 'contact', 'inventory'],
-            purposes: [purpose],
-            businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-          },
-        })
-      ).status,
-    ).to.equal(200);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
 
     // A: a contract-route transfer without a filing: the filing check holds it (R-EVID-FILING-MISSING).
     heldId = await submit(
-      manifest({
-        businessType: 'cross_border_ecommerce',
-        dataCategories: ['order', 'contact'],
-        personalInfo: { individuals: 120_000, sensitiveIndividuals: 0, origin: 'domestic' },
-        legalBasis: 'contract',
-        evidence: {
-          selfAssessmentId: 'pipia-console',
-          attestationId: 'att-console-1',
-          noticeRecordRef: 'notice-v3',
-        },
-      }),
+      createContractManifest(route, { selfAssessmentId: 'pipia-console', attestationId: 'att-console-1' }),
       'order_id,mobile,email\nSO-1,13800138000,li.lei@example.com\nSO-2,13912345678,han.meimei@example.com\n',
       enterprise,
     );
@@ -234,9 +107,9 @@ describe('e2e: the review console in a browser', function () {
     otherId = await submit(
       manifest({ importantDataSuspected: true }, otherExporter),
       'sku\nB\n',
-      await token('enterprise', 'other-user', otherExporter),
+      await gw.token('enterprise', 'other-user', otherExporter),
     );
-    const held = await settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
+    const held = await gw.settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
     expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-FILING-MISSING');
 
     browser = await chromium.launch({
@@ -256,13 +129,11 @@ describe('e2e: the review console in a browser', function () {
 
   after(async () => {
     await browser?.close();
-    await Promise.all(procs.map((p) => p.stop()));
-    await redis?.stop();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await deployment?.stop();
   });
 
   it('a reviewer signs in, filters the held queue and opens a held transfer with its reasons and evidence', async () => {
-    const page = await signIn(await token('reviewer', 'rev-a'));
+    const page = await signIn(await gw.token('reviewer', 'rev-a'));
     await page.getByRole('heading', { level: 1, name: '待审队列' }).waitFor();
     // The heading comes first, the list when the API has answered.
     await page.getByRole('heading', { name: '结果（3 条）' }).waitFor();
@@ -320,13 +191,16 @@ describe('e2e: the review console in a browser', function () {
   });
 
   it('a second reviewer approves and the transfer is released', async () => {
-    const page = await signIn(await token('reviewer', 'rev-b'));
+    const page = await signIn(await gw.token('reviewer', 'rev-b'));
     await page.goto(`${gatewayUrl}/console/#/transfer/${heldId}`);
     await page.getByText('已有 1/2 个批准，批准人：rev-a').first().waitFor();
     await page.getByLabel('审核意见（必填）').fill('Second reviewer: agreed.');
     await page.getByRole('button', { name: '批准', exact: true }).click();
     await page.getByText('已有 2/2 个批准，批准人：rev-a, rev-b').first().waitFor();
-    const released = await settle(heldId, await token('reviewer', 'rev-b'), ['released', 'delivery_failed']);
+    const released = await gw.settle(heldId, await gw.token('reviewer', 'rev-b'), [
+      'released',
+      'delivery_failed',
+    ]);
     expect(released.status).to.equal('released');
     await page.reload();
     await page.locator('.headline .badge', { hasText: '已放行' }).waitFor();
@@ -336,7 +210,7 @@ describe('e2e: the review console in a browser', function () {
   });
 
   it('an enterprise user sees only its own transfers, and another exporter’s transfer is not found', async () => {
-    const page = await signIn(await token('enterprise', 'ent-user', exporter));
+    const page = await signIn(await gw.token('enterprise', 'ent-user', exporter));
     await page.getByRole('heading', { level: 1, name: '我的传输' }).waitFor();
     await page.locator('main table tbody tr').first().waitFor();
     const ids = await page.locator('main table tbody tr td:first-child a').allTextContents();
@@ -352,7 +226,7 @@ describe('e2e: the review console in a browser', function () {
   });
 
   it('renders a purpose containing a script tag as inert text', async () => {
-    const page = await signIn(await token('reviewer', 'rev-c'));
+    const page = await signIn(await gw.token('reviewer', 'rev-c'));
     await page.goto(`${gatewayUrl}/console/#/transfer/${hostileId}`);
     const purposeCell = page.locator('main .purpose');
     await purposeCell.waitFor();
@@ -366,7 +240,7 @@ describe('e2e: the review console in a browser', function () {
   });
 
   it('shows filings with the expiring-soon list to reviewers, and queues with failed deliveries to ops', async () => {
-    const reviewer = await signIn(await token('reviewer', 'rev-a'));
+    const reviewer = await signIn(await gw.token('reviewer', 'rev-a'));
     await reviewer.goto(`${gatewayUrl}/console/#/filings`);
     await reviewer.getByRole('heading', { level: 1, name: '备案登记' }).waitFor();
     await reviewer.getByLabel('备案编号').fill('SCC-CONSOLE-1');
@@ -387,7 +261,7 @@ describe('e2e: the review console in a browser', function () {
     expect(await expiring.count()).to.equal(0);
     await reviewer.context().close();
 
-    const ops = await signIn(await token('ops', 'ops-1'));
+    const ops = await signIn(await gw.token('ops', 'ops-1'));
     await ops.getByRole('heading', { level: 1, name: '运维' }).waitFor();
     expect(await ops.locator('main table').first().textContent()).to.include('xborder-delivery');
     await shot(ops, '09-ops');

@@ -2,19 +2,18 @@
 // in the middle of, the gateway finishes an upload still streaming in but refuses new connections — and each
 // exits 0; the transfer id is on the log lines of both processes.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { devPkiPaths } from '../../certs/dev-pki.js';
-import { mintToken, type TokenRole } from '../../certs/token.js';
-import { startRedisServer, freePort, type TestRedis } from '../support/redis-server.js';
-import { runCli, startProcess, waitForPort, type RunningProcess } from '../support/processes.js';
+import { startProcess, type RunningProcess } from '../support/processes.js';
+import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
+import { setUpRegistry } from '../support/registry-setup.js';
+import { createTestDeployment, type TestDeployment } from '../support/test-deployment.js';
+import { createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
 const partner = 'partner-sg-drain';
 const endpoint = 'endpoint-sg-drain';
+const purpose = 'order fulfilment and delivery';
 /** How long the proxy in front of the receiver holds the delivery: long enough to send SIGTERM meanwhile. */
 const deliveryDelayMs = 1500;
 
@@ -60,122 +59,50 @@ function exitOf(proc: RunningProcess): Promise<number | null> {
 
 describe('e2e: SIGTERM drains in-flight work, and logs carry the transfer id', function () {
   this.timeout(90_000);
-  let redis: TestRedis;
-  let dataDir: string;
-  let env: Record<string, string>;
-  let httpPort: number;
-  let metricsPort: number;
+  let deployment: TestDeployment;
   let gatewayUrl: string;
+  /** Started by the test itself, not the deployment: the test must not wait for them to listen. */
   const procs: RunningProcess[] = [];
   let proxy: Awaited<ReturnType<typeof startSlowProxy>>;
 
-  const token = (role: TokenRole, sub: string, exporterId?: string) =>
-    mintToken(
-      { role, sub, ttlSeconds: 600, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
-      readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8'),
-      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
-    );
+  let gw: GatewayClient<{ id: string; status: string }>;
 
-  async function call(method: string, url: string, bearer: string, body?: unknown) {
-    const response = await fetch(`${gatewayUrl}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as { id: string; status: string } };
-  }
-
-  const manifest = {
-    exporterId: exporter,
-    businessType: 'supply_chain',
-    purpose: 'order fulfilment and delivery',
-    partnerId: partner,
-    endpointId: endpoint,
-    destinationCountry: 'SG',
-    dataCategories: ['inventory'],
-    declaredGrade: 'general',
-    personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-  };
-
-  function startGateway(): Promise<RunningProcess> {
-    const gateway = startProcess('gateway', ['gateway'], env);
-    procs.push(gateway);
-    return waitForPort(httpPort, gateway).then(() => gateway);
-  }
+  const manifest = createManifest({ exporter, partner, endpoint, purpose });
 
   before(async () => {
-    redis = await startRedisServer();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-drain-'));
-    const receiverPort = await freePort();
-    [httpPort, metricsPort] = [await freePort(), await freePort()];
-    env = {
-      XBORDER_REDIS_URL: redis.url,
-      XBORDER_DATA_DIR: dataDir,
-      XBORDER_POLICY_DIR: path.resolve('policies'),
-      XBORDER_HTTP_PORT: String(httpPort),
-      XBORDER_METRICS_PORT: String(metricsPort),
-      XBORDER_RECEIVER_PORT: String(receiverPort),
-      XBORDER_DELIVERY_BACKOFF_MS: '200',
-      XBORDER_LOG_LEVEL: 'info',
-    };
-    await runCli(['certs', 'init', '--partner', partner], env);
-    const receiver = startProcess('receiver', ['receiver'], env);
-    procs.push(receiver);
-    await waitForPort(receiverPort, receiver);
-    proxy = await startSlowProxy(receiverPort, deliveryDelayMs);
-    gatewayUrl = `http://127.0.0.1:${httpPort}`;
-    await startGateway();
+    // At info the processes log each step with its transfer id, which the test reads.
+    deployment = await createTestDeployment({
+      partner,
+      dataDirPrefix: 'xborder-drain-',
+      env: { XBORDER_LOG_LEVEL: 'info' },
+    });
+    await deployment.start('receiver');
+    proxy = await startSlowProxy(deployment.ports.receiver, deliveryDelayMs);
+    gatewayUrl = deployment.gatewayUrl;
+    gw = createGatewayClient({ baseUrl: gatewayUrl, dataDir: deployment.dataDir });
+    await deployment.start('gateway');
 
-    const admin = await token('admin', 'admin-1');
-    expect(
-      (
-        await call('PUT', `/v1/exporters/${exporter}`, admin, {
-          name: 'Drain Co',
-          ciio: false,
-          ftzArea: null,
-        })
-      ).status,
-    ).to.equal(200);
-    expect(
-      (await call('PUT', `/v1/partners/${partner}`, admin, { name: 'P', country: 'SG', role: 'processor' }))
-        .status,
-    ).to.equal(200);
-    expect(
-      (
-        await call('PUT', `/v1/endpoints/${endpoint}`, admin, {
-          partnerId: partner,
-          url: `https://localhost:${proxy.port}`,
-          country: 'SG',
-        })
-      ).status,
-    ).to.equal(200);
+    await setUpRegistry(gw, {
+      exporter,
+      exporterName: 'Drain Co',
+      partners: [{ id: partner, name: 'P', endpoint }],
+      endpointUrl: `https://localhost:${proxy.port}`,
+      purpose,
+    });
   });
 
   after(async () => {
     await Promise.all(procs.map((p) => p.stop('SIGKILL')));
     proxy?.close();
-    await redis?.stop();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await deployment?.stop('SIGKILL');
   });
 
   it('workers: SIGTERM during a delivery lets it finish (released), then exits 0; both logs name the transfer', async () => {
-    const enterprise = await token('enterprise', 'ent-1', exporter);
-    const form = new FormData();
-    form.append('manifest', JSON.stringify(manifest));
-    form.append('payload', new Blob(['sku,qty\nGX-1,10\n']), 'payload');
-    const submitted = (await (
-      await fetch(`${gatewayUrl}/v1/transfers`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${enterprise}` },
-        body: form,
-      })
-    ).json()) as { id: string; status: string };
+    const enterprise = await gw.token('enterprise', 'ent-1', exporter);
+    const submitted = (await gw.submit(manifest, 'sku,qty\nGX-1,10\n', enterprise)).body;
     expect(submitted.status).to.equal('checking');
 
-    const workers = startProcess('workers', ['workers'], env);
+    const workers = startProcess('workers', ['workers'], deployment.env);
     procs.push(workers);
     const deadline = Date.now() + 20_000;
     while (proxy.connections() === 0) {
@@ -187,14 +114,14 @@ describe('e2e: SIGTERM drains in-flight work, and logs carry the transfer id', f
     workers.child.kill('SIGTERM');
     expect(await exited, workers.output()).to.equal(0);
 
-    const after = await call('GET', `/v1/transfers/${submitted.id}`, enterprise);
+    const after = await gw.call('GET', `/v1/transfers/${submitted.id}`, enterprise);
     expect(after.body.status).to.equal('released');
     const logsNaming = (proc: RunningProcess) =>
       proc
         .output()
         .split('\n')
         .filter((line) => line.startsWith('{') && line.includes(`"transferId":"${submitted.id}"`));
-    const gatewayLines = logsNaming(procs.find((p) => p.name === 'gateway') as RunningProcess);
+    const gatewayLines = logsNaming(deployment.process('gateway') as RunningProcess);
     const workerLines = logsNaming(workers);
     expect(gatewayLines.map((l) => (JSON.parse(l) as { msg: string }).msg)).to.include('transfer submitted');
     expect(workerLines.map((l) => (JSON.parse(l) as { msg: string }).msg)).to.include('delivered');
@@ -204,8 +131,8 @@ describe('e2e: SIGTERM drains in-flight work, and logs carry the transfer id', f
   });
 
   it('gateway: SIGTERM during a slow upload refuses new connections, answers the upload 202, then exits 0', async () => {
-    const gateway = procs.find((p) => p.name === 'gateway') as RunningProcess;
-    const enterprise = await token('enterprise', 'ent-1', exporter);
+    const gateway = deployment.process('gateway') as RunningProcess;
+    const enterprise = await gw.token('enterprise', 'ent-1', exporter);
     const boundary = 'xborder-drain-boundary';
     const head =
       `--${boundary}\r\nContent-Disposition: form-data; name="manifest"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(manifest)}\r\n` +
@@ -238,7 +165,7 @@ describe('e2e: SIGTERM drains in-flight work, and logs carry the transfer id', f
           if (i === 4) {
             // Draining: the listening socket is closed, so a new connection is refused.
             const refused = await new Promise<boolean>((resolve) => {
-              const socket = net.connect(httpPort, '127.0.0.1');
+              const socket = net.connect(deployment.ports.gateway, '127.0.0.1');
               socket.once('connect', () => {
                 socket.destroy();
                 resolve(false);

@@ -1,22 +1,25 @@
 // End to end: gateway, workers and the reference receiver as separate processes on a private Redis, with real
 // mutual TLS and keys made here (xborder certs init). Each case follows one transfer from submit to its end.
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { signAttestation, type AttestationClaims } from '../../certs/attestation.js';
+import type { AttestationClaims } from '../../certs/attestation.js';
 import { devPkiPaths } from '../../certs/dev-pki.js';
 import { verifyReceipt } from '../../certs/receipt.js';
-import { mintToken, type TokenRole } from '../../certs/token.js';
-import { startRedisServer, freePort, type TestRedis } from '../support/redis-server.js';
-import { runCli, startProcess, waitForPort, type RunningProcess } from '../support/processes.js';
+import { runCli } from '../support/processes.js';
 import { residentIds } from '../support/identifiers.js';
+import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
+import { signPartnerAttestation } from '../support/partner-attestation.js';
+import { setUpRegistry } from '../support/registry-setup.js';
+import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
+import { createContractManifest, createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
 const partner = 'partner-sg-e2e';
 const endpoint = 'endpoint-sg-e2e';
 const purpose = 'order fulfilment and delivery';
+const route = { exporter, partner, endpoint, purpose };
 const maxPayloadBytes = 1024 * 1024;
 
 interface TransferBody {
@@ -37,233 +40,58 @@ interface ApiBody extends TransferBody {
 
 describe('e2e: the whole path on real processes, Redis and TLS', function () {
   this.timeout(120_000);
-  let redis: TestRedis;
+  let deployment: TestDeployment;
   let dataDir: string;
-  let env: Record<string, string>;
-  let procs: RunningProcess[] = [];
+  let env: Readonly<Record<string, string>>;
   let gatewayUrl: string;
   let workersMetricsUrl: string;
   let receiverDir: string;
-
-  async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
-    const key = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
-    return mintToken(
-      { role, sub, ttlSeconds: 600, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
-      key,
-      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
-    );
-  }
-
-  async function call(
-    method: string,
-    url: string,
-    bearer: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: ApiBody }> {
-    const response = await fetch(`${gatewayUrl}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as ApiBody };
-  }
-
-  async function submit(
-    manifest: object,
-    payload: Buffer,
-    bearer: string,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: ApiBody }> {
-    const form = new FormData();
-    form.append('manifest', JSON.stringify(manifest));
-    form.append('payload', new Blob([payload]), 'payload');
-    const response = await fetch(`${gatewayUrl}/v1/transfers`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${bearer}`, ...headers },
-      body: form,
-    });
-    return { status: response.status, body: (await response.json()) as ApiBody };
-  }
-
-  async function settle(
-    id: string,
-    bearer: string,
-    statuses = ['released', 'held', 'blocked', 'rejected', 'delivery_failed'],
-  ): Promise<TransferBody> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { body } = await call('GET', `/v1/transfers/${id}`, bearer);
-      if (statuses.includes(body.status)) return body;
-      if (Date.now() > deadline)
-        throw new Error(
-          `transfer ${id} stuck in ${body.status}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  let gw: GatewayClient<ApiBody>;
 
   function manifest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      exporterId: exporter,
-      businessType: 'supply_chain',
-      purpose,
-      partnerId: partner,
-      endpointId: endpoint,
-      destinationCountry: 'SG',
-      dataCategories: ['inventory'],
-      declaredGrade: 'general',
-      personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-      ...overrides,
-    };
+    return createManifest(route, overrides);
   }
 
-  async function attestationJws(overrides: Partial<AttestationClaims> = {}): Promise<string> {
-    const pki = devPkiPaths(path.join(dataDir, 'pki'), partner);
-    const iat = Math.floor(Date.now() / 1000);
-    return signAttestation(
-      {
-        iss: partner,
-        sub: exporter,
-        jti: 'att-e2e-1',
-        iat,
-        nbf: iat - 60,
-        exp: iat + 86_400 * 30,
-        recipient: { name: 'Partner SG Pte. Ltd.', country: 'SG' },
-        role: 'processor',
-        purposes: [purpose],
-        dataCategories: ['order', 'contact', 'inventory'],
-        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-        sensitive: false,
-        retentionDays: 365,
-        storageCountry: 'SG',
-        onwardTransfer: 'prohibited',
-        securityMeasures: ['encryption'],
-        breachNotificationHours: 72,
-        dataSubjectRights: true,
-        localLawStatement: 'PDPA 2012',
-        acceptsCacSupervision: true,
-        endpoints: [endpoint],
-        ...overrides,
-      },
-      { key: readFileSync(pki.partner.key, 'utf8'), chainPem: readFileSync(pki.partner.chain, 'utf8') },
+  function attestationJws(overrides: Partial<AttestationClaims> = {}): Promise<string> {
+    return signPartnerAttestation(
+      { dataDir, partner, exporter, endpoints: [endpoint], purpose, jti: 'att-e2e-1' },
+      overrides,
     );
   }
 
   before(async () => {
-    redis = await startRedisServer();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-e2e-'));
-    const [httpPort, metricsPort, receiverPort] = [await freePort(), await freePort(), await freePort()];
-    env = {
-      XBORDER_REDIS_URL: redis.url,
-      XBORDER_DATA_DIR: dataDir,
-      XBORDER_POLICY_DIR: path.resolve('policies'),
-      XBORDER_HTTP_PORT: String(httpPort),
-      XBORDER_METRICS_PORT: String(metricsPort),
-      XBORDER_RECEIVER_PORT: String(receiverPort),
-      XBORDER_MAX_PAYLOAD_BYTES: String(maxPayloadBytes),
-      XBORDER_DELIVERY_BACKOFF_MS: '200',
-      XBORDER_LOG_LEVEL: 'warn',
-    };
-    await runCli(['certs', 'init', '--partner', partner], env);
-    const receiver = startProcess('receiver', ['receiver'], env);
-    const workers = startProcess('workers', ['workers'], env);
-    const gateway = startProcess('gateway', ['gateway'], env);
-    procs = [receiver, workers, gateway];
-    await Promise.all([
-      waitForPort(receiverPort, receiver),
-      waitForPort(metricsPort, workers),
-      waitForPort(httpPort, gateway),
-    ]);
-    gatewayUrl = `http://127.0.0.1:${httpPort}`;
-    workersMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    deployment = await createTestDeployment({
+      partner,
+      dataDirPrefix: 'xborder-e2e-',
+      env: { XBORDER_MAX_PAYLOAD_BYTES: String(maxPayloadBytes) },
+    });
+    ({ dataDir, env, gatewayUrl, workersMetricsUrl } = deployment);
+    await Promise.all(roles.map((role) => deployment.start(role)));
+    gw = createGatewayClient<ApiBody>({ baseUrl: gatewayUrl, dataDir, output: deployment.output });
     receiverDir = path.join(dataDir, 'receiver', 'deliveries');
 
-    const admin = await token('admin', 'admin-1');
-    for (const id of [exporter, otherExporter]) {
-      expect(
-        (
-          await call('PUT', `/v1/exporters/${id}`, admin, {
-            name: `Exporter ${id}`,
-            ciio: false,
-            ftzArea: null,
-          })
-        ).status,
-      ).to.equal(200);
-    }
-    expect(
-      (
-        await call('PUT', `/v1/partners/${partner}`, admin, {
-          name: 'Partner SG',
-          country: 'SG',
-          role: 'processor',
-        })
-      ).status,
-    ).to.equal(200);
-    expect(
-      (
-        await call('PUT', `/v1/endpoints/${endpoint}`, admin, {
-          partnerId: partner,
-          url: `https://localhost:${receiverPort}`,
-          country: 'SG',
-        })
-      ).status,
-    ).to.equal(200);
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    expect(
-      (await call('POST', '/v1/attestations', enterprise, { jws: await attestationJws() })).status,
-    ).to.equal(201);
-    const today = new Date().toISOString().slice(0, 10);
-    expect(
-      (
-        await call('PUT', '/v1/self-assessments/pipia-e2e', enterprise, {
-          exporterId: exporter,
-          kind: 'pipia',
-          completedOn: today,
-          reportSha256: 'b'.repeat(64),
-          scope: {
-            partnerIds: [partner],
-            dataCategories: ['order', 'contact', 'inventory'],
-            purposes: [purpose],
-            businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-          },
-        })
-      ).status,
-    ).to.equal(200);
-    const reviewer = await token('reviewer', 'rev-a');
-    expect(
-      (
-        await call('PUT', '/v1/filings/SCC-E2E-1', reviewer, {
-          kind: 'standard_contract',
-          exporterId: exporter,
-          partnerIds: [partner],
-          dataCategories: ['order', 'contact'],
-          purposes: [purpose],
-          maxIndividuals: 500_000,
-          maxSensitiveIndividuals: 0,
-          validFrom: '2026-01-01',
-          validUntil: '2028-12-31',
-          status: 'active',
-        })
-      ).status,
-    ).to.equal(200);
+    await setUpRegistry(gw, {
+      ...route,
+      otherExporters: [otherExporter],
+      partners: [{ id: partner, endpoint }],
+      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
+      attestations: [await attestationJws()],
+      selfAssessmentId: 'pipia-e2e',
+      filings: { 'SCC-E2E-1': {} },
+    });
   });
 
   after(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    await redis?.stop();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await deployment?.stop();
   });
 
   it('(a) releases a supply-chain file without personal data; the receiver holds identical bytes and the receipt verifies', async () => {
     const payload = Buffer.from('sku,qty\nGX-1,10\nGX-2,20\n');
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(manifest(), payload, enterprise);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const answer = await gw.submit(manifest(), payload, enterprise);
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.equal('free_flow');
-    const done = await settle(answer.body.id, enterprise);
+    const done = await gw.settle(answer.body.id, enterprise);
     expect(done.status).to.equal('released');
     expect(readFileSync(path.join(receiverDir, `${done.id}.bin`)).equals(payload)).to.equal(true);
     const root = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).root.cert, 'utf8');
@@ -276,22 +104,11 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   });
 
   const contractManifest = (evidence: Record<string, string>) =>
-    manifest({
-      businessType: 'cross_border_ecommerce',
-      dataCategories: ['order', 'contact'],
-      personalInfo: { individuals: 120_000, sensitiveIndividuals: 0, origin: 'domestic' },
-      legalBasis: 'contract',
-      evidence: {
-        selfAssessmentId: 'pipia-e2e',
-        attestationId: 'att-e2e-1',
-        noticeRecordRef: 'notice-v3',
-        ...evidence,
-      },
-    });
+    createContractManifest(route, { selfAssessmentId: 'pipia-e2e', attestationId: 'att-e2e-1', ...evidence });
 
   it('(b) releases a contract-route transfer past 100,000 individuals with a valid filing, self-assessment and attestation', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const answer = await gw.submit(
       contractManifest({ filingId: 'SCC-E2E-1' }),
       Buffer.from('order_id,qty\nSO-1,1\n'),
       enterprise,
@@ -299,20 +116,20 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.equal('standard_contract');
     expect(answer.body.classification.reasons[0]?.code).to.equal('R-SCC-PI100K');
-    const done = await settle(answer.body.id, enterprise);
+    const done = await gw.settle(answer.body.id, enterprise);
     expect(done.status, JSON.stringify(done.holdReasons)).to.equal('released');
   });
 
   it('(c) holds the same without a filing (R-EVID-FILING-MISSING); two different reviewers release it, one reviewer twice does not', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(contractManifest({}), Buffer.from('order_id,qty\nSO-2,1\n'), enterprise);
-    const held = await settle(answer.body.id, enterprise);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const answer = await gw.submit(contractManifest({}), Buffer.from('order_id,qty\nSO-2,1\n'), enterprise);
+    const held = await gw.settle(answer.body.id, enterprise);
     expect(held.status).to.equal('held');
     expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-FILING-MISSING');
-    const revA = await token('reviewer', 'rev-a');
-    const revB = await token('reviewer', 'rev-b');
+    const revA = await gw.token('reviewer', 'rev-a');
+    const revB = await gw.token('reviewer', 'rev-b');
     const decision = (bearer: string) =>
-      call('POST', `/v1/transfers/${held.id}/decision`, bearer, {
+      gw.call('POST', `/v1/transfers/${held.id}/decision`, bearer, {
         decision: 'approve',
         comment: 'contract verified offline',
       });
@@ -321,25 +138,25 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(twice.body.status).to.equal('held');
     expect(twice.body.approvals).to.deep.equal(['rev-a']);
     expect((await decision(revB)).body.approvals).to.deep.equal(['rev-a', 'rev-b']);
-    expect((await settle(held.id, enterprise)).status).to.equal('released');
+    expect((await gw.settle(held.id, enterprise)).status).to.equal('released');
   });
 
   it('(d) blocks a core-data transfer at once', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(manifest({ declaredGrade: 'core' }), Buffer.from('plan'), enterprise);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const answer = await gw.submit(manifest({ declaredGrade: 'core' }), Buffer.from('plan'), enterprise);
     expect(answer.status).to.equal(202);
     expect(answer.body.status).to.equal('blocked');
     expect(answer.body.classification.reasons[0]?.code).to.equal('R-BLK-CORE');
   });
 
   it('(e) does not let a file full of resident IDs declared as no PI pass as free flow (R-INSPECT-UNDECLARED-PI)', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
     const payload = Buffer.from(
       `name_ref,id_number\n${residentIds(200)
         .map((id, i) => `P${i},${id}`)
         .join('\n')}\n`,
     );
-    const answer = await submit(manifest(), payload, enterprise);
+    const answer = await gw.submit(manifest(), payload, enterprise);
     expect(answer.status).to.equal(202);
     expect(answer.body.classification.tier).to.not.equal('free_flow');
     expect(answer.body.classification.reasons.map((r) => r.code)).to.include('R-INSPECT-UNDECLARED-PI');
@@ -347,16 +164,16 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   });
 
   it('(f) refuses an attestation altered after signing (422), and holds a transfer naming an unregistered one (R-EVID-ATTESTATION-MISSING)', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
     const [header, payload, signature] = (await attestationJws({ jti: 'att-e2e-tampered' })).split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
     claims['storageCountry'] = 'MY';
     const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
-    const refused = await call('POST', '/v1/attestations', enterprise, { jws: tampered });
+    const refused = await gw.call('POST', '/v1/attestations', enterprise, { jws: tampered });
     expect(refused.status).to.equal(422);
     expect(refused.body.error.details.map((d) => d.code)).to.include('R-EVID-ATTESTATION-INVALID');
 
-    const answer = await submit(
+    const answer = await gw.submit(
       manifest({
         businessType: 'cross_border_ecommerce',
         dataCategories: ['order'],
@@ -373,21 +190,21 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
       Buffer.from('order_id\nSO-9\n'),
       enterprise,
     );
-    const held = await settle(answer.body.id, enterprise);
+    const held = await gw.settle(answer.body.id, enterprise);
     expect(held.status).to.equal('held');
     expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-ATTESTATION-MISSING');
   });
 
   it("(g) answers 404 to another exporter's token for a transfer", async () => {
-    const mine = await submit(
+    const mine = await gw.submit(
       manifest({ declaredGrade: 'core' }),
       Buffer.from('x'),
-      await token('enterprise', 'ent-user', exporter),
+      await gw.token('enterprise', 'ent-user', exporter),
     );
-    const theirs = await call(
+    const theirs = await gw.call(
       'GET',
       `/v1/transfers/${mine.body.id}`,
-      await token('enterprise', 'other-user', otherExporter),
+      await gw.token('enterprise', 'other-user', otherExporter),
     );
     expect(theirs.status).to.equal(404);
     expect(theirs.body.error.code).to.equal('NOT_FOUND');
@@ -425,11 +242,12 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   });
 
   it('(i) gives a release an offline-verifiable ledger receipt; the whole ledger verifies; replay names what a draft policy moves', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const answer = await submit(manifest(), Buffer.from('sku,qty\nGX-9,1\n'), enterprise);
-    const done = await settle(answer.body.id, enterprise);
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const answer = await gw.submit(manifest(), Buffer.from('sku,qty\nGX-9,1\n'), enterprise);
+    const done = await gw.settle(answer.body.id, enterprise);
     expect(done.status).to.equal('released');
-    const receipt = (await call('GET', `/v1/transfers/${done.id}/receipt`, enterprise)).body as unknown as {
+    const receipt = (await gw.call('GET', `/v1/transfers/${done.id}/receipt`, enterprise))
+      .body as unknown as {
       entry: string;
       index: number;
     };
@@ -477,8 +295,8 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
   });
 
   it('(h) answers 400 with the field path to a malformed manifest, and 413 to an oversized payload, storing nothing', async () => {
-    const enterprise = await token('enterprise', 'ent-user', exporter);
-    const bad = await submit(
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const bad = await gw.submit(
       manifest({ personalInfo: { individuals: -1, sensitiveIndividuals: 0 } }),
       Buffer.from('x'),
       enterprise,
@@ -487,15 +305,15 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(bad.body.error.code).to.equal('BAD_MANIFEST');
     expect(bad.body.error.details.map((d) => d.path)).to.include('/personalInfo/individuals');
 
-    const before = (await call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length;
+    const before = (await gw.call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length;
     const payloadsDir = path.join(dataDir, 'payloads');
     const filesBefore = readdirSync(payloadsDir, { recursive: true }).filter((f) =>
       String(f).endsWith('.xbp'),
     ).length;
-    const big = await submit(manifest(), Buffer.alloc(maxPayloadBytes + 1, 0x41), enterprise);
+    const big = await gw.submit(manifest(), Buffer.alloc(maxPayloadBytes + 1, 0x41), enterprise);
     expect(big.status).to.equal(413);
     expect(big.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
-    expect((await call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length).to.equal(before);
+    expect((await gw.call('GET', '/v1/transfers?limit=100', enterprise)).body.items.length).to.equal(before);
     expect(
       readdirSync(payloadsDir, { recursive: true }).filter((f) => String(f).endsWith('.xbp')).length,
     ).to.equal(filesBefore);

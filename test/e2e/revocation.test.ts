@@ -4,22 +4,25 @@
 // not a sleep. Then the evidence is revoked (or runs out), the next attempt re-checks it and holds the transfer,
 // and once the receiver is up a control transfer shows it would have delivered: the held ones never arrive.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { signAttestation, type AttestationClaims } from '../../certs/attestation.js';
 import { devPkiPaths } from '../../certs/dev-pki.js';
 import { pemToDer } from '../../certs/pem.js';
 import { sha256Hex } from '../../certs/sha256-hex.js';
-import { mintToken, type TokenRole } from '../../certs/token.js';
-import { startRedisServer, freePort, type TestRedis } from '../support/redis-server.js';
-import { runCli, startProcess, waitForPort, type RunningProcess } from '../support/processes.js';
+import type { TokenRole } from '../../certs/token.js';
+import { runCli } from '../support/processes.js';
+import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
+import { signPartnerAttestation } from '../support/partner-attestation.js';
+import { setUpRegistry } from '../support/registry-setup.js';
+import { createTestDeployment, type TestDeployment } from '../support/test-deployment.js';
+import { createContractManifest, createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
 const partnerA = 'partner-rev-a';
 const partnerB = 'partner-rev-b';
 const endpointOf = (partner: string) => `endpoint-${partner}`;
 const purpose = 'order fulfilment and delivery';
+const routeOf = (partner: string) => ({ exporter, partner, endpoint: endpointOf(partner), purpose });
 
 interface Transfer {
   id: string;
@@ -32,131 +35,53 @@ interface Transfer {
 
 describe('e2e: revocation in flight holds queued transfers (real processes, Redis, TLS)', function () {
   this.timeout(180_000);
-  let redis: TestRedis;
+  let deployment: TestDeployment;
   let dataDir: string;
-  let env: Record<string, string>;
-  let gatewayUrl: string;
-  let workersMetricsUrl: string;
-  let receiverPort: number;
-  let procs: RunningProcess[] = [];
-  let receiver: RunningProcess | undefined;
+  let gw: GatewayClient<Record<string, unknown>>;
   const held: string[] = [];
 
-  const token = (role: TokenRole, sub: string, exporterId?: string): Promise<string> =>
-    mintToken(
-      { role, sub, ttlSeconds: 600, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
-      readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8'),
-      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
-    );
+  /** Each role acts as `<role>-1`; the enterprise user is the exporter's. */
+  const bearer = (role: TokenRole): Promise<string> =>
+    gw.token(role, `${role}-1`, role === 'enterprise' ? exporter : undefined);
 
-  async function call(method: string, url: string, role: TokenRole, body?: unknown) {
-    const bearer = await token(role, `${role}-1`, role === 'enterprise' ? exporter : undefined);
-    const response = await fetch(`${gatewayUrl}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const call = async (method: string, url: string, role: TokenRole, body?: unknown) =>
+    gw.call(method, url, await bearer(role), body);
 
-  async function expectOk(method: string, url: string, role: TokenRole, body: unknown, status = 200) {
-    const answer = await call(method, url, role, body);
-    expect(answer.status, `${method} ${url}: ${JSON.stringify(answer.body)}`).to.equal(status);
-    return answer.body;
-  }
+  const expectOk = async (method: string, url: string, role: TokenRole, body: unknown, status = 200) =>
+    gw.callExpecting(status, method, url, await bearer(role), body);
 
   const get = async (id: string): Promise<Transfer> =>
     (await call('GET', `/v1/transfers/${id}`, 'enterprise')).body as unknown as Transfer;
 
   /** Polls the transfer until `done` holds; the failure names the state reached and every process's output. */
-  async function until(
-    id: string,
-    what: string,
-    done: (t: Transfer) => boolean,
-    ms = 60_000,
-  ): Promise<Transfer> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const transfer = await get(id);
-      if (done(transfer)) return transfer;
-      if (Date.now() > deadline)
-        throw new Error(
-          `transfer ${id} never ${what}: ${JSON.stringify(transfer)}\n${procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const until = async (id: string, what: string, done: (t: Transfer) => boolean, ms = 60_000) =>
+    gw.until<Transfer>(id, await bearer('enterprise'), what, done, ms);
 
   /** In the delivery queue: released by the rules, at least one attempt failed (the receiver is down). */
   const waitingInQueue = (t: Transfer) =>
     t.status === 'releasing' && t.deliveryAttempts.some((a) => a.outcome === 'failed');
 
-  async function attestation(partner: string, jti: string, exp: number): Promise<string> {
-    const pki = devPkiPaths(path.join(dataDir, 'pki'), partner);
+  /** Valid from five seconds ago until `exp`, recipient named after the partner. */
+  function attestation(partner: string, jti: string, exp: number): Promise<string> {
     const iat = Math.floor(Date.now() / 1000) - 5;
-    const claims: AttestationClaims = {
-      iss: partner,
-      sub: exporter,
-      jti,
-      iat,
-      nbf: iat,
-      exp,
-      recipient: { name: `${partner} Pte. Ltd.`, country: 'SG' },
-      role: 'processor',
-      purposes: [purpose],
-      dataCategories: ['order', 'contact', 'inventory'],
-      businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'PDPA 2012',
-      acceptsCacSupervision: true,
-      endpoints: [endpointOf(partner)],
-    };
-    return signAttestation(claims, {
-      key: readFileSync(pki.partner.key, 'utf8'),
-      chainPem: readFileSync(pki.partner.chain, 'utf8'),
-    });
+    return signPartnerAttestation(
+      { dataDir, partner, exporter, endpoints: [endpointOf(partner)], purpose, jti },
+      { iat, nbf: iat, exp, recipient: { name: `${partner} Pte. Ltd.`, country: 'SG' } },
+    );
   }
 
   /** A standard-contract transfer (120,000 individuals): self-assessment, attestation and filing are checked. */
-  async function submitContractTransfer(partner: string, attestationId: string, filingId: string) {
-    const manifest = {
-      exporterId: exporter,
-      businessType: 'cross_border_ecommerce',
-      purpose,
-      partnerId: partner,
-      endpointId: endpointOf(partner),
-      destinationCountry: 'SG',
-      dataCategories: ['order', 'contact'],
-      declaredGrade: 'general',
-      personalInfo: { individuals: 120_000, sensitiveIndividuals: 0, origin: 'domestic' },
-      legalBasis: 'contract',
-      evidence: { selfAssessmentId: 'pipia-rev', attestationId, filingId, noticeRecordRef: 'notice-v3' },
-    };
+  function submitContractTransfer(partner: string, attestationId: string, filingId: string) {
+    const manifest = createContractManifest(routeOf(partner), {
+      selfAssessmentId: 'pipia-rev',
+      attestationId,
+      filingId,
+    });
     return submit(manifest, Buffer.from(`order_id,qty\nSO-${attestationId}-${filingId},1\n`));
   }
 
-  async function submit(manifest: object, payload: Buffer): Promise<Transfer> {
-    const form = new FormData();
-    form.append('manifest', JSON.stringify(manifest));
-    form.append('payload', new Blob([payload]), 'payload');
-    const response = await fetch(`${gatewayUrl}/v1/transfers`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await token('enterprise', 'ent-1', exporter)}` },
-      body: form,
-    });
-    const body = (await response.json()) as Transfer;
-    expect(response.status, JSON.stringify(body)).to.equal(202);
-    return body;
-  }
+  const submit = async (manifest: object, payload: Buffer): Promise<Transfer> =>
+    gw.submitAccepted<Transfer>(manifest, payload, await gw.token('enterprise', 'ent-1', exporter));
 
   const deliveredIds = (): string[] => {
     const dir = path.join(dataDir, 'receiver', 'deliveries');
@@ -164,98 +89,45 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
   };
 
   before(async () => {
-    redis = await startRedisServer();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-e2e-rev-'));
-    const [httpPort, metricsPort] = [await freePort(), await freePort()];
-    receiverPort = await freePort();
-    env = {
-      XBORDER_REDIS_URL: redis.url,
-      XBORDER_DATA_DIR: dataDir,
-      XBORDER_POLICY_DIR: path.resolve('policies'),
-      XBORDER_HTTP_PORT: String(httpPort),
-      XBORDER_METRICS_PORT: String(metricsPort),
-      XBORDER_RECEIVER_PORT: String(receiverPort),
+    deployment = await createTestDeployment({
+      partner: partnerA,
+      dataDirPrefix: 'xborder-e2e-rev-',
       // Quick retries, and enough of them that no transfer runs out while the test acts (100 ms doubling).
-      XBORDER_DELIVERY_BACKOFF_MS: '100',
-      XBORDER_DELIVERY_ATTEMPTS: '12',
-      XBORDER_LOG_LEVEL: 'warn',
-    };
-    await runCli(['certs', 'init', '--partner', partnerA], env);
-    await runCli(['certs', 'issue-partner', '--id', partnerB], env);
+      env: { XBORDER_DELIVERY_BACKOFF_MS: '100', XBORDER_DELIVERY_ATTEMPTS: '12' },
+    });
+    dataDir = deployment.dataDir;
+    await runCli(['certs', 'issue-partner', '--id', partnerB], deployment.env);
     // The receiver is not started: deliveries fail and wait for their next attempt.
-    const workers = startProcess('workers', ['workers'], env);
-    const gateway = startProcess('gateway', ['gateway'], env);
-    procs = [workers, gateway];
-    await Promise.all([waitForPort(metricsPort, workers), waitForPort(httpPort, gateway)]);
-    gatewayUrl = `http://127.0.0.1:${httpPort}`;
-    workersMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    await Promise.all([deployment.start('workers'), deployment.start('gateway')]);
+    gw = createGatewayClient({ baseUrl: deployment.gatewayUrl, dataDir, output: deployment.output });
 
-    await expectOk('PUT', `/v1/exporters/${exporter}`, 'admin', {
-      name: 'Exporter',
-      ciio: false,
-      ftzArea: null,
-    });
-    for (const partner of [partnerA, partnerB]) {
-      await expectOk('PUT', `/v1/partners/${partner}`, 'admin', {
-        name: partner,
-        country: 'SG',
-        role: 'processor',
-      });
-      await expectOk('PUT', `/v1/endpoints/${endpointOf(partner)}`, 'admin', {
-        partnerId: partner,
-        url: `https://localhost:${receiverPort}`,
-        country: 'SG',
-      });
-    }
-    const today = new Date().toISOString().slice(0, 10);
-    await expectOk('PUT', '/v1/self-assessments/pipia-rev', 'enterprise', {
-      exporterId: exporter,
-      kind: 'pipia',
-      completedOn: today,
-      reportSha256: 'b'.repeat(64),
-      scope: {
-        partnerIds: [partnerA, partnerB],
-        dataCategories: ['order', 'contact', 'inventory'],
-        purposes: [purpose],
-        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-      },
-    });
-    const filing = {
-      kind: 'standard_contract',
-      exporterId: exporter,
-      partnerIds: [partnerA, partnerB],
-      dataCategories: ['order', 'contact'],
-      purposes: [purpose],
-      maxIndividuals: 5_000_000,
-      maxSensitiveIndividuals: 0,
-      validFrom: '2026-01-01',
-      validUntil: '2029-12-31',
-      status: 'active',
-    };
-    await expectOk('PUT', '/v1/filings/SCC-REV-A', 'reviewer', filing);
-    await expectOk('PUT', '/v1/filings/SCC-REV-OK', 'reviewer', filing);
-    // Inside its 60-working-day window (Provisions 2024 art. 9): counted by xborder_filings_expiring.
+    const filing = { maxIndividuals: 5_000_000, validUntil: '2029-12-31' };
+    // SCC-REV-EXPIRING is inside its 60-working-day window (Provisions 2024 art. 9): counted by
+    // xborder_filings_expiring.
     const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-    await expectOk('PUT', '/v1/filings/SCC-REV-EXPIRING', 'reviewer', { ...filing, validUntil: soon });
     const inAMonth = Math.floor(Date.now() / 1000) + 30 * 86_400;
-    for (const [partner, jti] of [
-      [partnerA, 'att-rev-a'],
-      [partnerB, 'att-rev-b'],
-    ] as const) {
-      await expectOk(
-        'POST',
-        '/v1/attestations',
-        'enterprise',
-        { jws: await attestation(partner, jti, inAMonth) },
-        201,
-      );
-    }
+    await setUpRegistry(gw, {
+      exporter,
+      exporterName: 'Exporter',
+      partners: [partnerA, partnerB].map((id) => ({ id, name: id, endpoint: endpointOf(id) })),
+      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
+      purpose,
+      attestations: [
+        await attestation(partnerA, 'att-rev-a', inAMonth),
+        await attestation(partnerB, 'att-rev-b', inAMonth),
+      ],
+      selfAssessmentId: 'pipia-rev',
+      filings: {
+        'SCC-REV-A': filing,
+        'SCC-REV-OK': filing,
+        'SCC-REV-EXPIRING': { ...filing, validUntil: soon },
+      },
+      users: { admin: 'admin-1', enterprise: 'enterprise-1', reviewer: 'reviewer-1' },
+    });
   });
 
   after(async () => {
-    await Promise.all([...procs, ...(receiver === undefined ? [] : [receiver])].map((p) => p.stop()));
-    await redis?.stop();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await deployment?.stop();
   });
 
   it('(a) a filing revoked while its transfer waits in the delivery queue: held with R-EVID-FILING-REVOKED', async () => {
@@ -325,22 +197,8 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
 
   it('the receiver, once up, gets a control transfer but never the bytes of the held ones', async () => {
     expect(held).to.have.length(3);
-    receiver = startProcess('receiver', ['receiver'], env);
-    await waitForPort(receiverPort, receiver);
-    const control = await submit(
-      {
-        exporterId: exporter,
-        businessType: 'supply_chain',
-        purpose,
-        partnerId: partnerA,
-        endpointId: endpointOf(partnerA),
-        destinationCountry: 'SG',
-        dataCategories: ['inventory'],
-        declaredGrade: 'general',
-        personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-      },
-      Buffer.from('sku,qty\nGX-1,10\n'),
-    );
+    await deployment.start('receiver');
+    const control = await submit(createManifest(routeOf(partnerA)), Buffer.from('sku,qty\nGX-1,10\n'));
     const released = await until(control.id, 'was released', (t) => t.status === 'released');
     expect(released.status).to.equal('released');
     const delivered = deliveredIds();
@@ -351,7 +209,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
     }
   });
   it('counts the filing inside its extension window as xborder_filings_expiring on the gateway and the workers', async () => {
-    for (const url of [`${gatewayUrl}/metrics`, workersMetricsUrl]) {
+    for (const url of [`${deployment.gatewayUrl}/metrics`, deployment.workersMetricsUrl]) {
       expect(await (await fetch(url)).text(), url).to.match(/^xborder_filings_expiring 1$/m);
     }
     const listed = (await call('GET', '/v1/filings?expiring=true', 'reviewer')).body;
