@@ -1,22 +1,24 @@
 // test/chaos/support/cluster: a whole xborder deployment on one machine for chaos tests and benchmarks — a
 // private redis-server, a development PKI, gateway, workers and receiver as real processes (built dist/), and
 // the registry records an `exempt` transfer needs. Roles can be killed (-9), paused and restarted one by one.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+// Built on the end-to-end fixture in test/support, with its own ids, longer tokens and a crash-tolerant settle.
 import path from 'node:path';
-import { signAttestation } from '../../../certs/attestation.js';
-import { devPkiPaths } from '../../../certs/dev-pki.js';
-import { mintToken, type TokenRole } from '../../../certs/token.js';
-import { runCli, startProcess, waitForPort, type RunningProcess } from '../../support/processes.js';
-import { freePort, startRedisServer, type TestRedis } from '../../support/redis-server.js';
+import type { TokenRole } from '../../../certs/token.js';
+import { createGatewayClient, settledStatuses, type Answer } from '../../support/gateway-client.js';
+import { signPartnerAttestation } from '../../support/partner-attestation.js';
+import type { RunningProcess } from '../../support/processes.js';
+import type { TestRedis } from '../../support/redis-server.js';
+import { setUpRegistry } from '../../support/registry-setup.js';
+import { createTestDeployment, roles, type Role } from '../../support/test-deployment.js';
+import { createManifest } from '../../support/transfer-route.js';
 
 export const exporter = '91450100MA5KDEM11G';
 export const partner = 'partner-sg-chaos';
 export const endpoint = 'endpoint-sg-chaos';
 const purpose = 'order fulfilment and delivery';
+const route = { exporter, partner, endpoint, purpose };
 
-export type Role = 'receiver' | 'workers' | 'gateway';
-const roles: readonly Role[] = ['receiver', 'workers', 'gateway'];
+export type { Answer, Role };
 
 export interface ClusterOptions {
   /** Redis with AOF and `appendfsync always` (the Redis crash test). */
@@ -41,12 +43,6 @@ export interface TransferView {
   readonly deliveryAttempts: readonly { readonly outcome: string; readonly at: string }[];
   readonly inspection: { readonly sha256: string; readonly bytes: number };
   readonly holdReasons: readonly { readonly code: string }[];
-}
-
-export interface Answer<T = unknown> {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: T;
 }
 
 export interface Cluster {
@@ -78,67 +74,27 @@ export interface Cluster {
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const redis = await startRedisServer({ appendonly: options.appendonly ?? false });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-chaos-'));
-  const ports: Record<Role, number> = {
-    gateway: await freePort(),
-    workers: await freePort(),
-    receiver: await freePort(),
-  };
-  const env: Record<string, string> = {
-    XBORDER_REDIS_URL: redis.url,
-    XBORDER_DATA_DIR: dataDir,
-    XBORDER_POLICY_DIR: path.resolve('policies'),
-    XBORDER_HTTP_PORT: String(ports.gateway),
-    XBORDER_METRICS_PORT: String(ports.workers),
-    XBORDER_RECEIVER_PORT: String(ports.receiver),
-    XBORDER_DELIVERY_BACKOFF_MS: '200',
-    XBORDER_LOG_LEVEL: 'warn',
-    ...options.env,
-  };
-  await runCli(['certs', 'init', '--partner', partner], env);
-  const procs = new Map<Role, RunningProcess>();
-  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  const pki = devPkiPaths(path.join(dataDir, 'pki'), partner);
-
-  async function start(role: Role): Promise<RunningProcess> {
-    const proc = startProcess(role, [role], env, options.nodeArgs ?? []);
-    procs.set(role, proc);
-    await waitForPort(ports[role], proc, 30_000);
-    return proc;
-  }
-
-  async function token(role: TokenRole, sub: string, exporterId?: string): Promise<string> {
-    return mintToken(
-      { role, sub, ttlSeconds: 3600, ...(exporterId === undefined ? {} : { exporter: exporterId }) },
-      readFileSync(pki.issuerKey, 'utf8'),
-      { issuer: 'xborder-dev', audience: 'xborder', now: new Date() },
-    );
-  }
-
-  async function call<T>(method: string, url: string, bearer: string, body?: unknown): Promise<Answer<T>> {
-    const response = await fetch(`${gatewayUrl}${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (text === '' ? null : JSON.parse(text)) as T,
-    };
-  }
-
-  const output = () => [...procs].map(([name, p]) => `--- ${name}\n${p.output()}`).join('\n');
+  const deployment = await createTestDeployment({
+    partner,
+    dataDirPrefix: 'xborder-chaos-',
+    appendonly: options.appendonly,
+    env: options.env,
+    nodeArgs: options.nodeArgs,
+    startTimeoutMs: 30_000,
+  });
+  // Tokens for a whole chaos run or benchmark, and no request left hanging on a process that was paused.
+  const client = createGatewayClient({
+    baseUrl: deployment.gatewayUrl,
+    dataDir: deployment.dataDir,
+    tokenTtlSeconds: 3600,
+    requestTimeoutMs: 30_000,
+    output: deployment.output,
+  });
+  const { redis, dataDir, env, ports, gatewayUrl, output } = deployment;
+  const call = <T>(method: string, url: string, bearer: string, body?: unknown): Promise<Answer<T>> =>
+    client.call<T>(method, url, bearer, body);
   let readerToken: string | null = null;
-  const reader = async () => (readerToken ??= await token('ops', 'chaos-ops'));
-
-  for (const role of roles) if (!(options.skip ?? []).includes(role)) await start(role);
+  const reader = async () => (readerToken ??= await client.token('ops', 'chaos-ops'));
 
   const cluster: Cluster = {
     redis,
@@ -149,50 +105,42 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     deliveriesDir: path.join(dataDir, 'receiver', 'deliveries'),
     payloadsDir: path.join(dataDir, 'payloads'),
     process(role) {
-      const proc = procs.get(role);
+      const proc = deployment.process(role);
       if (proc === undefined) throw new Error(`${role} is not running`);
       return proc;
     },
-    start,
+    start: (role) => deployment.start(role),
     async stop(role) {
-      await procs.get(role)?.stop();
+      await deployment.process(role)?.stop();
     },
     async kill9(role) {
-      await procs.get(role)?.stop('SIGKILL');
+      await deployment.process(role)?.stop('SIGKILL');
     },
-    token,
+    token: (role, sub, exporterId) => client.token(role, sub, exporterId),
     call,
-    exemptManifest: (overrides = {}) => ({
-      exporterId: exporter,
-      businessType: 'cross_border_ecommerce',
-      purpose,
-      partnerId: partner,
-      endpointId: endpoint,
-      destinationCountry: 'SG',
-      dataCategories: ['order'],
-      declaredGrade: 'general',
-      personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
-      legalBasis: 'contract',
-      exemption: 'EX-ART5-1',
-      evidence: {
-        selfAssessmentId: 'pipia-chaos',
-        attestationId: 'att-chaos-1',
-        noticeRecordRef: 'notice-v3',
-        contractRef: 'orders-1',
-      },
-      ...overrides,
-    }),
+    exemptManifest: (overrides = {}) =>
+      createManifest(route, {
+        businessType: 'cross_border_ecommerce',
+        dataCategories: ['order'],
+        personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
+        legalBasis: 'contract',
+        exemption: 'EX-ART5-1',
+        evidence: {
+          selfAssessmentId: 'pipia-chaos',
+          attestationId: 'att-chaos-1',
+          noticeRecordRef: 'notice-v3',
+          contractRef: 'orders-1',
+        },
+        ...overrides,
+      }),
     async transfer(id) {
       const answer = await call<TransferView>('GET', `/v1/transfers/${id}`, await reader());
       if (answer.status === 404) return null;
       if (answer.status !== 200) throw new Error(`GET /v1/transfers/${id} answered ${answer.status}`);
       return answer.body;
     },
-    async settle(
-      id,
-      statuses = ['released', 'held', 'blocked', 'rejected', 'delivery_failed'],
-      timeoutMs = 60_000,
-    ) {
+    // Unlike the end-to-end tests' settle, this one rides out a gateway that is down or restarting.
+    async settle(id, statuses = settledStatuses, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       let last = 'unknown';
       while (Date.now() < deadline) {
@@ -223,98 +171,25 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return ids;
     },
     output,
-    async close() {
-      await Promise.all([...procs.values()].map((p) => p.stop('SIGKILL')));
-      await redis.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => deployment.stop('SIGKILL'),
   };
 
   try {
-    await registerRecords(cluster, options.endpointUrl ?? `https://localhost:${ports.receiver}`, pki);
+    for (const role of roles) if (!(options.skip ?? []).includes(role)) await deployment.start(role);
+    await setUpRegistry(client, {
+      ...route,
+      exporterName: 'Chaos Exporter',
+      partners: [{ id: partner, endpoint }],
+      endpointUrl: options.endpointUrl ?? `https://localhost:${ports.receiver}`,
+      attestations: [
+        await signPartnerAttestation({ dataDir, ...route, endpoints: [endpoint], jti: 'att-chaos-1' }),
+      ],
+      selfAssessmentId: 'pipia-chaos',
+      users: { admin: 'chaos-admin', enterprise: 'chaos-user' },
+    });
   } catch (err) {
     await cluster.close();
     throw err;
   }
   return cluster;
-}
-
-async function registerRecords(
-  cluster: Cluster,
-  endpointUrl: string,
-  pki: ReturnType<typeof devPkiPaths>,
-): Promise<void> {
-  const expectOk = (what: string, answer: Answer): void => {
-    if (answer.status !== 200 && answer.status !== 201)
-      throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  };
-  const admin = await cluster.token('admin', 'chaos-admin');
-  expectOk(
-    'PUT exporter',
-    await cluster.call('PUT', `/v1/exporters/${exporter}`, admin, {
-      name: 'Chaos Exporter',
-      ciio: false,
-      ftzArea: null,
-    }),
-  );
-  expectOk(
-    'PUT partner',
-    await cluster.call('PUT', `/v1/partners/${partner}`, admin, {
-      name: 'Partner SG',
-      country: 'SG',
-      role: 'processor',
-    }),
-  );
-  expectOk(
-    'PUT endpoint',
-    await cluster.call('PUT', `/v1/endpoints/${endpoint}`, admin, {
-      partnerId: partner,
-      url: endpointUrl,
-      country: 'SG',
-    }),
-  );
-  const enterprise = await cluster.token('enterprise', 'chaos-user', exporter);
-  const iat = Math.floor(Date.now() / 1000);
-  const jws = await signAttestation(
-    {
-      iss: partner,
-      sub: exporter,
-      jti: 'att-chaos-1',
-      iat,
-      nbf: iat - 60,
-      exp: iat + 86_400 * 30,
-      recipient: { name: 'Partner SG Pte. Ltd.', country: 'SG' },
-      role: 'processor',
-      purposes: [purpose],
-      dataCategories: ['order', 'contact', 'inventory'],
-      businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'PDPA 2012',
-      acceptsCacSupervision: true,
-      endpoints: [endpoint],
-    },
-    { key: readFileSync(pki.partner.key, 'utf8'), chainPem: readFileSync(pki.partner.chain, 'utf8') },
-  );
-  expectOk('POST attestation', await cluster.call('POST', '/v1/attestations', enterprise, { jws }));
-  expectOk(
-    'PUT self-assessment',
-    await cluster.call('PUT', '/v1/self-assessments/pipia-chaos', enterprise, {
-      exporterId: exporter,
-      kind: 'pipia',
-      completedOn: new Date().toISOString().slice(0, 10),
-      reportSha256: 'b'.repeat(64),
-      scope: {
-        partnerIds: [partner],
-        dataCategories: ['order', 'contact', 'inventory'],
-        purposes: [purpose],
-        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-      },
-    }),
-  );
 }
