@@ -12,7 +12,7 @@ import { createGatewayClient, type GatewayClient } from '../support/gateway-clie
 import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
 import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
-import { createContractManifest, createManifest } from '../support/transfer-route.js';
+import { createContractManifest, createExemptManifest, createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -174,19 +174,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(refused.body.error.details.map((d) => d.code)).to.include('R-EVID-ATTESTATION-INVALID');
 
     const answer = await gw.submit(
-      manifest({
-        businessType: 'cross_border_ecommerce',
-        dataCategories: ['order'],
-        personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
-        legalBasis: 'contract',
-        exemption: 'EX-ART5-1',
-        evidence: {
-          selfAssessmentId: 'pipia-e2e',
-          attestationId: 'att-not-registered',
-          noticeRecordRef: 'notice-v3',
-          contractRef: 'orders-1',
-        },
-      }),
+      createExemptManifest(route, { selfAssessmentId: 'pipia-e2e', attestationId: 'att-not-registered' }),
       Buffer.from('order_id\nSO-9\n'),
       enterprise,
     );

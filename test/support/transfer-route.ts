@@ -45,3 +45,21 @@ export function createContractManifest(
     evidence: { noticeRecordRef: 'notice-v3', ...evidence },
   });
 }
+
+/**
+ * An exempt manifest on `route`: 10 individuals' order data that a contract with them needs sent (EX-ART5-1,
+ * contract necessity, art. 5(1)), naming `evidence` (notice record notice-v3, contract orders-1 unless it says).
+ */
+export function createExemptManifest(
+  route: TransferRoute,
+  evidence: Record<string, string>,
+): Record<string, unknown> {
+  return createManifest(route, {
+    businessType: 'cross_border_ecommerce',
+    dataCategories: ['order'],
+    personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
+    legalBasis: 'contract',
+    exemption: 'EX-ART5-1',
+    evidence: { noticeRecordRef: 'notice-v3', contractRef: 'orders-1', ...evidence },
+  });
+}
