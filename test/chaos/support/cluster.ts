@@ -10,7 +10,7 @@ import type { RunningProcess } from '../../support/processes.js';
 import type { TestRedis } from '../../support/redis-server.js';
 import { setUpRegistry } from '../../support/registry-setup.js';
 import { createTestDeployment, roles, type Role } from '../../support/test-deployment.js';
-import { createManifest } from '../../support/transfer-route.js';
+import { createExemptManifest } from '../../support/transfer-route.js';
 
 export const exporter = '91450100MA5KDEM11G';
 export const partner = 'partner-sg-chaos';
@@ -118,21 +118,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     },
     token: (role, sub, exporterId) => client.token(role, sub, exporterId),
     call,
-    exemptManifest: (overrides = {}) =>
-      createManifest(route, {
-        businessType: 'cross_border_ecommerce',
-        dataCategories: ['order'],
-        personalInfo: { individuals: 10, sensitiveIndividuals: 0 },
-        legalBasis: 'contract',
-        exemption: 'EX-ART5-1',
-        evidence: {
-          selfAssessmentId: 'pipia-chaos',
-          attestationId: 'att-chaos-1',
-          noticeRecordRef: 'notice-v3',
-          contractRef: 'orders-1',
-        },
-        ...overrides,
-      }),
+    exemptManifest: (overrides = {}) => ({
+      ...createExemptManifest(route, { selfAssessmentId: 'pipia-chaos', attestationId: 'att-chaos-1' }),
+      ...overrides,
+    }),
     async transfer(id) {
       const answer = await call<TransferView>('GET', `/v1/transfers/${id}`, await reader());
       if (answer.status === 404) return null;
