@@ -84,15 +84,16 @@ export function createEvidenceChecker(deps: {
         }
         case 'attestation': {
           const id = ids.attestationId;
-          const record = id === undefined ? null : await registry.getAttestation(id);
+          // Independent reads, issued together: one round trip instead of three in a row.
+          const [record, revokedSha256, trust] = await Promise.all([
+            id === undefined ? null : registry.getAttestation(id),
+            registry.revokedCertificates(),
+            trustContext(),
+          ]);
           const verification =
             record === null || record.exporterId !== manifest.exporterId
               ? null
-              : verifyAttestation(record.jws, {
-                  ...(await trustContext()),
-                  revokedSha256: await registry.revokedCertificates(),
-                  now,
-                });
+              : verifyAttestation(record.jws, { ...trust, revokedSha256, now });
           return {
             verdict: checkAttestation(manifest, classification, verification),
             evidence: id === undefined ? {} : { attestationId: id },

@@ -26,8 +26,9 @@ class AttemptFailed extends Error {
 export function createDeliveryProcessor(deps: WorkerDeps) {
   const { transfers, events, metrics, clock } = deps;
 
-  async function ensureReleaseLogged(record: TransferRecord): Promise<void> {
-    if (record.release === null || record.release.ledgerIndex !== null) return;
+  /** Answers the record as it now stands, with the release's ledger index (no second read of the record). */
+  async function ensureReleaseLogged(record: TransferRecord): Promise<TransferRecord> {
+    if (record.release === null || record.release.ledgerIndex !== null) return record;
     const { index } = await events.append({
       type: 'transfer.released',
       // A fixed id makes a retried job (worker crash before the index was saved) land on the same entry.
@@ -40,17 +41,20 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       tier: record.classification.tier,
       policyVersion: record.classification.policyVersion,
     });
-    await transfers.annotate(record.id, { release: { ...record.release, ledgerIndex: index } });
+    const release = { ...record.release, ledgerIndex: index };
+    await transfers.annotate(record.id, { release });
+    return { ...record, release };
   }
 
   async function recheckEvidence(record: TransferRecord): Promise<readonly Reason[]> {
     if (record.release?.by !== 'rules') return [];
-    const reasons: Reason[] = [];
-    for (const check of record.classification.requiredChecks) {
-      const result = await deps.evidence.run(check, record.manifest, record.classification);
-      if (!result.verdict.ok) reasons.push(...result.verdict.reasons);
-    }
-    return reasons;
+    // The checks read independent records: run together, their reads share round trips.
+    const results = await Promise.all(
+      record.classification.requiredChecks.map((check) =>
+        deps.evidence.run(check, record.manifest, record.classification),
+      ),
+    );
+    return results.flatMap((result) => (result.verdict.ok ? [] : result.verdict.reasons));
   }
 
   async function attempt(record: TransferRecord): Promise<{ jws: string; receivedAt: string }> {
@@ -119,10 +123,9 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
   return async (job: JobContext<TransferJob>): Promise<void> => {
     const { transferId } = job.data;
     const log = deps.logger.child({ transferId, attempt: job.attempt });
-    let record = await transfers.get(transferId);
-    if (record === null || record.status !== 'releasing') return;
-    await ensureReleaseLogged(record);
-    record = (await transfers.get(transferId)) ?? record;
+    const stored = await transfers.get(transferId);
+    if (stored === null || stored.status !== 'releasing') return;
+    const record = await ensureReleaseLogged(stored);
 
     const revoked = await recheckEvidence(record);
     if (revoked.length > 0) {
