@@ -32,7 +32,6 @@ import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
 import { createPipelineReconciler } from './reconcile-pipeline.js';
-import { openStoresConnection } from './stores-connection.js';
 import { createTrustStore } from './trust-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -66,9 +65,7 @@ export async function startWorkers(
     sentinels: config.redisSentinels,
   });
   queueConnection.on('error', () => undefined);
-  // Auto-pipelined, apart from `redis`: the ledger sequencer's blocking reads there would stall a pipeline.
-  const storesConnection = openStoresConnection(redis);
-  const stores = openStores(storesConnection, config.dataDir, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
   const metrics = createMetrics();
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
@@ -173,7 +170,6 @@ export async function startWorkers(
       await probe.close();
       await ledger.close();
       redis.disconnect();
-      storesConnection.disconnect();
       queueConnection.disconnect();
     },
   };
