@@ -40,8 +40,8 @@ function parseInspection(output: string): BenchRow[] {
       xborder: inspector,
       baseline: grep,
       ratio: inspector / grep,
-      target: '',
-      holds: null,
+      target: '≥ 1',
+      holds: inspector >= grep,
       note: 'baseline: grep -P -c with the same patterns',
     },
     {
@@ -50,8 +50,8 @@ function parseInspection(output: string): BenchRow[] {
       xborder: Number(rss?.[2]),
       baseline: null,
       ratio: null,
-      target: '',
-      holds: null,
+      target: '< 150',
+      holds: Number(rss?.[2]) < 150,
       note: `inspecting ${rss?.[1] ?? '?'} GB (node and tsx included)`,
     },
   ];
