@@ -24,7 +24,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * How long the ledger recognises a retried event id. The ids callers choose are the workers'
- * `<transfer>:released` and `<transfer>:receipt`, repeated by the delivery job when an attempt failed after its
+ * `<transfer>:released:<release time>` and `<transfer>:receipt`, repeated by the delivery job when an attempt failed after its
  * append: the job lives through its exponential backoff (BullMQ waits backoff × 2^(n−1) after attempt n, less than
  * backoff × 2^(attempts−1) in all) and each attempt's wait for the endpoint and for a few appends. A crashed
  * worker's job runs again within a minute or two (BullMQ's stalled-job check, the pipeline reconciler) while any

@@ -31,8 +31,9 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     if (record.release === null || record.release.ledgerIndex !== null) return record;
     const { index } = await events.append({
       type: 'transfer.released',
-      // A fixed id makes a retried job (worker crash before the index was saved) land on the same entry.
-      eventId: `${record.id}:released`,
+      // An id fixed per release makes a retried job (worker crash before the index was saved) land on the same
+      // entry, while a later release of the same transfer (approved after a hold during delivery) gets its own.
+      eventId: `${record.id}:released:${record.release.at}`,
       transferId: record.id,
       by: record.release.by,
       endpointId: record.manifest.endpointId,

@@ -8,7 +8,7 @@
 // blocked transfer, ids the ledger made up) — and once those windows have passed Redis is back where it
 // started: the same few dozen keys, used_memory within a few hundred KiB. The assertion is that end state, so
 // one key left per transfer fails it at any size. Released transfers add two done keys each (the workers'
-// `<transfer>:released` and `:receipt`, which a retried job repeats) kept for the ledger's retry window, about
+// `<transfer>:released:<release time>` and `:receipt`, which a retried job repeats) kept for the ledger's retry window, about
 // a day: a bound set by the rate too, which this test does not exercise.
 import { expect } from 'chai';
 import http from 'node:http';

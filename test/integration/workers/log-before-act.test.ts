@@ -150,4 +150,29 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
     expect(connections).to.be.greaterThan(0);
     expect((await stores.transfers.get(id))?.release?.ledgerIndex).to.equal(1);
   });
+
+  it('logs a retried release under the same event id, and a later release of the transfer under its own', async () => {
+    const id = await releasingTransfer();
+    const ids: string[] = [];
+    const recording: EventLog = {
+      append: (event) => {
+        ids.push(String(event.eventId));
+        // Refused, so the index is never saved and the next attempt logs the release again (a retried job).
+        return Promise.reject(new Error('ledger unavailable'));
+      },
+    };
+    const process = createDeliveryProcessor({ ...deps, events: recording });
+    const run = () =>
+      process({ data: { transferId: id }, attempt: 1, isLastAttempt: false }).catch(() => undefined);
+    await run();
+    await run();
+    // Held during delivery, then approved by review: a new release.
+    await stores.transfers.annotate(id, {
+      release: { at: new Date(Date.now() + 1000).toISOString(), by: 'review', ledgerIndex: null },
+    });
+    await run();
+    expect(ids).to.have.length(3);
+    expect(ids[1], 'a retry repeats the id').to.equal(ids[0]);
+    expect(ids[2], 'a new release has its own id').to.not.equal(ids[0]);
+  });
 });
