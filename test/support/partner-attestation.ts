@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { signAttestation, type AttestationClaims } from '../../certs/attestation.js';
 import { devPkiPaths } from '../../certs/dev-pki.js';
+import { attestationClaims } from './attestation-claims.js';
 
 export interface AttestationParties {
   /** The deployment's XBORDER_DATA_DIR, where the partner's key and chain are. */
@@ -24,30 +25,23 @@ export function signPartnerAttestation(
   const pki = devPkiPaths(path.join(parties.dataDir, 'pki'), parties.partner);
   const iat = Math.floor(Date.now() / 1000);
   return signAttestation(
-    {
-      iss: parties.partner,
-      sub: parties.exporter,
-      jti: parties.jti,
-      iat,
-      nbf: iat - 60,
-      exp: iat + 86_400 * 30,
-      recipient: { name: 'Partner SG Pte. Ltd.', country: 'SG' },
-      role: 'processor',
-      purposes: [parties.purpose],
-      dataCategories: ['order', 'contact', 'inventory'],
-      businessTypes: ['cross_border_ecommerce', 'supply_chain'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'PDPA 2012',
-      acceptsCacSupervision: true,
-      endpoints: parties.endpoints,
-      ...overrides,
-    },
+    attestationClaims(
+      {
+        iss: parties.partner,
+        sub: parties.exporter,
+        jti: parties.jti,
+        iat,
+        nbf: iat - 60,
+        exp: iat + 86_400 * 30,
+        endpoints: parties.endpoints,
+      },
+      {
+        purposes: [parties.purpose],
+        dataCategories: ['order', 'contact', 'inventory'],
+        businessTypes: ['cross_border_ecommerce', 'supply_chain'],
+        ...overrides,
+      },
+    ),
     { key: readFileSync(pki.partner.key, 'utf8'), chainPem: readFileSync(pki.partner.chain, 'utf8') },
   );
 }

@@ -20,6 +20,7 @@ import { devPkiPaths } from '../../../certs/dev-pki.js';
 import { derToPem, pemToDer } from '../../../certs/pem.js';
 import { sha256Hex } from '../../../certs/sha256-hex.js';
 import { request, startHarness, type Answer, type Harness } from './gateway-harness.js';
+import { attestationClaims } from '../../support/attestation-claims.js';
 
 const exporter = '91450100MA5KDEM11G';
 const day = 86_400_000;
@@ -86,30 +87,18 @@ describe('gateway: attestation registration and the trust dir (in-process, real 
 
   const claims = (partner: string, over: Partial<AttestationClaims> = {}): AttestationClaims => {
     const now = Math.floor(Date.now() / 1000);
-    return {
-      iss: partner,
-      sub: exporter,
-      jti: `att-${partner}-${Math.random().toString(36).slice(2)}`,
-      iat: now - 60,
-      nbf: now - 60,
-      exp: now + 30 * 86_400,
-      recipient: { name: 'Partner Pte. Ltd.', country: 'SG' },
-      role: 'processor',
-      purposes: ['order fulfilment and delivery'],
-      dataCategories: ['order', 'contact'],
-      businessTypes: ['cross_border_ecommerce'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'PDPA 2012',
-      acceptsCacSupervision: true,
-      endpoints: ['e-sg'],
-      ...over,
-    };
+    return attestationClaims(
+      {
+        iss: partner,
+        sub: exporter,
+        jti: `att-${partner}-${Math.random().toString(36).slice(2)}`,
+        iat: now - 60,
+        nbf: now - 60,
+        exp: now + 30 * 86_400,
+        endpoints: ['e-sg'],
+      },
+      over,
+    );
   };
 
   /** A leaf under `issuer` (CN = partner id) and an attestation it signs, x5c = leaf + `chain`. */

@@ -19,6 +19,7 @@ import { encodeDer } from '../../../certs/forge.js';
 import { derToPem, pemToDer } from '../../../certs/pem.js';
 import { parseTrustFiles } from '../../../certs/trust-files.js';
 import { NOW, daysFromNow, issue, makeKey, type Issued } from './test-pki.js';
+import { attestationClaims } from '../../support/attestation-claims.js';
 
 const codes = (r: ChainResult): string[] => (r.ok ? [] : r.reasons.map((x) => x.code));
 const serialOf = (cert: Pick<Issued, 'der'>): string => {
@@ -226,29 +227,19 @@ describe('certs/crl and CRL revocation', () => {
   });
 
   describe('in attestation verification', () => {
-    const claims = (): AttestationClaims => ({
-      iss: 'partner-a',
-      sub: '91450100MA5K8Q7W3T',
-      jti: 'att-crl-1',
-      iat: Math.floor(daysFromNow(-0.5).getTime() / 1000),
-      nbf: Math.floor(daysFromNow(-0.5).getTime() / 1000),
-      exp: Math.floor(daysFromNow(30).getTime() / 1000),
-      recipient: { name: 'Partner A', country: 'SG' },
-      role: 'processor',
-      purposes: ['order fulfilment'],
-      dataCategories: ['order'],
-      businessTypes: ['cross_border_ecommerce'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'PDPA 2012',
-      acceptsCacSupervision: true,
-      endpoints: ['sg-main'],
-    });
+    const claims = (): AttestationClaims =>
+      attestationClaims(
+        {
+          iss: 'partner-a',
+          sub: '91450100MA5K8Q7W3T',
+          jti: 'att-crl-1',
+          iat: Math.floor(daysFromNow(-0.5).getTime() / 1000),
+          nbf: Math.floor(daysFromNow(-0.5).getTime() / 1000),
+          exp: Math.floor(daysFromNow(30).getTime() / 1000),
+          endpoints: ['sg-main'],
+        },
+        { purposes: ['order fulfilment'], dataCategories: ['order'] },
+      );
     const verifyWith = async (crls: Buffer[]) => {
       const jws = await signAttestation(claims(), {
         key: leaf.key.privateKey,

@@ -14,6 +14,7 @@ import { createCrlRevocationSource } from '../../../certs/crl-revocation.js';
 import { sha256Hex } from '../../../certs/sha256-hex.js';
 import { verifyX5cJws } from '../../../certs/x5c-jws.js';
 import { NOW, daysFromNow, issue, makeKey, type Issued } from './test-pki.js';
+import { attestationClaims } from '../../support/attestation-claims.js';
 
 const codes = (r: ChainResult | AttestationVerification): string[] =>
   r.ok ? [] : r.reasons.map((x) => x.code);
@@ -130,29 +131,19 @@ describe('certs verification caches', () => {
   });
 
   describe('signed documents', () => {
-    const claims = (): AttestationClaims => ({
-      iss: PARTNER,
-      sub: '91450100MA5K8Q7W3T',
-      jti: 'att-cache-1',
-      iat: t(daysFromNow(-0.5)),
-      nbf: t(daysFromNow(-0.5)),
-      exp: t(daysFromNow(20)),
-      recipient: { name: 'Cache Partner Pte. Ltd.', country: 'SG' },
-      role: 'processor',
-      purposes: ['order fulfilment'],
-      dataCategories: ['order'],
-      businessTypes: ['cross_border_ecommerce'],
-      sensitive: false,
-      retentionDays: 365,
-      storageCountry: 'SG',
-      onwardTransfer: 'prohibited',
-      securityMeasures: ['encryption at rest'],
-      breachNotificationHours: 72,
-      dataSubjectRights: true,
-      localLawStatement: 'The recipient is subject to the Singapore PDPA 2012.',
-      acceptsCacSupervision: true,
-      endpoints: ['sg-main'],
-    });
+    const claims = (): AttestationClaims =>
+      attestationClaims(
+        {
+          iss: PARTNER,
+          sub: '91450100MA5K8Q7W3T',
+          jti: 'att-cache-1',
+          iat: t(daysFromNow(-0.5)),
+          nbf: t(daysFromNow(-0.5)),
+          exp: t(daysFromNow(20)),
+          endpoints: ['sg-main'],
+        },
+        { purposes: ['order fulfilment'], dataCategories: ['order'] },
+      );
     let jws: string;
     const ctx = (over: Partial<Parameters<typeof verifyAttestation>[1]> = {}) => ({
       anchors: [root.pem],

@@ -2,32 +2,21 @@ import { expect } from 'chai';
 import { checkAttestation } from '../../../workers/checks/check-attestation.js';
 import type { AttestationClaims, AttestationVerification } from '../../../certs/attestation.js';
 import { classification, manifest } from './fixtures.js';
+import { attestationClaims } from '../../support/attestation-claims.js';
 
 function verified(overrides: Partial<AttestationClaims> = {}): AttestationVerification {
-  const claims: AttestationClaims = {
-    iss: 'partner-sg',
-    sub: '91450100MA5KDEM11G',
-    jti: 'att-1',
-    iat: 1_780_000_000,
-    nbf: 1_780_000_000,
-    exp: 1_790_000_000,
-    recipient: { name: 'Partner', country: 'SG' },
-    role: 'processor',
-    purposes: ['order fulfilment and delivery'],
-    dataCategories: ['order', 'contact', 'shipping_address'],
-    businessTypes: ['cross_border_ecommerce'],
-    sensitive: false,
-    retentionDays: 365,
-    storageCountry: 'SG',
-    onwardTransfer: 'prohibited',
-    securityMeasures: ['encryption'],
-    breachNotificationHours: 72,
-    dataSubjectRights: true,
-    localLawStatement: 'PDPA',
-    acceptsCacSupervision: true,
-    endpoints: ['endpoint-sg'],
-    ...overrides,
-  };
+  const claims = attestationClaims(
+    {
+      iss: 'partner-sg',
+      sub: '91450100MA5KDEM11G',
+      jti: 'att-1',
+      iat: 1_780_000_000,
+      nbf: 1_780_000_000,
+      exp: 1_790_000_000,
+      endpoints: ['endpoint-sg'],
+    },
+    { dataCategories: ['order', 'contact', 'shipping_address'], ...overrides },
+  );
   return {
     ok: true,
     claims,
