@@ -90,6 +90,27 @@ describe('certs/token', () => {
     expect(code(await verify(token, new Date(NOW.getTime() + 61_000)))).to.equal('TOKEN-EXPIRED');
   });
 
+  it('remembers an accepted token only within its nbf..exp window, and never a refused or altered one', async () => {
+    const token = craft(
+      { alg: 'ES256', typ: 'JWT', kid },
+      baseClaims({ nbf: nowSeconds + 30, exp: nowSeconds + 90 }),
+      es256(issuer.privateKey),
+    );
+    const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+    expect(code(await verify(token, at(0))), 'before nbf').to.equal('TOKEN-NOT-YET-VALID');
+    expect(code(await verify(token, at(30))), 'from nbf').to.equal('ok');
+    expect(code(await verify(token, at(60))), 'again, within the window').to.equal('ok');
+    expect(code(await verify(token, at(29))), 'accepted once, still not before nbf').to.equal(
+      'TOKEN-NOT-YET-VALID',
+    );
+    expect(code(await verify(token, at(90))), 'at exp').to.equal('TOKEN-EXPIRED');
+    const [header, payload, signature = ''] = token.split('.');
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'AB' : 'AA'}`;
+    expect(code(await verify(`${header}.${payload}.${flipped}`, at(60))), 'another signature').to.equal(
+      'TOKEN-SIGNATURE',
+    );
+  });
+
   it('refuses a token for another audience or issuer: TOKEN-AUDIENCE, TOKEN-ISSUER', async () => {
     const otherAud = await mintToken({ role: 'ops', sub: 'bob', ttlSeconds: 60 }, issuer.privateKey, {
       ...settings,
