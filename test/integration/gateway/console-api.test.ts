@@ -10,7 +10,6 @@ const otherExporter = '91451400MA5PDEM13W';
 describe('gateway console API (in-process, real Redis)', function () {
   this.timeout(60_000);
   let h: Harness;
-  let admin: string;
   let reviewer: string;
   let ops: string;
   let enterprise: string;
@@ -56,17 +55,11 @@ describe('gateway console API (in-process, real Redis)', function () {
 
   before(async () => {
     h = await startHarness();
-    admin = await h.token('admin');
     reviewer = await h.token('reviewer', 'rev-1');
     ops = await h.token('ops');
     enterprise = await h.token('enterprise', 'ent-1', exporter);
     other = await h.token('enterprise', 'ent-2', otherExporter);
-    for (const id of [exporter, otherExporter])
-      expect(
-        (await put(`/v1/exporters/${id}`, admin, { name: 'E', ciio: false, ftzArea: null })).status,
-      ).to.equal(200);
-    await put('/v1/partners/p-sg', admin, { name: 'P', country: 'SG', role: 'processor' });
-    await put('/v1/endpoints/e-sg', admin, { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' });
+    await h.registerRoute(exporter, otherExporter);
     await put('/v1/self-assessments/sa-other', other, {
       exporterId: otherExporter,
       kind: 'pipia',

@@ -60,23 +60,7 @@ describe('gateway API (in-process, real Redis)', function () {
   before(async () => {
     h = await startHarness({ XBORDER_MAX_PAYLOAD_BYTES: '4096' });
     enterprise = await h.token('enterprise', 'ent-1', exporter);
-    const admin = await h.token('admin');
-    const put = (path: string, body: unknown) =>
-      request(`${h.url}${path}`, {
-        method: 'PUT',
-        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    expect(
-      (await put(`/v1/exporters/${exporter}`, { name: 'E', ciio: false, ftzArea: null })).status,
-    ).to.equal(200);
-    expect((await put('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' })).status).to.equal(
-      200,
-    );
-    expect(
-      (await put('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' }))
-        .status,
-    ).to.equal(200);
+    await h.registerRoute(exporter);
   });
   after(() => h.stop());
 

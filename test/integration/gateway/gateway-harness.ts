@@ -17,6 +17,11 @@ export interface Harness {
   readonly redisUrl: string;
   readonly gateway: RunningGateway;
   token(role: TokenRole, sub?: string, exporter?: string): Promise<string>;
+  /**
+   * Registers, as admin, what a manifest refers to: the exporters, partner `p-sg` and its endpoint `e-sg`
+   * (which no test delivers to). Throws with the gateway's answer if any registration is refused.
+   */
+  registerRoute(...exporters: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,17 +41,33 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     logger: createLogger({ level: 'error', name: 'test', write: () => undefined }),
   });
   const issuerKey = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
+  const token: Harness['token'] = (role, sub = `${role}-1`, exporter) =>
+    mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, {
+      issuer: 'xborder-dev',
+      audience: 'xborder',
+      now: new Date(),
+    });
   return {
     url: gateway.url,
     dataDir,
     redisUrl: redis.url,
     gateway,
-    token: (role, sub = `${role}-1`, exporter) =>
-      mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, {
-        issuer: 'xborder-dev',
-        audience: 'xborder',
-        now: new Date(),
-      }),
+    token,
+    async registerRoute(...exporters) {
+      const admin = await token('admin');
+      const put = async (url: string, body: unknown) => {
+        const answer = await request(`${gateway.url}${url}`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (answer.status !== 200)
+          throw new Error(`PUT ${url}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      };
+      for (const id of exporters) await put(`/v1/exporters/${id}`, { name: 'E', ciio: false, ftzArea: null });
+      await put('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' });
+      await put('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' });
+    },
     async stop() {
       await gateway.close();
       await redis.stop();

@@ -80,23 +80,7 @@ describe('gateway intake: slow clients and stalled uploads (in-process, real Red
   before(async () => {
     h = await startHarness({ XBORDER_UPLOAD_TIMEOUT_MS: String(uploadTimeoutMs) });
     token = await h.token('enterprise', 'ent-1', exporter);
-    const admin = await h.token('admin');
-    const put = (url: string, body: unknown) =>
-      request(`${h.url}${url}`, {
-        method: 'PUT',
-        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    expect(
-      (await put(`/v1/exporters/${exporter}`, { name: 'E', ciio: false, ftzArea: null })).status,
-    ).to.equal(200);
-    expect((await put('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' })).status).to.equal(
-      200,
-    );
-    expect(
-      (await put('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' }))
-        .status,
-    ).to.equal(200);
+    await h.registerRoute(exporter);
   });
   after(() => h.stop());
 
