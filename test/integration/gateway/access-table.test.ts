@@ -13,6 +13,7 @@ import { loadConfig } from '../../../platform/config.js';
 import { systemClock } from '../../../platform/clock.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
+import { routeManifest } from './gateway-harness.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -71,17 +72,7 @@ describe('gateway access table: every route × every role (api.md §3)', functio
   const bearer: Partial<Record<Caller, string>> = {};
   let heldId = '';
 
-  const manifest = (exporterId = exporter) => ({
-    exporterId,
-    businessType: 'supply_chain',
-    purpose: 'planning',
-    partnerId: 'p-sg',
-    endpointId: 'e-sg',
-    destinationCountry: 'SG',
-    dataCategories: ['inventory'],
-    declaredGrade: 'general',
-    personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-  });
+  const manifest = () => routeManifest(exporter);
   const upload = () => {
     const form = new FormData();
     form.append('manifest', JSON.stringify(manifest()));

@@ -2,7 +2,7 @@
 // a transfer's evidence (scoped to its exporter), an exporter's yearly volume, expiring filings, queue depths,
 // and the console's static files with their security headers.
 import { expect } from 'chai';
-import { startHarness, request, type Harness } from './gateway-harness.js';
+import { startHarness, request, routeManifest, type Harness } from './gateway-harness.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -28,21 +28,7 @@ describe('gateway console API (in-process, real Redis)', function () {
 
   async function submit(bearer: string, overrides: Record<string, unknown>, exporterId = exporter) {
     const form = new FormData();
-    form.append(
-      'manifest',
-      JSON.stringify({
-        exporterId,
-        businessType: 'supply_chain',
-        purpose: 'planning',
-        partnerId: 'p-sg',
-        endpointId: 'e-sg',
-        destinationCountry: 'SG',
-        dataCategories: ['inventory'],
-        declaredGrade: 'general',
-        personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-        ...overrides,
-      }),
-    );
+    form.append('manifest', JSON.stringify(routeManifest(exporterId, overrides)));
     form.append('payload', new Blob([Buffer.from('sku,qty\nA,1\n')]), 'payload');
     const response = await fetch(`${h.url}/v1/transfers`, {
       method: 'POST',

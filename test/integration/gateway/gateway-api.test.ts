@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { startHarness, request, type Harness } from './gateway-harness.js';
+import { startHarness, request, routeManifest, type Harness } from './gateway-harness.js';
 
 const exporter = '91450100MA5KDEM11G';
 const metricNames = [
@@ -19,20 +19,7 @@ const metricNames = [
   'xborder_http_request_duration_seconds',
 ];
 
-function manifest(overrides: Record<string, unknown> = {}) {
-  return {
-    exporterId: exporter,
-    businessType: 'supply_chain',
-    purpose: 'planning',
-    partnerId: 'p-sg',
-    endpointId: 'e-sg',
-    destinationCountry: 'SG',
-    dataCategories: ['inventory'],
-    declaredGrade: 'general',
-    personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-    ...overrides,
-  };
-}
+const manifest = (overrides: Record<string, unknown> = {}) => routeManifest(exporter, overrides);
 
 function multipart(
   parts: { name: string; value: string | Buffer; file?: boolean }[],

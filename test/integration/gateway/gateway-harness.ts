@@ -76,6 +76,22 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
 }
 
+/** A general-grade supply-chain manifest to the route registerRoute sets up (partner p-sg, endpoint e-sg). */
+export function routeManifest(exporterId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    exporterId,
+    businessType: 'supply_chain',
+    purpose: 'planning',
+    partnerId: 'p-sg',
+    endpointId: 'e-sg',
+    destinationCountry: 'SG',
+    dataCategories: ['inventory'],
+    declaredGrade: 'general',
+    personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
+    ...overrides,
+  };
+}
+
 export interface Answer {
   readonly status: number;
   readonly body: {

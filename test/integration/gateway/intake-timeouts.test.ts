@@ -7,22 +7,12 @@ import http from 'node:http';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { multipartFrame } from '../../chaos/support/upload.js';
-import { request, startHarness, type Harness } from './gateway-harness.js';
+import { request, routeManifest, startHarness, type Harness } from './gateway-harness.js';
 
 const exporter = '91450100MA5KDEM11G';
 const uploadTimeoutMs = 1000;
 
-const manifest = {
-  exporterId: exporter,
-  businessType: 'supply_chain',
-  purpose: 'planning',
-  partnerId: 'p-sg',
-  endpointId: 'e-sg',
-  destinationCountry: 'SG',
-  dataCategories: ['inventory'],
-  declaredGrade: 'general',
-  personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
-};
+const manifest = routeManifest(exporter);
 
 interface OpenUpload {
   write(bytes: Buffer): void;
