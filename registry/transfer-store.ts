@@ -26,7 +26,8 @@ const statusIndexKeys = transferStatuses.map((s) => keys.transfersByStatus(s));
  * KEYS[1] transfer hash; KEYS[2..8] status indexes in `transferStatuses` order
  * ARGV[1] allowed current statuses, comma-separated; ARGV[2] new status; ARGV[3] updatedAt;
  * ARGV[4] hold-reason index key prefix; ARGV[5] "1" when the hold reasons are replaced; ARGV[6] the new hold
- * reason codes, comma-separated; ARGV[7..] field/value pairs to set with the change
+ * reason codes, comma-separated; ARGV[7] a delivery attempt (JSON) to append to `attempts` with the change, or "";
+ * ARGV[8..] field/value pairs to set with the change
  * Returns the previous status, or "!<current>" when the transition is not allowed ("!" when the transfer is missing).
  * The hold-reason indexes are named from the codes stored in the record, so they are built here from ARGV[4]
  * rather than passed as KEYS (the old codes are only known inside the script): single-instance Redis only.
@@ -51,7 +52,12 @@ if ARGV[5] == '1' then
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
 if ARGV[2] ~= current then redis.call('HSET', KEYS[1], 'statusAt', ARGV[3]) end
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[7] ~= '' then
+  local attempts = cjson.decode(redis.call('HGET', KEYS[1], 'attempts') or '[]')
+  table.insert(attempts, cjson.decode(ARGV[7]))
+  redis.call('HSET', KEYS[1], 'attempts', cjson.encode(attempts))
+end
+for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return current
 `;
 
@@ -206,6 +212,8 @@ export interface TransitionFields {
   readonly holdReasons?: readonly Reason[];
   readonly release?: ReleaseInfo;
   readonly receipt?: ReceiptInfo;
+  /** A delivery attempt recorded in the same write as the status change, so no reader sees one without the other. */
+  readonly attempt?: DeliveryAttempt;
 }
 
 /** ARGV[4..6] of the transition script: where hold-reason indexes live and whether the reasons change. */
@@ -342,7 +350,14 @@ export function createTransferStore(redis: Redis): TransferStore {
       const result = String(
         await transitionScript(
           [keys.transfer(id), ...statusIndexKeys],
-          [from.join(','), to, now.toISOString(), ...holdReasonArgs(set), ...fields],
+          [
+            from.join(','),
+            to,
+            now.toISOString(),
+            ...holdReasonArgs(set),
+            set.attempt === undefined ? '' : JSON.stringify(set.attempt),
+            ...fields,
+          ],
         ),
       );
       if (!result.startsWith('!')) return { ok: true, from: result as TransferStatus };

@@ -130,16 +130,18 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
 
     const revoked = await recheckEvidence(record);
     if (revoked.length > 0) {
-      const moved = await transfers.transition(transferId, ['releasing'], 'held', clock.now(), {
+      // The hold and the attempt that explains it are one write: a reader never sees `held` without it.
+      const at = clock.now();
+      const moved = await transfers.transition(transferId, ['releasing'], 'held', at, {
         holdReasons: revoked,
-      });
-      if (moved.ok) {
-        await transfers.appendAttempt(transferId, {
+        attempt: {
           attempt: job.attempt,
-          at: clock.now().toISOString(),
+          at: at.toISOString(),
           outcome: 'evidence_failed',
           detail: revoked.map((r) => r.code).join(', '),
-        });
+        },
+      });
+      if (moved.ok) {
         await events.append({
           type: 'transfer.held',
           transferId,

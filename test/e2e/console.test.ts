@@ -11,6 +11,7 @@ import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
 import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
 import { createContractManifest, createManifest } from '../support/transfer-route.js';
+import { chinaDate } from '../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -248,7 +249,7 @@ describe('e2e: the review console in a browser', function () {
     await reviewer.getByLabel('境外接收方').fill(partner);
     await reviewer.getByLabel('数据类别').fill('order, contact');
     await reviewer.getByLabel('目的', { exact: true }).fill(purpose);
-    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const soon = chinaDate(20);
     await reviewer.getByLabel('失效日').fill(soon);
     await reviewer.getByRole('button', { name: '保存备案' }).click();
     await reviewer.getByText('备案 SCC-CONSOLE-1 已保存。').waitFor();

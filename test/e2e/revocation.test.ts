@@ -16,6 +16,7 @@ import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
 import { createTestDeployment, type TestDeployment } from '../support/test-deployment.js';
 import { createContractManifest, createManifest } from '../support/transfer-route.js';
+import { chinaDate } from '../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const partnerA = 'partner-rev-a';
@@ -104,7 +105,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
     const filing = { maxIndividuals: 5_000_000, validUntil: '2029-12-31' };
     // SCC-REV-EXPIRING is inside its 60-working-day window (Provisions 2024 art. 9): counted by
     // xborder_filings_expiring.
-    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const soon = chinaDate(20);
     const inAMonth = Math.floor(Date.now() / 1000) + 30 * 86_400;
     await setUpRegistry(gw, {
       exporter,

@@ -3,6 +3,7 @@
 // self-assessment and standard-contract filings. Every call must answer as the API says it does (200 for a PUT,
 // 201 for a POST), or the setup fails with the gateway's answer: a test must not run on a half-made registry.
 import type { GatewayClient } from './gateway-client.js';
+import { chinaDate } from './china-time.js';
 
 export interface RegistryPartner {
   readonly id: string;
@@ -84,7 +85,7 @@ export async function setUpRegistry(client: GatewayClient, setup: RegistrySetup)
     await put(`/v1/self-assessments/${setup.selfAssessmentId}`, enterprise, {
       exporterId: setup.exporter,
       kind: 'pipia',
-      completedOn: new Date().toISOString().slice(0, 10),
+      completedOn: chinaDate(),
       reportSha256: 'b'.repeat(64),
       scope: {
         partnerIds: setup.partners.map((p) => p.id),

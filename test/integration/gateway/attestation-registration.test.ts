@@ -21,6 +21,7 @@ import { derToPem, pemToDer } from '../../../certs/pem.js';
 import { sha256Hex } from '../../../certs/sha256-hex.js';
 import { request, startHarness, type Answer, type Harness } from './gateway-harness.js';
 import { attestationClaims } from '../../support/attestation-claims.js';
+import { chinaDate } from '../../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const day = 86_400_000;
@@ -372,7 +373,7 @@ describe('gateway: attestation registration and the trust dir (in-process, real 
   describe('GET /v1/filings?expiring=true', () => {
     before(async () => {
       const reviewer = await h.token('reviewer', 'rev-1');
-      const dateIn = (days: number) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
+      const dateIn = (days: number) => chinaDate(days);
       const filing = (validUntil: string, status = 'active') => ({
         kind: 'standard_contract',
         exporterId: exporter,

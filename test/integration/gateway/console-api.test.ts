@@ -3,6 +3,7 @@
 // and the console's static files with their security headers.
 import { expect } from 'chai';
 import { startHarness, request, routeManifest, type Harness } from './gateway-harness.js';
+import { chinaDate } from '../../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -88,7 +89,7 @@ describe('gateway console API (in-process, real Redis)', function () {
     expect(await ids('sort=oldest')).to.deep.equal([heldId, checkingId]);
     expect(await ids(`q=${checkingId}`)).to.deep.equal([checkingId]);
     expect(await ids(`q=${checkingId}&status=held`)).to.deep.equal([]);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = chinaDate();
     expect(await ids(`from=2020-01-01&to=${today}`)).to.have.length(2);
     expect(await ids('to=2020-01-01')).to.deep.equal([]);
     // An enterprise searching another exporter's id finds nothing.
@@ -135,7 +136,7 @@ describe('gateway console API (in-process, real Redis)', function () {
   });
 
   it('lists active filings expiring within 60 working days', async () => {
-    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const day = (offset: number) => chinaDate(offset);
     const filing = (validUntil: string, status = 'active') => ({
       kind: 'standard_contract',
       exporterId: exporter,

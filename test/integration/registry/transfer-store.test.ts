@@ -61,6 +61,25 @@ describe('registry/transfer-store (real Redis)', () => {
     expect(record?.holdReasons.map((r) => r.code)).to.deep.equal(['R-X']);
   });
 
+  it('records a delivery attempt in the same write as the status change, and none when the move is refused', async () => {
+    const id = nextId();
+    await store.create(core(id, 'E1'), 'releasing', []);
+    const attempt = { attempt: 1, at: new Date().toISOString(), outcome: 'evidence_failed', detail: 'R-X' } as const;
+    expect(
+      await store.transition(id, ['checking'], 'held', new Date(), { holdReasons: [], attempt }),
+    ).to.deep.equal({ ok: false, current: 'releasing' });
+    expect((await store.get(id))?.deliveryAttempts).to.deep.equal([]);
+    expect(
+      await store.transition(id, ['releasing'], 'held', new Date(), {
+        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm' }],
+        attempt,
+      }),
+    ).to.deep.equal({ ok: true, from: 'releasing' });
+    const record = await store.get(id);
+    expect(record?.status).to.equal('held');
+    expect(record?.deliveryAttempts).to.deep.equal([attempt]);
+  });
+
   it('reports a missing transfer as not found rather than transitioning it', async () => {
     expect(await store.transition('NOPE', ['checking'], 'held', new Date())).to.deep.equal({
       ok: false,
