@@ -22,7 +22,7 @@
 // sync). Memory O(log n) (the frontier). Reads are synchronous positioned reads (page-cache hits in practice) so
 // proofs stay plain functions.
 import { fstatSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createChunkReader, readExactly as readAt } from './file-reads.js';
 import { LedgerError } from './ledger-error.js';
@@ -124,11 +124,28 @@ async function checkFormat(dir: string, readOnly: boolean): Promise<void> {
   const path = join(dir, STORE_FILES.version);
   const found = await readFile(path, 'utf8').catch(() => undefined);
   if (found === undefined) {
-    if (!readOnly) await writeFile(path, STORE_FORMAT, { flag: 'wx' }).catch(() => undefined);
+    if (!readOnly) await createWhole(path, STORE_FORMAT);
     return;
   }
   if (found !== STORE_FORMAT)
     throw new LedgerError('CORRUPT', `${dir} holds an unknown ledger format ${JSON.stringify(found.trim())}`);
+}
+
+/**
+ * Creates `path` holding `content` unless it exists, so that no reader ever sees it empty or half written (a
+ * reader opening the same ledger while the first writer starts would take an empty file for a foreign format):
+ * the content goes to a private file first, and link(2) publishes it whole or fails because the file is there.
+ */
+async function createWhole(path: string, content: string): Promise<void> {
+  const staged = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(staged, content, { flag: 'wx' });
+  try {
+    await link(staged, path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  } finally {
+    await unlink(staged);
+  }
 }
 
 async function openFiles(dir: string, readOnly: boolean): Promise<Files> {

@@ -57,7 +57,11 @@ export function runCli(args: string[], env: Record<string, string>): Promise<str
   });
 }
 
-export async function waitForPort(port: number, proc: RunningProcess, timeoutMs = 20000): Promise<void> {
+/**
+ * Waits for a started process to listen. A process that exits fails at once, so the generous default only
+ * matters on a machine so loaded that a node process takes tens of seconds to boot (CI's 2 cores under load).
+ */
+export async function waitForPort(port: number, proc: RunningProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);

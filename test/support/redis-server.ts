@@ -32,6 +32,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment for a redis-server child. `npm run test:dates` runs the suite under libfaketime to move the
+ * clock (16:30 UTC, New Year's Eve in China); redis-server hangs under it (its allocator calls clock_gettime
+ * before libfaketime is ready), so the server runs on the real clock: Redis only keeps relative TTLs here.
+ */
+export function redisServerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['LD_PRELOAD'];
+  delete env['FAKETIME'];
+  return env;
+}
+
 export async function startRedisServer(options: { appendonly?: boolean } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-redis-'));
@@ -41,7 +53,7 @@ export async function startRedisServer(options: { appendonly?: boolean } = {}): 
   const launch = async (): Promise<void> => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
     if (options.appendonly === true) args.push('--appendonly', 'yes', '--appendfsync', 'always');
-    child = spawn('redis-server', args, { stdio: 'ignore' });
+    child = spawn('redis-server', args, { stdio: 'ignore', env: redisServerEnv() });
     for (let i = 0; i < 100; i += 1) {
       if (await pingRedis(url, 200)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));

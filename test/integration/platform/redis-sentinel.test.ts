@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../platform/config.js';
 import { createRedis, pingRedis } from '../../../platform/redis.js';
-import { freePort, startRedisServer, type TestRedis } from '../../support/redis-server.js';
+import { freePort, redisServerEnv, startRedisServer, type TestRedis } from '../../support/redis-server.js';
 
 describe('platform/redis with Sentinel (real redis-server --sentinel)', function () {
   this.timeout(30_000);
@@ -31,7 +31,7 @@ describe('platform/redis with Sentinel (real redis-server --sentinel)', function
         '',
       ].join('\n'),
     );
-    sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+    sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore', env: redisServerEnv() });
     for (let i = 0; i < 100 && !(await pingRedis(`redis://127.0.0.1:${sentinelPort}`, 200)); i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

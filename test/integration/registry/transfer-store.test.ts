@@ -64,7 +64,12 @@ describe('registry/transfer-store (real Redis)', () => {
   it('records a delivery attempt in the same write as the status change, and none when the move is refused', async () => {
     const id = nextId();
     await store.create(core(id, 'E1'), 'releasing', []);
-    const attempt = { attempt: 1, at: new Date().toISOString(), outcome: 'evidence_failed', detail: 'R-X' } as const;
+    const attempt = {
+      attempt: 1,
+      at: new Date().toISOString(),
+      outcome: 'evidence_failed',
+      detail: 'R-X',
+    } as const;
     expect(
       await store.transition(id, ['checking'], 'held', new Date(), { holdReasons: [], attempt }),
     ).to.deep.equal({ ok: false, current: 'releasing' });
