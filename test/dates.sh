@@ -13,5 +13,5 @@ instants=("$@")
 npm run build --silent
 for at in "${instants[@]}"; do
   echo "== the suite at ${at} UTC"
-  TZ=UTC faketime "@${at}" npx mocha "test/unit/**/*.test.ts" "test/integration/**/*.test.ts" "test/e2e/**/*.test.ts"
+  TZ=UTC faketime "${at}" npx mocha "test/unit/**/*.test.ts" "test/integration/**/*.test.ts" "test/e2e/**/*.test.ts"
 done

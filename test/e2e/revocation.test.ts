@@ -102,7 +102,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
     await Promise.all([deployment.start('workers'), deployment.start('gateway')]);
     gw = createGatewayClient({ baseUrl: deployment.gatewayUrl, dataDir, output: deployment.output });
 
-    const filing = { maxIndividuals: 5_000_000, validUntil: '2029-12-31' };
+    const filing = { maxIndividuals: 5_000_000, validUntil: chinaDate(700) };
     // SCC-REV-EXPIRING is inside its 60-working-day window (Provisions 2024 art. 9): counted by
     // xborder_filings_expiring.
     const soon = chinaDate(20);

@@ -14,6 +14,7 @@ import { systemClock } from '../../../platform/clock.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 import { routeManifest } from './gateway-harness.js';
+import { chinaDate } from '../../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
@@ -87,8 +88,8 @@ describe('gateway access table: every route × every role (api.md §3)', functio
     purposes: ['planning'],
     maxIndividuals: 10,
     maxSensitiveIndividuals: 0,
-    validFrom: '2026-01-01',
-    validUntil: '2028-12-31',
+    validFrom: chinaDate(-30),
+    validUntil: chinaDate(700),
     status: 'active',
   };
   const selfAssessment = {
