@@ -47,6 +47,9 @@ describe('e2e: first run — xborder start, then xborder demo', function () {
       XBORDER_METRICS_PORT: String(metricsPort),
       XBORDER_RECEIVER_PORT: String(receiverPort),
       XBORDER_LOG_LEVEL: 'info',
+      // `xborder start` launches redis-server, which hangs under libfaketime (npm run test:dates): this
+      // process tree runs on the real clock.
+      LD_PRELOAD: '',
     };
     gatewayUrl = `http://127.0.0.1:${httpPort}`;
     workersUrl = `http://127.0.0.1:${metricsPort}/metrics`;
