@@ -75,8 +75,7 @@ function toEvidenceCode(code: SignedDocumentReasonCode): AttestationReasonCode {
     case 'CHAIN-CRL-STALE':
     case 'CHAIN-CRL-INVALID':
     case 'CHAIN-CRL-NUMBER':
-    // RFC 5280 profile violations and name constraints: the path cannot be trusted as issued.
-    case 'CHAIN-SERIAL':
+    case 'CHAIN-SERIAL': // RFC 5280 profile violations and name constraints: not trusted as issued.
     case 'CHAIN-CA-SUBJECT-EMPTY':
     case 'CHAIN-AKI':
     case 'CHAIN-SKI-MISSING':
