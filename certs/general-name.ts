@@ -3,7 +3,7 @@
 // Pure; readers return undefined for anything malformed and never throw.
 import { encodeDer, type Asn1Node } from './forge.js';
 import { Tag, isSequence, isUniversal, readOid, readText } from './der.js';
-import { AttributeOid } from './oids.js';
+import { AttributeOid, EMAIL_ADDRESS_OID } from './oids.js';
 
 /** One attribute of a relative distinguished name. */
 export interface NameAttribute {
@@ -48,7 +48,7 @@ export const generalNameForms = [
 ] as const satisfies readonly NameForm[];
 
 /** PKCS #9 emailAddress: legacy mailbox in a subject DN, constrained as an rfc822Name (RFC 5280 §4.2.1.10). */
-export const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
+export { EMAIL_ADDRESS_OID };
 
 const comparable = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
 

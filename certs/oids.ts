@@ -100,6 +100,9 @@ export const ExtKeyUsageOid = {
 } as const;
 export type ExtKeyUsageName = Exclude<keyof typeof ExtKeyUsageOid, 'any'>;
 
+/** PKCS #9 emailAddress attribute (a legacy mailbox in a DN). */
+export const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
+
 /** X.520 attribute types used in names. */
 export const AttributeOid = {
   commonName: '2.5.4.3',
