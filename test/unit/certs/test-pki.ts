@@ -49,6 +49,7 @@ export interface IssueOptions {
   readonly notAfter?: Date;
   readonly hash?: CertificateSpec['hash'];
   readonly extraExtensions?: CertificateSpec['extraExtensions'];
+  readonly nameConstraints?: CertificateSpec['nameConstraints'];
 }
 
 /** Issues a certificate: CAs default to keyCertSign+cRLSign, leaves to digitalSignature; valid NOW-1d..NOW+365d. */
@@ -68,6 +69,7 @@ export function issue(o: IssueOptions): Issued {
     keyUsage: o.keyUsage ?? (isCa ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']),
     ...(o.hash === undefined ? {} : { hash: o.hash }),
     ...(o.extraExtensions === undefined ? {} : { extraExtensions: o.extraExtensions }),
+    ...(o.nameConstraints === undefined ? {} : { nameConstraints: o.nameConstraints }),
   });
   return { der, pem: derToPem(der), key: o.key };
 }
