@@ -161,8 +161,14 @@ export function createCrlRevocationSource(
         continue;
       }
       const problems = candidates.map((issuer) => defectOf(entry, issuer, now));
+      const nonConforming = problems.find((p) => p?.code === 'CHAIN-CRL-NUMBER');
       if (problems.some((p) => p === undefined)) usable.push(entry);
-      else defects.push(problems[0] ?? { code: 'CHAIN-CRL-INVALID', detail: nameOf(entry) });
+      else if (nonConforming !== undefined) {
+        // It verifies, so its listings are the CA's word (revoked stands); but a CRL its issuer did not make
+        // as §5.2.3 requires cannot vouch that the rest are unrevoked.
+        usable.push(entry);
+        defects.push(nonConforming);
+      } else defects.push(problems[0] ?? { code: 'CHAIN-CRL-INVALID', detail: nameOf(entry) });
     }
 
     for (const entry of usable) {
