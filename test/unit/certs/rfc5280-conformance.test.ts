@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { verifyChain, type ChainResult } from '../../../certs/chain.js';
+import { chainReasonTitles, chainReasonTitlesZh } from '../../../certs/chain-reason.js';
 import { createCrlRevocationSource } from '../../../certs/crl-revocation.js';
 import { derToPem } from '../../../certs/pem.js';
 import { buildCorpus, type ConformanceCase } from '../../conformance/rfc5280-corpus.js';
@@ -56,6 +58,16 @@ describe('RFC 5280 conformance corpus', function () {
         of.map((c) => c.expected),
         section,
       ).to.include.members(['valid', 'invalid']);
+    }
+  });
+
+  it('documents every CHAIN-* code in docs/errors.md and certs/README.md, with a Chinese title', () => {
+    const errors = readFileSync('docs/errors.md', 'utf8');
+    const readme = readFileSync('certs/README.md', 'utf8');
+    for (const code of Object.keys(chainReasonTitles) as (keyof typeof chainReasonTitles)[]) {
+      expect(errors, code).to.contain(`\`${code}\``);
+      expect(readme, code).to.contain(`\`${code}\``);
+      expect(chainReasonTitlesZh[code], code).to.match(/[\u4e00-\u9fff]/);
     }
   });
 
