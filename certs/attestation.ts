@@ -74,6 +74,22 @@ function toEvidenceCode(code: SignedDocumentReasonCode): AttestationReasonCode {
     case 'CHAIN-CN-MISMATCH':
     case 'CHAIN-CRL-STALE':
     case 'CHAIN-CRL-INVALID':
+    case 'CHAIN-CRL-NUMBER':
+    case 'CHAIN-SERIAL': // RFC 5280 profile violations and name constraints: not trusted as issued.
+    case 'CHAIN-CA-SUBJECT-EMPTY':
+    case 'CHAIN-AKI':
+    case 'CHAIN-SKI-MISSING':
+    case 'CHAIN-SAN':
+    case 'CHAIN-BC-NOT-CRITICAL':
+    case 'CHAIN-KEYCERTSIGN-NOT-CA':
+    case 'CHAIN-NC-NOT-CRITICAL':
+    case 'CHAIN-NC-NOT-CA':
+    case 'CHAIN-NAME-NOT-PERMITTED':
+    case 'CHAIN-NAME-EXCLUDED':
+    case 'CHAIN-NAME-UNSUPPORTED':
+    case 'CHAIN-PC-NOT-CRITICAL':
+    case 'CHAIN-EXPLICIT-POLICY':
+    case 'CHAIN-AIA-CRITICAL':
       return 'R-EVID-ATTESTATION-UNTRUSTED';
     case 'CHAIN-MALFORMED':
     case 'JWS-MALFORMED':

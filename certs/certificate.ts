@@ -18,6 +18,13 @@ import { AttributeOid, ExtensionOid, keyUsageBits, type KeyUsageBit } from './oi
 import { readSignatureAlgorithm, type SignatureAlgorithm } from './signature-algorithm.js';
 import { sha256Hex } from './sha256-hex.js';
 import { createLruCache } from './lru-cache.js';
+import {
+  readDistinguishedName,
+  readGeneralNames,
+  type DistinguishedName,
+  type GeneralName,
+} from './general-name.js';
+import { readNameConstraints, type NameConstraints } from './name-constraints.js';
 
 export type PublicKeyInfo =
   | { readonly kind: 'rsa'; readonly bits: number }
@@ -32,6 +39,12 @@ export interface BasicConstraints {
   readonly pathLen: number | undefined;
 }
 
+/** RFC 5280 §4.2.1.11 PolicyConstraints; each a SkipCerts count when present. */
+export interface PolicyConstraints {
+  readonly requireExplicitPolicy: number | undefined;
+  readonly inhibitPolicyMapping: number | undefined;
+}
+
 export interface ParsedCertificate {
   readonly der: Buffer;
   /** Lowercase hex SHA-256 of the DER: the identity used for revocation and the ledger. */
@@ -41,12 +54,22 @@ export interface ParsedCertificate {
   readonly key: PublicKeyInfo;
   readonly version: number;
   readonly serialHex: string;
+  /** The sign of the serialNumber INTEGER (RFC 5280 §4.1.2.2 requires positive). */
+  readonly serialSign: 'positive' | 'zero' | 'negative';
   /** DER of the subject and issuer Names, compared octet for octet when chaining (RFC 5280 §7.1). */
   readonly subject: Buffer;
   readonly issuer: Buffer;
   /** The subject's single commonName; undefined when it has none or several. */
   readonly subjectCn: string | undefined;
   readonly issuerCn: string | undefined;
+  /** The subject as RDNs, for name constraints (RFC 5280 §4.2.1.10); empty for an empty subject. */
+  readonly subjectName: DistinguishedName;
+  /** subjectAltName entries; undefined when the extension is absent or not well-formed. */
+  readonly subjectAltNames: readonly GeneralName[] | undefined;
+  /** Why subjectAltName is not well-formed DER GeneralNames (RFC 5280 §4.2.1.6); chain.ts refuses it. */
+  readonly subjectAltNameError: string | undefined;
+  readonly nameConstraints: NameConstraints | undefined;
+  readonly policyConstraints: PolicyConstraints | undefined;
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly signatureAlgorithm: SignatureAlgorithm;
@@ -141,7 +164,30 @@ interface ExtensionFacts {
   extKeyUsage: string[] | undefined;
   subjectKeyId: string | undefined;
   authorityKeyId: string | undefined;
+  subjectAltNames: GeneralName[] | undefined;
+  subjectAltNameError: string | undefined;
+  nameConstraints: NameConstraints | undefined;
+  policyConstraints: PolicyConstraints | undefined;
   list: { oid: string; critical: boolean }[];
+}
+
+/** PolicyConstraints ::= SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL, inhibitPolicyMapping [1] … } */
+function readPolicyConstraints(value: Asn1Node): PolicyConstraints {
+  // §4.2.1.11: conforming CAs MUST NOT issue an empty sequence.
+  if (!isSequence(value) || value.children.length === 0 || value.children.length > 2)
+    return fail('policyConstraints is malformed');
+  const skip = (node: Asn1Node): number =>
+    readSmallUint({ ...node, cls: 'universal', tag: Tag.INTEGER }) ??
+    fail('policyConstraints SkipCerts is malformed');
+  let requireExplicitPolicy: number | undefined;
+  let inhibitPolicyMapping: number | undefined;
+  for (const child of value.children) {
+    if (isContext(child, 0) && requireExplicitPolicy === undefined && inhibitPolicyMapping === undefined)
+      requireExplicitPolicy = skip(child);
+    else if (isContext(child, 1) && inhibitPolicyMapping === undefined) inhibitPolicyMapping = skip(child);
+    else fail('policyConstraints has an unexpected field');
+  }
+  return { requireExplicitPolicy, inhibitPolicyMapping };
 }
 
 function readExtensions(wrapper: Asn1Node | undefined): ExtensionFacts {
@@ -151,6 +197,10 @@ function readExtensions(wrapper: Asn1Node | undefined): ExtensionFacts {
     extKeyUsage: undefined,
     subjectKeyId: undefined,
     authorityKeyId: undefined,
+    subjectAltNames: undefined,
+    subjectAltNameError: undefined,
+    nameConstraints: undefined,
+    policyConstraints: undefined,
     list: [],
   };
   if (wrapper === undefined) return facts;
@@ -189,6 +239,19 @@ function readExtensions(wrapper: Asn1Node | undefined): ExtensionFacts {
       }
       case ExtensionOid.authorityKeyIdentifier:
         facts.authorityKeyId = readAuthorityKeyId(parsed());
+        break;
+      case ExtensionOid.subjectAltName: {
+        // Not a parse failure: chain.ts refuses an ill-formed SAN with its own reason (RFC 5280 §4.2.1.6).
+        const names = readGeneralNames(decodeDer(octets.content));
+        if (names.ok) facts.subjectAltNames = names.names;
+        else facts.subjectAltNameError = names.message;
+        break;
+      }
+      case ExtensionOid.nameConstraints:
+        facts.nameConstraints = readNameConstraints(parsed()) ?? fail('nameConstraints is malformed');
+        break;
+      case ExtensionOid.policyConstraints:
+        facts.policyConstraints = readPolicyConstraints(parsed());
         break;
       default:
         break;
@@ -236,6 +299,7 @@ function parse(der: Buffer, sha256: string): ParsedCertificate {
   const notAfter = readTime(validity.children[1]) ?? fail('notAfter is malformed');
   const issuerCns = readCommonNames(issuer);
   const subjectCns = readCommonNames(subject);
+  const subjectName = readDistinguishedName(subject) ?? fail('subject is not a well-formed Name');
   const extensionsNode = rest.find((n) => isContext(n, 3));
   if (extensionsNode !== undefined && version !== 3)
     return fail('extensions in a certificate that is not v3');
@@ -259,10 +323,21 @@ function parse(der: Buffer, sha256: string): ParsedCertificate {
     key: describeKey(publicKey),
     version,
     serialHex: hex(serial.content).replace(/^(00)+(?=.)/, ''),
+    serialSign:
+      (serial.content[0] ?? 0) & 0x80
+        ? 'negative'
+        : serial.content.every((b) => b === 0)
+          ? 'zero'
+          : 'positive',
     subject: subjectDer,
     issuer: issuerDer,
     subjectCn: subjectCns.length === 1 ? subjectCns[0] : undefined,
     issuerCn: issuerCns.length === 1 ? issuerCns[0] : undefined,
+    subjectName,
+    subjectAltNames: ext.subjectAltNames,
+    subjectAltNameError: ext.subjectAltNameError,
+    nameConstraints: ext.nameConstraints,
+    policyConstraints: ext.policyConstraints,
     notBefore,
     notAfter,
     signatureAlgorithm: readSignatureAlgorithm(outerAlg) ?? fail('signatureAlgorithm is malformed'),

@@ -2,7 +2,8 @@
 // Pure judgement: data and `now` in, a decision with reasons out; never throws for bad certificates.
 import { parseCertificate, type ParsedCertificate } from './certificate.js';
 import { chainReason, type ChainReason } from './chain-reason.js';
-import { handledExtensions } from './oids.js';
+import { ExtensionOid, handledExtensions } from './oids.js';
+import { checkName, constrainedNames } from './name-constraints.js';
 import { pemToDer } from './pem.js';
 import { isStrongSignatureAlgorithm } from './signature-algorithm.js';
 import { createSha256RevocationSource, type RevocationSource } from './revocation.js';
@@ -148,6 +149,184 @@ function verifiesWith(child: ParsedCertificate, issuer: ParsedCertificate): bool
   return ok;
 }
 
+const roleOf = (i: number, last: number): string =>
+  i === 0 ? 'leaf' : i === last ? 'trust anchor' : 'intermediate';
+/** Names the certificate for a message: its role, CN (or fingerprint) and place in the path (0 = leaf). */
+const who = (c: ParsedCertificate, i: number, last: number): string =>
+  `${roleOf(i, last)} ${label(c)} (path position ${i})`;
+const extensionOf = (c: ParsedCertificate, oid: string): { readonly critical: boolean } | undefined =>
+  c.extensions.find((e) => e.oid === oid);
+
+/**
+ * The RFC 5280 profile rules a conforming CA must follow, applied to every certificate of the path, the anchor
+ * included (anchors are checked like any CA): a certificate that breaks them was not issued as the RFC allows,
+ * so it is refused however well it verifies.
+ */
+function checkProfile(c: ParsedCertificate, i: number, last: number, out: ChainReason[]): void {
+  const name = who(c, i, last);
+  const isCa = c.basicConstraints?.ca === true;
+  // §4.1.2.2: the serial number MUST be a positive integer.
+  if (c.serialSign !== 'positive')
+    out.push(
+      chainReason('CHAIN-SERIAL', `${name} has a ${c.serialSign} serial number (RFC 5280 §4.1.2.2)`, i),
+    );
+  // §4.1.2.6: a CA's subject MUST be a non-empty distinguished name (it is the issuer name of what it signs).
+  if (isCa && c.subjectName.length === 0)
+    out.push(
+      chainReason('CHAIN-CA-SUBJECT-EMPTY', `${name} is a CA with an empty subject (RFC 5280 §4.1.2.6)`, i),
+    );
+  // §4.2.1.1: keyIdentifier MUST be present except in a self-signed CA certificate; the extension MUST NOT be critical.
+  const aki = extensionOf(c, ExtensionOid.authorityKeyIdentifier);
+  if (aki?.critical === true)
+    out.push(
+      chainReason('CHAIN-AKI', `${name} marks authorityKeyIdentifier critical (RFC 5280 §4.2.1.1)`, i),
+    );
+  if (c.authorityKeyId === undefined && !(c.selfIssued && verifiesWith(c, c))) {
+    const what =
+      aki === undefined
+        ? 'has no authorityKeyIdentifier'
+        : 'has an authorityKeyIdentifier without keyIdentifier';
+    out.push(chainReason('CHAIN-AKI', `${name} ${what} and is not self-signed (RFC 5280 §4.2.1.1)`, i));
+  }
+  // §4.2.1.2: every CA certificate MUST carry a subjectKeyIdentifier.
+  if (isCa && c.subjectKeyId === undefined)
+    out.push(
+      chainReason('CHAIN-SKI-MISSING', `${name} is a CA without subjectKeyIdentifier (RFC 5280 §4.2.1.2)`, i),
+    );
+  // §4.2.1.6: well-formed GeneralNames; with an empty subject the SAN MUST be present and critical (§4.1.2.6).
+  const san = extensionOf(c, ExtensionOid.subjectAltName);
+  if (c.subjectAltNameError !== undefined)
+    out.push(
+      chainReason('CHAIN-SAN', `${name}: subjectAltName ${c.subjectAltNameError} (RFC 5280 §4.2.1.6)`, i),
+    );
+  if (c.subjectName.length === 0 && san === undefined)
+    out.push(
+      chainReason('CHAIN-SAN', `${name} has an empty subject and no subjectAltName (RFC 5280 §4.1.2.6)`, i),
+    );
+  else if (c.subjectName.length === 0 && san?.critical !== true)
+    out.push(
+      chainReason(
+        'CHAIN-SAN',
+        `${name} has an empty subject and a non-critical subjectAltName (RFC 5280 §4.2.1.6)`,
+        i,
+      ),
+    );
+  // §4.2.1.9: basicConstraints MUST be critical in CA certificates.
+  if (isCa && extensionOf(c, ExtensionOid.basicConstraints)?.critical !== true)
+    out.push(
+      chainReason(
+        'CHAIN-BC-NOT-CRITICAL',
+        `${name} is a CA with non-critical basicConstraints (RFC 5280 §4.2.1.9)`,
+        i,
+      ),
+    );
+  // §4.2.1.9 / §4.2.1.3: keyCertSign requires cA=TRUE. An issuer without it is already CHAIN-NOT-CA.
+  if (i === 0 && !isCa && c.keyUsage?.has('keyCertSign') === true)
+    out.push(
+      chainReason(
+        'CHAIN-KEYCERTSIGN-NOT-CA',
+        `${name} asserts keyCertSign but is not a CA (RFC 5280 §4.2.1.9)`,
+        i,
+      ),
+    );
+  // §4.2.1.10: nameConstraints MUST be critical and MUST only appear in CA certificates.
+  const nc = extensionOf(c, ExtensionOid.nameConstraints);
+  if (nc !== undefined && !nc.critical)
+    out.push(
+      chainReason(
+        'CHAIN-NC-NOT-CRITICAL',
+        `${name} has non-critical nameConstraints (RFC 5280 §4.2.1.10); they are enforced all the same`,
+        i,
+      ),
+    );
+  if (nc !== undefined && !isCa)
+    out.push(
+      chainReason(
+        'CHAIN-NC-NOT-CA',
+        `${name} carries nameConstraints but is not a CA (RFC 5280 §4.2.1.10)`,
+        i,
+      ),
+    );
+  // §4.2.1.11: policyConstraints MUST be critical.
+  if (extensionOf(c, ExtensionOid.policyConstraints)?.critical === false)
+    out.push(
+      chainReason(
+        'CHAIN-PC-NOT-CRITICAL',
+        `${name} has non-critical policyConstraints (RFC 5280 §4.2.1.11)`,
+        i,
+      ),
+    );
+  // §4.2.2.1: authorityInfoAccess MUST be non-critical.
+  if (extensionOf(c, ExtensionOid.authorityInfoAccess)?.critical === true)
+    out.push(
+      chainReason('CHAIN-AIA-CRITICAL', `${name} marks authorityInfoAccess critical (RFC 5280 §4.2.2.1)`, i),
+    );
+}
+
+/**
+ * RFC 5280 §6.1.3 (b)(c), §6.1.4 (g): every name of every certificate below a CA with nameConstraints must lie
+ * in its permitted subtrees and outside its excluded ones. Checking each name against each such CA in turn is
+ * the accumulated state of §6.1 (the intersection of permitted subtrees, the union of excluded ones). The
+ * anchor's constraints count too, as OpenSSL applies them; self-issued intermediates are skipped (§6.1.3 (b)).
+ */
+function checkNameConstraints(path: readonly ParsedCertificate[], out: ChainReason[]): void {
+  const last = path.length - 1;
+  path.forEach((ca, j) => {
+    const constraints = ca.nameConstraints;
+    if (constraints === undefined) return;
+    for (let i = 0; i < j; i += 1) {
+      const c = path[i];
+      if (c === undefined || (i > 0 && c.selfIssued)) continue;
+      for (const name of constrainedNames(c.subjectName, c.subjectAltNames ?? [])) {
+        const violation = checkName(name, constraints);
+        if (violation !== undefined)
+          out.push(
+            chainReason(
+              violation.code,
+              `${who(c, i, last)}: ${violation.detail}, constrained by ${who(ca, j, last)}`,
+              i,
+            ),
+          );
+      }
+    }
+  });
+}
+
+/**
+ * RFC 5280 §6.1.4 (h)(i), §6.1.5 (a)(b): explicit_policy as policyConstraints drive it. We build no policy
+ * tree, so a path whose explicit_policy reaches 0 cannot show the valid policy it would need (§6.1.3 (f),
+ * §6.1.5 (g)) and fails closed. The anchor is an input, not processed (§6.1.1).
+ */
+function checkExplicitPolicy(path: readonly ParsedCertificate[], out: ChainReason[]): void {
+  const last = path.length - 1;
+  let explicitPolicy = last + 1;
+  let setBy = -1;
+  for (let k = 1; k <= last; k += 1) {
+    const i = last - k;
+    const c = path[i];
+    if (c === undefined) continue;
+    const required = c.policyConstraints?.requireExplicitPolicy;
+    if (i > 0) {
+      if (!c.selfIssued && explicitPolicy !== 0) explicitPolicy -= 1;
+      if (required !== undefined && required < explicitPolicy) [explicitPolicy, setBy] = [required, i];
+    } else {
+      if (explicitPolicy !== 0) explicitPolicy -= 1;
+      if (required === 0) [explicitPolicy, setBy] = [0, 0];
+    }
+    if (explicitPolicy === 0 && setBy >= 0) {
+      const by = path[setBy];
+      out.push(
+        chainReason(
+          'CHAIN-EXPLICIT-POLICY',
+          `${by === undefined ? 'a certificate' : who(by, setBy, last)} requires an explicit policy by ${who(c, i, last)} (RFC 5280 §4.2.1.11, §6.1.5 (g))`,
+          setBy,
+        ),
+      );
+      return;
+    }
+  }
+}
+
 /** Every RFC 5280 §6.1.3/§6.1.4 check we apply, on one complete path (leaf first, anchor last). */
 function checkPath(path: readonly ParsedCertificate[], input: ChainInput): ChainReason[] {
   const out: ChainReason[] = [];
@@ -178,6 +357,7 @@ function checkPath(path: readonly ParsedCertificate[], input: ChainInput): Chain
       }
     }
     checkKey(c, i, out);
+    checkProfile(c, i, last, out);
     // RFC 5280 §4.2: an unrecognised critical extension MUST make the certificate unacceptable.
     for (const ext of c.extensions) {
       if (ext.critical && !handledExtensions.has(ext.oid)) {
@@ -260,6 +440,9 @@ function checkPath(path: readonly ParsedCertificate[], input: ChainInput): Chain
       }
     }
   });
+
+  checkNameConstraints(path, out);
+  checkExplicitPolicy(path, out);
 
   const leaf = path[0];
   if (leaf !== undefined) {

@@ -23,7 +23,10 @@ export interface CrlSpec {
   /** Absent = left out (non-conforming, RFC 5280 §5.1.2.5; for tests). */
   readonly nextUpdate?: Date;
   readonly revoked: readonly CrlEntrySpec[];
-  readonly crlNumber?: number;
+  /** Default 1; null = left out (non-conforming, RFC 5280 §5.2.3; for tests). */
+  readonly crlNumber?: number | null;
+  /** Mark cRLNumber critical (non-conforming, RFC 5280 §5.2.3; for tests). */
+  readonly crlNumberCritical?: boolean;
   /** Digest for RSA/ECDSA issuers (default sha256). */
   readonly hash?: CertificateHash;
   readonly extraExtensions?: readonly {
@@ -62,7 +65,9 @@ export function buildCrl(spec: CrlSpec): Buffer {
   const exts: Asn1Node[] = [
     // RFC 5280 §5.2.1 and §5.2.3: conforming CRL issuers MUST include the AKI and the cRLNumber.
     extension(CrlExtensionOid.authorityKeyIdentifier, false, seq(implicit(0, authorityKeyId))),
-    extension(CrlExtensionOid.crlNumber, false, uint(spec.crlNumber ?? 1)),
+    ...(spec.crlNumber === null
+      ? []
+      : [extension(CrlExtensionOid.crlNumber, spec.crlNumberCritical === true, uint(spec.crlNumber ?? 1))]),
     ...(spec.extraExtensions ?? []).map((e) => extension(e.oid, e.critical, e.value)),
   ];
   const tbs = seq(

@@ -32,6 +32,12 @@ interface LoadedCrl {
   readonly unsupported: readonly string[];
 }
 
+/** Why a CRL cannot be used: unusable (bad signature, unsupported, …) or not conforming (§5.2.3). */
+interface Defect {
+  readonly code: 'CHAIN-CRL-INVALID' | 'CHAIN-CRL-NUMBER';
+  readonly detail: string;
+}
+
 const isoOf = (d: Date): string => d.toISOString();
 const nameOf = (crl: LoadedCrl): string =>
   `CRL ${crl.label} of '${crl.crl.issuerCn ?? `sha256:${crl.crl.sha256.slice(0, 16)}`}'`;
@@ -86,7 +92,23 @@ export function createCrlRevocationSource(
   }
 
   /** Why this CRL cannot be used, or undefined when it verifies with `issuer` and is usable at `now`. */
-  function defectOf(entry: LoadedCrl, issuer: RevocationIssuer, now: Date): string | undefined {
+  function defectOf(entry: LoadedCrl, issuer: RevocationIssuer, now: Date): Defect | undefined {
+    const invalid = (detail: string): Defect => ({ code: 'CHAIN-CRL-INVALID', detail });
+    const found = defectDetail(entry, issuer, now);
+    if (found !== undefined) return invalid(found);
+    // RFC 5280 §5.2.3: conforming CRL issuers MUST include cRLNumber, and it is non-critical. Judged only
+    // on a CRL that verifies: an unverified one says nothing of its issuer's conformance.
+    if (entry.crl.crlNumber === undefined)
+      return { code: 'CHAIN-CRL-NUMBER', detail: `${nameOf(entry)} has no cRLNumber (RFC 5280 §5.2.3)` };
+    if (entry.crl.crlNumberCritical)
+      return {
+        code: 'CHAIN-CRL-NUMBER',
+        detail: `${nameOf(entry)} marks cRLNumber critical (RFC 5280 §5.2.3)`,
+      };
+    return undefined;
+  }
+
+  function defectDetail(entry: LoadedCrl, issuer: RevocationIssuer, now: Date): string | undefined {
     const { crl } = entry;
     if (entry.unsupported.length > 0)
       return `${nameOf(entry)} has critical extension(s) ${entry.unsupported.join(', ')}, which are not processed`;
@@ -126,20 +148,27 @@ export function createCrlRevocationSource(
         : trusted.filter((anchor) => anchor.subject.equals(subject.issuer));
 
     const usable: LoadedCrl[] = [];
-    const defects: string[] = [];
+    const defects: Defect[] = [];
     for (const entry of named) {
       const candidates = issuers.filter((issuer) => keyFits(entry.crl, issuer));
       // A CRL for another key of a same-named CA (RFC 5280 §5.2.1) says nothing about this certificate.
       if (issuers.length > 0 && candidates.length === 0) continue;
       if (candidates.length === 0) {
-        defects.push(
-          `${nameOf(entry)} cannot be verified: its issuer is neither in the path nor a trust anchor`,
-        );
+        defects.push({
+          code: 'CHAIN-CRL-INVALID',
+          detail: `${nameOf(entry)} cannot be verified: its issuer is neither in the path nor a trust anchor`,
+        });
         continue;
       }
       const problems = candidates.map((issuer) => defectOf(entry, issuer, now));
+      const nonConforming = problems.find((p) => p?.code === 'CHAIN-CRL-NUMBER');
       if (problems.some((p) => p === undefined)) usable.push(entry);
-      else defects.push(problems[0] ?? nameOf(entry));
+      else if (nonConforming !== undefined) {
+        // It verifies, so its listings are the CA's word (revoked stands); but a CRL its issuer did not make
+        // as §5.2.3 requires cannot vouch that the rest are unrevoked.
+        usable.push(entry);
+        defects.push(nonConforming);
+      } else defects.push(problems[0] ?? { code: 'CHAIN-CRL-INVALID', detail: nameOf(entry) });
     }
 
     for (const entry of usable) {
@@ -151,7 +180,11 @@ export function createCrlRevocationSource(
         };
     }
     if (defects.length > 0)
-      return { status: 'undetermined', code: 'CHAIN-CRL-INVALID', detail: defects.join('; ') };
+      return {
+        status: 'undetermined',
+        code: defects.every((d) => d.code === 'CHAIN-CRL-NUMBER') ? 'CHAIN-CRL-NUMBER' : 'CHAIN-CRL-INVALID',
+        detail: defects.map((d) => d.detail).join('; '),
+      };
     if (usable.length === 0) return good;
     // RFC 5280 §6.3.3 (a)(2): the newest CRL must not be past its nextUpdate (none given: never fresh).
     const newest = usable.reduce((a, b) => (b.crl.thisUpdate > a.crl.thisUpdate ? b : a));

@@ -28,6 +28,8 @@ export interface ParsedCrl {
   /** RFC 5280 §5.1.2.5: conforming issuers MUST include it; absent means the CRL never counts as fresh. */
   readonly nextUpdate: Date | undefined;
   readonly crlNumber: string | undefined;
+  /** RFC 5280 §5.2.3: cRLNumber is a non-critical extension. */
+  readonly crlNumberCritical: boolean;
   readonly authorityKeyId: string | undefined;
   readonly signatureAlgorithm: SignatureAlgorithm;
   /** The AlgorithmIdentifier as encoded, for verifying with its parameters (RSASSA-PSS). */
@@ -128,6 +130,7 @@ function parse(der: Buffer): ParsedCrl {
   }
 
   let crlNumber: string | undefined;
+  let crlNumberCritical = false;
   let authorityKeyId: string | undefined;
   const extensionsNode = fields.shift();
   if (extensionsNode !== undefined) {
@@ -139,6 +142,7 @@ function parse(der: Buffer): ParsedCrl {
         const node = value();
         if (!isUniversal(node, Tag.INTEGER)) return fail('cRLNumber is not an INTEGER');
         crlNumber = serialHexOf(node.content);
+        crlNumberCritical = ext.critical;
       } else if (ext.oid === CrlExtensionOid.authorityKeyIdentifier) {
         // RFC 5280 §5.2.1 / §4.2.1.1: only keyIdentifier [0] is used.
         const node = value();
@@ -158,6 +162,7 @@ function parse(der: Buffer): ParsedCrl {
     thisUpdate,
     nextUpdate,
     crlNumber,
+    crlNumberCritical,
     authorityKeyId,
     signatureAlgorithm,
     signatureAlgorithmNode: outerAlg,

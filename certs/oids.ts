@@ -7,10 +7,14 @@ export const ExtensionOid = {
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
   basicConstraints: '2.5.29.19',
+  issuerAltName: '2.5.29.18',
   nameConstraints: '2.5.29.30',
   crlDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
   authorityKeyIdentifier: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
   extKeyUsage: '2.5.29.37',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
@@ -52,8 +56,10 @@ export const handledCrlExtensions: ReadonlySet<string> = new Set([
 
 /**
  * Extensions this validator understands well enough to accept when marked critical (RFC 5280 §4.2: a
- * certificate with an unrecognised critical extension MUST be rejected). Name constraints and policies
- * are deliberately absent: they are not processed, so a critical one is refused rather than ignored.
+ * certificate with an unrecognised critical extension MUST be rejected). Name constraints are processed
+ * (§6.1.3 (b)(c), name-constraints.ts), and so is policyConstraints as far as it matters without a policy
+ * tree (an explicit policy requirement fails closed). Certificate policies, policy mappings and
+ * inhibitAnyPolicy are deliberately absent: they are not processed, so a critical one is refused.
  */
 export const handledExtensions: ReadonlySet<string> = new Set([
   ExtensionOid.subjectKeyIdentifier,
@@ -64,6 +70,8 @@ export const handledExtensions: ReadonlySet<string> = new Set([
   ExtensionOid.authorityKeyIdentifier,
   ExtensionOid.extKeyUsage,
   ExtensionOid.authorityInfoAccess,
+  ExtensionOid.nameConstraints,
+  ExtensionOid.policyConstraints,
 ]);
 
 /** RFC 5280 §4.2.1.3 KeyUsage named bits, in bit order. */
@@ -91,6 +99,9 @@ export const ExtKeyUsageOid = {
   any: '2.5.29.37.0',
 } as const;
 export type ExtKeyUsageName = Exclude<keyof typeof ExtKeyUsageOid, 'any'>;
+
+/** PKCS #9 emailAddress attribute (a legacy mailbox in a DN). */
+export const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
 
 /** X.520 attribute types used in names. */
 export const AttributeOid = {

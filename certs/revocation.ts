@@ -30,7 +30,7 @@ export type RevocationStatus =
   | { readonly status: 'revoked'; readonly detail: string }
   | {
       readonly status: 'undetermined';
-      readonly code: 'CHAIN-CRL-STALE' | 'CHAIN-CRL-INVALID';
+      readonly code: 'CHAIN-CRL-STALE' | 'CHAIN-CRL-INVALID' | 'CHAIN-CRL-NUMBER';
       readonly detail: string;
     };
 

@@ -64,25 +64,55 @@ export const certsIssuePartnerCommand: Command = {
   },
 };
 
+/**
+ * An ISO 8601 date-time with an explicit offset (`2025-06-01T00:00:00Z`, `2025-06-01T08:00+08:00`). A local
+ * time without an offset is refused: the same text means different instants on a China-time host and a UTC one.
+ */
+export function parseInstant(text: string, option: string): Date {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(text);
+  const field = (i: number): number => Number(match?.[i] ?? 0);
+  // new Date() would roll 2025-02-30 over to March: each calendar field must be in range for its month.
+  const inRange =
+    match !== null &&
+    field(2) >= 1 &&
+    field(2) <= 12 &&
+    field(3) >= 1 &&
+    field(3) <= new Date(Date.UTC(field(1), field(2), 0)).getUTCDate() &&
+    field(4) <= 23 &&
+    field(5) <= 59 &&
+    field(6) <= 59;
+  const date = new Date(text);
+  if (!inRange || Number.isNaN(date.getTime()))
+    throw new UsageError(
+      `--${option} must be an ISO 8601 date-time with an offset, e.g. 2025-06-01T00:00:00Z or 2025-06-01T08:00:00+08:00`,
+    );
+  return date;
+}
+
 export const certsVerifyCommand: Command = {
   path: ['certs', 'verify'],
   summary: 'verify a certificate chain against the trust dir',
   help: [
-    'Usage: xborder certs verify --chain FILE [--anchors DIR] [--cn NAME]',
+    'Usage: xborder certs verify --chain FILE [--anchors DIR] [--cn NAME] [--at TIME]',
     '',
     'FILE holds PEM certificates, leaf first. Anchors (.pem/.crt) and CRLs (.crl) come from DIR, by default',
     'XBORDER_TRUST_DIR; a CRL past its nextUpdate refuses the chain (CHAIN-CRL-STALE).',
-    'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused.',
+    'The path is validated to RFC 5280 (profile rules, name constraints) at TIME, an ISO 8601 date-time with',
+    'an offset (default: now); certificate validity and CRL freshness are judged at that instant.',
+    'Prints the verdict and its reason codes; exit 0 when valid, 1 when refused, 2 on a bad option.',
     '',
-    'Example: xborder certs verify --chain partner-chain.pem --cn partner-sg-01 --json',
+    'Example: xborder certs verify --chain partner-chain.pem --cn partner-sg-01 --at 2025-06-01T00:00:00Z --json',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       chain: { type: 'string' },
       anchors: { type: 'string' },
       cn: { type: 'string' },
+      at: { type: 'string' },
     });
     const chainFile = required(values.chain, 'chain');
+    const at = values.at === undefined ? new Date() : parseInstant(values.at, 'at');
     const config = loadConfig(process.env);
     const anchorsDir = values.anchors ?? config.trustDir;
     const certs = parsePem(await readFile(chainFile, 'utf8'));
@@ -101,7 +131,7 @@ export const certsVerifyCommand: Command = {
       leaf,
       intermediates,
       anchors: trust.anchors,
-      now: new Date(),
+      now: at,
       revokedSha256: new Set(),
       revocationSources: trust.revocationSources,
       ...(values.cn === undefined ? {} : { expectedCn: values.cn }),

@@ -12,6 +12,7 @@ import { buildCrl } from '../../certs/crl-builder.js';
 import { devPkiPaths } from '../../certs/dev-pki.js';
 import { derToPem, pemToDer } from '../../certs/pem.js';
 import { cliPath, runCli } from '../support/processes.js';
+import { buildCorpus } from '../conformance/rfc5280-corpus.js';
 
 const partner = 'partner-cli';
 const day = 86_400_000;
@@ -125,5 +126,47 @@ describe('e2e: xborder certs verify (built CLI)', function () {
       unlinkSync(crlFile);
     }
     expect(verify('--cn', partner).code).to.equal(0);
+  });
+
+  it('--at TIME validates a chain at that instant (ISO 8601 with an offset); a bad TIME exits 2', () => {
+    // Two cases of the RFC 5280 corpus, made for 2025-06-01T00:00:00Z and long expired today.
+    const corpus = buildCorpus();
+    const anchorsDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-certs-at-'));
+    try {
+      const run = (id: string, ...args: string[]) => {
+        const c = corpus.find((x) => x.id === id);
+        if (c === undefined) throw new Error(`no corpus case ${id}`);
+        for (const [i, der] of c.anchors.entries())
+          writeFileSync(path.join(anchorsDir, `anchor-${i}.pem`), derToPem(der));
+        const file = path.join(anchorsDir, `${id}.chain`);
+        writeFileSync(file, [c.leaf, ...c.intermediates].map((d) => derToPem(d)).join(''));
+        const r = spawnSync(
+          process.execPath,
+          [cliPath, 'certs', 'verify', '--chain', file, '--anchors', anchorsDir, ...args],
+          {
+            env: { ...process.env, ...env },
+            encoding: 'utf8',
+          },
+        );
+        return { code: r.status, out: r.stdout, err: r.stderr };
+      };
+      const valid = run('dns-permitted-in', '--at', '2025-06-01T08:00:00+08:00');
+      expect(valid.code, valid.out + valid.err).to.equal(0);
+      expect(valid.out).to.match(/^VALID\n/);
+      const now = run('dns-permitted-in');
+      expect(now.code).to.equal(1);
+      expect(now.out).to.contain('CHAIN-EXPIRED');
+      const refused = run('dns-permitted-out', '--at', '2025-06-01T00:00:00Z', '--json');
+      expect(refused.code).to.equal(1);
+      const verdict = JSON.parse(refused.out) as { reasons: { code: string; message: string }[] };
+      expect(verdict.reasons.map((r) => r.code)).to.deep.equal(['CHAIN-NAME-NOT-PERMITTED']);
+      expect(verdict.reasons[0]?.message).to.contain('path position 0');
+      // A local time without an offset means different instants on different hosts (parse-instant.test.ts).
+      const bad = run('dns-permitted-in', '--at', '2025-06-01T00:00:00');
+      expect(bad.code).to.equal(2);
+      expect(bad.err).to.contain('ISO 8601');
+    } finally {
+      rmSync(anchorsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -266,6 +266,28 @@ describe('certs/attestation', () => {
       expect(result.ok ? '' : result.reasons[0]?.message).to.contain('CHAIN-CN-MISMATCH');
     });
 
+    it('a partner outside the name constraints of its CA: R-EVID-ATTESTATION-UNTRUSTED (CHAIN-NAME-NOT-PERMITTED); inside: accepted', async () => {
+      const signedUnder = async (permittedOrg: string): Promise<AttestationVerification> => {
+        const ca = issue({
+          cn: 'Constrained Partner CA',
+          key: makeKey('p256'),
+          issuer: root,
+          ca: { pathLen: 0 },
+          nameConstraints: { permitted: [{ dirName: { o: permittedOrg } }] },
+        });
+        const leaf = issue({ cn: PARTNER, key: makeKey('p256'), issuer: ca }); // subject O=xborder tests
+        const jws = await signAttestation(claims(), {
+          key: leaf.key.privateKey,
+          chainPem: leaf.pem + ca.pem,
+        });
+        return verifyAttestation(jws, ctx);
+      };
+      const outside = await signedUnder('Another Org');
+      expect(codes(outside)).to.deep.equal(['R-EVID-ATTESTATION-UNTRUSTED']);
+      expect(outside.ok ? '' : outside.reasons[0]?.message).to.contain('CHAIN-NAME-NOT-PERMITTED');
+      expect((await signedUnder('xborder tests')).ok).to.equal(true);
+    });
+
     it('a revoked partner certificate: R-EVID-ATTESTATION-REVOKED', async () => {
       const result = verifyAttestation(await valid(), {
         ...ctx,

@@ -193,6 +193,20 @@ describe('certs/crl and CRL revocation', () => {
       expect(codes(verifyChain(withCrls([partitioned])))).to.deep.equal(['CHAIN-CRL-INVALID']);
     });
 
+    it('refuses a CRL without cRLNumber, or with a critical one: CHAIN-CRL-NUMBER (RFC 5280 §5.2.3)', () => {
+      for (const over of [{ crlNumber: null }, { crlNumber: 3, crlNumberCritical: true }]) {
+        const result = verifyChain(withCrls([crlBy(intermediate, [], over)]));
+        expect(codes(result)).to.deep.equal(['CHAIN-CRL-NUMBER']);
+        expect(result.ok ? '' : result.reasons[0]?.message).to.contain('RFC 5280 §5.2.3');
+      }
+    });
+
+    it('still takes a listing on a CRL without cRLNumber that verifies: CHAIN-REVOKED', () => {
+      expect(codes(verifyChain(withCrls([crlBy(intermediate, [leaf], { crlNumber: null })])))).to.deep.equal([
+        'CHAIN-REVOKED',
+      ]);
+    });
+
     it('refuses a SHA-1-signed CRL: CHAIN-CRL-INVALID', () => {
       expect(codes(verifyChain(withCrls([crlBy(intermediate, [], { hash: 'sha1' })])))).to.deep.equal([
         'CHAIN-CRL-INVALID',

@@ -49,6 +49,8 @@ export interface IssueOptions {
   readonly notAfter?: Date;
   readonly hash?: CertificateSpec['hash'];
   readonly extraExtensions?: CertificateSpec['extraExtensions'];
+  readonly nameConstraints?: CertificateSpec['nameConstraints'];
+  readonly subjectAltNames?: CertificateSpec['subjectAltNames'];
 }
 
 /** Issues a certificate: CAs default to keyCertSign+cRLSign, leaves to digitalSignature; valid NOW-1d..NOW+365d. */
@@ -68,6 +70,8 @@ export function issue(o: IssueOptions): Issued {
     keyUsage: o.keyUsage ?? (isCa ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']),
     ...(o.hash === undefined ? {} : { hash: o.hash }),
     ...(o.extraExtensions === undefined ? {} : { extraExtensions: o.extraExtensions }),
+    ...(o.nameConstraints === undefined ? {} : { nameConstraints: o.nameConstraints }),
+    ...(o.subjectAltNames === undefined ? {} : { subjectAltNames: o.subjectAltNames }),
   });
   return { der, pem: derToPem(der), key: o.key };
 }
