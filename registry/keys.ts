@@ -19,7 +19,8 @@ const hex = (byte: number): string => `%${byte.toString(16).toUpperCase().padSta
 /** Percent-encodes every character `keep` does not match: UTF-8 bytes, or `%uXXXX` for a lone surrogate. */
 function escape(value: string, keep: RegExp): string {
   let out = '';
-  for (const char of value) {
+  // String(): a key builder never throws, even on a value the types say cannot be there.
+  for (const char of String(value)) {
     if (keep.test(char)) out += char;
     else if (char.length === 1 && char >= '\uD800' && char <= '\uDFFF')
       out += `%u${char.charCodeAt(0).toString(16).toUpperCase()}`;
