@@ -352,10 +352,7 @@ export function createTransferStore(redis: Redis): TransferStore {
     get,
 
     async getOwned(id, exporterId) {
-      const flat = (await getOwnedScript(
-        [keys.transfer(id), keys.transfersByExporter(exporterId)],
-        [id],
-      )) as unknown;
+      const flat = await getOwnedScript([keys.transfer(id), keys.transfersByExporter(exporterId)], [id]);
       if (!Array.isArray(flat)) return null;
       const hash: Record<string, string> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) hash[String(flat[i])] = String(flat[i + 1]);
