@@ -121,8 +121,8 @@ describe('ledger/receipt: a transfer receipt is the named transfer’s release',
 
   it('refuses a receipt that names no transfer, and anything that is not a receipt: MALFORMED_RECEIPT', async () => {
     const good = await receiptOf(index['aReleased'] as number, A);
-    const unlabelled: Partial<TransferReceipt> = { ...good };
-    delete unlabelled.transferId;
+    const unlabelled: Record<string, unknown> = { ...good };
+    delete unlabelled['transferId'];
     for (const value of [unlabelled, { ...good, transferId: '' }, { ...good, transferId: 7 }, null, 'x', []])
       expect(codes(verifyTransferReceipt(value, verifier)), JSON.stringify(value)).to.deep.equal([
         'MALFORMED_RECEIPT',
