@@ -284,6 +284,15 @@ export function createTransferStore(redis: Redis): TransferStore {
     return decodeRecord(hash);
   }
 
+  async function getOwned(id: string, exporterId: string): Promise<TransferRecord | null> {
+    const flat = await getOwnedScript([keys.transfer(id), keys.transfersByExporter(exporterId)], [id]);
+    if (!Array.isArray(flat)) return null;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[String(flat[i])] = String(flat[i + 1]);
+    const record = decodeRecord(hash);
+    return record !== null && record.exporterId === exporterId ? record : null;
+  }
+
   /** The lex range of ids a query covers: its date range, narrowed past the cursor in the paging direction. */
   function rangeOf(query: ListQuery, cursor: string | undefined): { min: string; max: string } {
     let min = query.from === undefined ? '-' : `[${lowestIdAt(query.from)}`;
@@ -351,14 +360,7 @@ export function createTransferStore(redis: Redis): TransferStore {
 
     get,
 
-    async getOwned(id, exporterId) {
-      const flat = await getOwnedScript([keys.transfer(id), keys.transfersByExporter(exporterId)], [id]);
-      if (!Array.isArray(flat)) return null;
-      const hash: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) hash[String(flat[i])] = String(flat[i + 1]);
-      const record = decodeRecord(hash);
-      return record !== null && record.exporterId === exporterId ? record : null;
-    },
+    getOwned,
 
     async transition(id, from, to, now, set = {}) {
       const fields = encodeFields(set);
@@ -439,7 +441,8 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     async find(id, query) {
-      const record = await get(id);
+      // Scoped to an exporter (an enterprise's search), another exporter's id costs what an unknown one does.
+      const record = query.exporterId === undefined ? await get(id) : await getOwned(id, query.exporterId);
       if (record === null) return null;
       const inRange =
         (query.from === undefined || id >= lowestIdAt(query.from)) &&

@@ -230,6 +230,13 @@ describe('gateway: transfer ids are ULIDs, anything else is 404 like an unknown 
           (await raw(h.url, 'GET', path(random + suffix), other)).text.replace(/"requestId":"[^"]*"/, ''),
         );
     }
+    // Search by exact id: the same empty page for another tenant's id and for no one's.
+    const searched = await raw(h.url, 'GET', `/v1/transfers?q=${foreignId}`, enterprise);
+    expect(searched.status).to.equal(200);
+    expect(searched.body).to.deep.equal({ items: [], nextCursor: null });
+    expect(searched.text).to.equal((await raw(h.url, 'GET', `/v1/transfers?q=${random}`, enterprise)).text);
+    const found = await raw(h.url, 'GET', `/v1/transfers?q=${foreignId}`, other);
+    expect((found.body as { items?: { id: string }[] }).items?.map((t) => t.id)).to.deep.equal([foreignId]);
     // The owner and a reviewer still see both transfers by their real ids.
     expect((await raw(h.url, 'GET', `/v1/transfers/${foreignId}`, other)).status).to.equal(200);
     expect((await raw(h.url, 'GET', `/v1/transfers/${foreignId}`, reviewer)).status).to.equal(200);
