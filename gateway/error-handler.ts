@@ -22,6 +22,9 @@ export function errorBody(err: AppError, requestId: string): ErrorBody {
 function fromFramework(err: unknown): AppError | null {
   if (typeof err !== 'object' || err === null) return null;
   const { status, type } = err as { status?: unknown; type?: unknown };
+  // The router could not percent-decode a path parameter: it names nothing, so it is answered like an unknown
+  // id (api.md §6), not as a malformed request that would tell a bad id from a missing one.
+  if (err instanceof URIError && status === 400) return new AppError('NOT_FOUND');
   if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
   if (type === 'entity.parse.failed')
     return new AppError('BAD_BODY', 'The body is not valid JSON', [
@@ -47,5 +50,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const notFoundHandler: RequestHandler = (_req, _res, next) =>
-  next(new AppError('NOT_FOUND', 'No such route'));
+/**
+ * No route matched: the same answer as an unknown id (api.md §6), so `/v1/transfers//receipt` or an id with an
+ * encoded slash in it cannot be told from a transfer that does not exist.
+ */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new AppError('NOT_FOUND'));

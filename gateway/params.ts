@@ -2,6 +2,7 @@
 // with JSON-Pointer paths (api.md §4) so route handlers only ever see typed values.
 import type { Request } from 'express';
 import { AppError, type ErrorCode } from '../platform/errors.js';
+import { isId } from '../platform/ids.js';
 import type { Parsed } from '../platform/schema.js';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -16,6 +17,17 @@ export function paramId(req: Request, name: string): string {
       },
     ]);
   }
+  return value;
+}
+
+/**
+ * The transfer id of a `/v1/transfers/:id…` route. api.md §6: transfer ids are ULIDs, and any other shape is
+ * answered exactly like an unknown id (404 NOT_FOUND, the catalogue's message, no details), so a malformed id
+ * says nothing a well-formed unknown one would not, and no other string ever reaches a Redis key.
+ */
+export function paramTransferId(req: Request, name = 'id'): string {
+  const value = req.params[name];
+  if (!isId(value)) throw new AppError('NOT_FOUND');
   return value;
 }
 

@@ -30,8 +30,15 @@ export type {
   CheckpointVerifier,
   ParsedCheckpoint,
 } from './checkpoint.js';
-export { verifyReceipt } from './receipt.js';
-export type { LedgerReceipt, ReceiptIssue, ReceiptVerification } from './receipt.js';
+export { releaseEventTypes, verifyReceipt, verifyTransferReceipt } from './receipt.js';
+export type {
+  LedgerReceipt,
+  ReceiptIssue,
+  ReceiptIssueCode,
+  ReceiptVerification,
+  TransferReceipt,
+  TransferReceiptVerification,
+} from './receipt.js';
 
 export { LedgerError } from './ledger-error.js';
 export type { LedgerErrorCode } from './ledger-error.js';

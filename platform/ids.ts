@@ -28,7 +28,17 @@ export function createId(now: Date, random: RandomSource = randomBytes): string 
   return head + tail;
 }
 
-export const idPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/**
+ * A ULID as this gateway issues it: 26 characters of upper-case Crockford base32, the first at most '7' (48
+ * bits of time). Lower case and Crockford's aliases (I, L, O, U) are not canonicalised: an id has one
+ * spelling, so one resource has one URL, and anything else is not an id (api.md §6: 404 like an unknown id).
+ */
+export const idPattern = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+/** Whether `text` is an id in its one canonical spelling (see idPattern). */
+export function isId(text: unknown): text is string {
+  return typeof text === 'string' && idPattern.test(text);
+}
 
 /** The creation time a ULID carries in its first 10 characters; null for anything that is not one. */
 export function idTime(id: string): Date | null {

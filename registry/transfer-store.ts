@@ -104,7 +104,8 @@ return next
  */
 /**
  * Removes a finished transfer from Redis (retention: the ledger keeps its history).
- * KEYS[1] transfer hash; KEYS[2] its people HLL; KEYS[3] its sensitive-people HLL; KEYS[4] the all-transfers index
+ * KEYS[1] transfer hash; KEYS[2] its people HLL; KEYS[3] its sensitive-people HLL; KEYS[4] the all-transfers index;
+ * KEYS[5], KEYS[6] the same HLLs under their pre-#12 names (registry/keys.ts), if a transfer in flight kept them
  * ARGV[1] key prefix of the transfer indexes ("xb:transfers:"); ARGV[2] statuses that may be purged, comma-separated
  * Returns the payload digest of the purged transfer, or "" when it is missing or not in a purgeable status.
  * The exporter, status, tier and hold-reason index keys are derived from the record itself, like transition's.
@@ -123,8 +124,18 @@ redis.call('ZREM', ARGV[1] .. 'exporter:' .. core.exporterId, id)
 redis.call('ZREM', ARGV[1] .. 'status:' .. status, id)
 redis.call('ZREM', ARGV[1] .. 'tier:' .. core.classification.tier, id)
 for _, reason in ipairs(holds) do redis.call('ZREM', ARGV[1] .. 'hold-reason:' .. reason.code, id) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6])
 return core.inspection.sha256
+`;
+
+/**
+ * Reads a transfer only if it is in one exporter's index: the tenant check and the read in one round trip,
+ * the same work whether the id is another exporter's or no one's.
+ * KEYS[1] transfer hash; KEYS[2] the exporter's transfer index; ARGV[1] the id. Returns HGETALL's list, or {}.
+ */
+const getOwnedLua = `
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {} end
+return redis.call('HGETALL', KEYS[1])
 `;
 
 const appendLua = `
@@ -179,6 +190,8 @@ const lowestIdAt = (at: Date) => createId(at, (n) => Buffer.alloc(n, 0));
 export interface TransferStore {
   create(core: TransferCore, status: TransferStatus, holdReasons: readonly Reason[]): Promise<void>;
   get(id: string): Promise<TransferRecord | null>;
+  /** The transfer if it belongs to `exporterId` (by its exporter index), else null: a tenant's read. */
+  getOwned(id: string, exporterId: string): Promise<TransferRecord | null>;
   transition(
     id: string,
     from: readonly TransferStatus[],
@@ -272,10 +285,20 @@ export function createTransferStore(redis: Redis): TransferStore {
   const decideScript = createLuaScript(redis, decideLua);
   const appendScript = createLuaScript(redis, appendLua);
   const purgeScript = createLuaScript(redis, purgeLua);
+  const getOwnedScript = createLuaScript(redis, getOwnedLua);
 
   async function get(id: string): Promise<TransferRecord | null> {
     const hash = await redis.hgetall(keys.transfer(id));
     return decodeRecord(hash);
+  }
+
+  async function getOwned(id: string, exporterId: string): Promise<TransferRecord | null> {
+    const flat = await getOwnedScript([keys.transfer(id), keys.transfersByExporter(exporterId)], [id]);
+    if (!Array.isArray(flat)) return null;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[String(flat[i])] = String(flat[i + 1]);
+    const record = decodeRecord(hash);
+    return record !== null && record.exporterId === exporterId ? record : null;
   }
 
   /** The lex range of ids a query covers: its date range, narrowed past the cursor in the paging direction. */
@@ -344,6 +367,8 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     get,
+
+    getOwned,
 
     async transition(id, from, to, now, set = {}) {
       const fields = encodeFields(set);
@@ -431,7 +456,8 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     async find(id, query) {
-      const record = await get(id);
+      // Scoped to an exporter (an enterprise's search), another exporter's id costs what an unknown one does.
+      const record = query.exporterId === undefined ? await get(id) : await getOwned(id, query.exporterId);
       if (record === null) return null;
       const inRange =
         (query.from === undefined || id >= lowestIdAt(query.from)) &&
@@ -467,7 +493,14 @@ export function createTransferStore(redis: Redis): TransferStore {
     async purge(id, statuses) {
       const digest = String(
         await purgeScript(
-          [keys.transfer(id), keys.transferPeople(id), keys.transferSensitivePeople(id), keys.transfersAll()],
+          [
+            keys.transfer(id),
+            keys.transferPeople(id),
+            keys.transferSensitivePeople(id),
+            keys.transfersAll(),
+            keys.legacyTransferPeople(id),
+            keys.legacyTransferSensitivePeople(id),
+          ],
           [keys.transferIndexPrefix(), statuses.join(',')],
         ),
       );

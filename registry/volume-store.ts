@@ -55,14 +55,15 @@ const surplusOf = (declared: number, detected: number): number => Math.max(0, de
 /**
  * Commits a transfer's people into the exporter's year, once.
  * KEYS[1] transfer hash; KEYS[2] year HLL; KEYS[3] year sensitive HLL; KEYS[4] year surplus hash;
- * KEYS[5] transfer HLL; KEYS[6] transfer sensitive HLL
+ * KEYS[5] transfer HLL; KEYS[6] transfer sensitive HLL; KEYS[7], KEYS[8] the same under their pre-#12 names
+ * (registry/keys.ts: a transfer in flight across the upgrade may have kept its people there)
  * ARGV[1] non-sensitive surplus; ARGV[2] sensitive surplus
  * Returns 1 when committed now, 0 when it had been committed before.
  */
 const commitLua = `
 if redis.call('HSETNX', KEYS[1], 'volumeCommitted', '1') == 0 then return 0 end
-redis.call('PFMERGE', KEYS[2], KEYS[2], KEYS[5])
-redis.call('PFMERGE', KEYS[3], KEYS[3], KEYS[6])
+redis.call('PFMERGE', KEYS[2], KEYS[2], KEYS[5], KEYS[7])
+redis.call('PFMERGE', KEYS[3], KEYS[3], KEYS[6], KEYS[8])
 redis.call('HINCRBY', KEYS[4], 'individuals', ARGV[1])
 redis.call('HINCRBY', KEYS[4], 'sensitive', ARGV[2])
 return 1
@@ -92,8 +93,11 @@ export function createVolumeStore(redis: Redis): VolumeStore {
       const people = [keys.volumePeople(exporterId, year)];
       const sensitivePeople = [keys.volumeSensitivePeople(exporterId, year)];
       if (transferId !== null) {
-        people.push(keys.transferPeople(transferId));
-        sensitivePeople.push(keys.transferSensitivePeople(transferId));
+        people.push(keys.transferPeople(transferId), keys.legacyTransferPeople(transferId));
+        sensitivePeople.push(
+          keys.transferSensitivePeople(transferId),
+          keys.legacyTransferSensitivePeople(transferId),
+        );
       }
       const [union, unionSensitive, extra] = await Promise.all([
         redis.pfcount(...people),
@@ -131,6 +135,8 @@ export function createVolumeStore(redis: Redis): VolumeStore {
           keys.volumeSurplus(exporterId, year),
           keys.transferPeople(transferId),
           keys.transferSensitivePeople(transferId),
+          keys.legacyTransferPeople(transferId),
+          keys.legacyTransferSensitivePeople(transferId),
         ],
         [
           surplusOf(declared.individuals, detected.individuals),

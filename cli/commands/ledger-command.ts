@@ -1,12 +1,12 @@
 // cli/commands/ledger-command: `xborder ledger verify` — recompute the whole ledger and check every signed
-// checkpoint; names the first bad index.
+// checkpoint; names the first bad index — and `xborder ledger verify-receipt`, one transfer's receipt offline.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../platform/config.js';
 import { parsePem } from '../../certs/pem.js';
 import { verifyLedger } from '../../ledger/verify-ledger.js';
-import { verifyReceipt, type LedgerReceipt } from '../../ledger/receipt.js';
+import { releaseEventTypes, verifyTransferReceipt } from '../../ledger/receipt.js';
 import { parseJsonText } from '../../platform/schema.js';
 import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
 import { exitCodes, UsageError } from '../cli-io.js';
@@ -49,25 +49,31 @@ export const ledgerVerifyReceiptCommand: Command = {
   path: ['ledger', 'verify-receipt'],
   summary: "verify a transfer's ledger receipt offline",
   help: [
-    'Usage: xborder ledger verify-receipt FILE --cert GATEWAY_SIGNING_CERT',
+    'Usage: xborder ledger verify-receipt FILE [--cert GATEWAY_SIGNING_CERT] [--transfer ID]',
     '',
     'FILE is the JSON of GET /v1/transfers/:id/receipt. Needs nothing else but the gateway signing',
-    "certificate (PEM): checks the checkpoint's Ed25519 signature, then the entry's inclusion proof against",
-    'the signed root, and prints the entry. --cert defaults to XBORDER_SIGNING_CERT. Exit 0 valid, 1 not.',
+    "certificate (PEM): checks the checkpoint's Ed25519 signature, the entry's inclusion proof against the",
+    `signed root, then that the entry is the receipt's transfer's release (${releaseEventTypes.join(' or ')}`,
+    "with the receipt's transferId); --transfer ID also requires that transfer. Prints the entry.",
+    '--cert defaults to XBORDER_SIGNING_CERT. Exit 0 valid, 1 not (with reason codes).',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { cert: { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { cert: { type: 'string' }, transfer: { type: 'string' } },
+      1,
+    );
     const file = positionals[0];
     if (file === undefined) throw new UsageError('FILE is required');
     const parsed = parseJsonText(await readFile(file, 'utf8'));
     if (!parsed.ok) throw new UsageError(`${file} is not JSON`);
     const publicKey = await publicKeyOf(values.cert ?? loadConfig(process.env).signing.cert);
-    // verifyReceipt checks the shape itself and never throws: an arbitrary object is safe to pass.
-    const result = verifyReceipt(parsed.value as LedgerReceipt, {
-      keyName: ledgerKeyName,
-      publicKey,
-      origin: ledgerOrigin,
-    });
+    // verifyTransferReceipt checks the shape itself and never throws: an arbitrary value is safe to pass.
+    const result = verifyTransferReceipt(
+      parsed.value,
+      { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin },
+      values.transfer,
+    );
     if (!result.ok) {
       io.result(
         { ok: false, reasons: result.reasons },
@@ -75,12 +81,19 @@ export const ledgerVerifyReceiptCommand: Command = {
       );
       return exitCodes.negative;
     }
-    const entry = JSON.parse(result.leaf.toString('utf8')) as unknown;
-    io.result({ ok: true, index: result.index, treeSize: result.checkpoint.size, entry }, () =>
-      [
-        `VALID: entry ${result.index} is in the ledger of ${result.checkpoint.size} entries signed by ${ledgerKeyName}`,
-        JSON.stringify(entry, null, 2),
-      ].join('\n'),
+    io.result(
+      {
+        ok: true,
+        transferId: result.transferId,
+        index: result.index,
+        treeSize: result.checkpoint.size,
+        entry: result.entry,
+      },
+      () =>
+        [
+          `VALID: entry ${result.index} (${result.entry.type} of transfer ${result.transferId}) is in the ledger of ${result.checkpoint.size} entries signed by ${ledgerKeyName}`,
+          JSON.stringify(result.entry, null, 2),
+        ].join('\n'),
     );
     return exitCodes.ok;
   },

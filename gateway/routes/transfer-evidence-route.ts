@@ -5,13 +5,12 @@
 // used to read another exporter's evidence.
 import { Router } from 'express';
 import { certificateSummary, derToPem, type CertificateSummary } from '../../certs/index.js';
-import { AppError } from '../../platform/errors.js';
 import type { AttestationRecord } from '../../registry/records.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 import type { TransferStore } from '../../registry/transfer-store.js';
 import { principalOf } from '../auth.js';
-import { paramId } from '../params.js';
-import { canSeeExporter } from '../scope.js';
+import { paramTransferId } from '../params.js';
+import { visibleTransfer } from '../scope.js';
 
 export interface AttestationView {
   readonly id: string;
@@ -61,14 +60,12 @@ export function describeAttestation(record: AttestationRecord): AttestationView 
 }
 
 export function createTransferEvidenceRoute(deps: {
-  transfers: Pick<TransferStore, 'get'>;
+  transfers: Pick<TransferStore, 'get' | 'getOwned'>;
   registry: Pick<RegistryStore, 'getSelfAssessment' | 'getAttestation' | 'getFiling'>;
 }): Router {
   const router = Router();
   router.get('/v1/transfers/:id/evidence', async (req, res) => {
-    const record = await deps.transfers.get(paramId(req, 'id'));
-    if (record === null || !canSeeExporter(principalOf(res), record.exporterId))
-      throw new AppError('NOT_FOUND');
+    const record = await visibleTransfer(deps.transfers, paramTransferId(req), principalOf(res));
     const named = record.manifest.evidence ?? {};
     const own = <T extends { readonly exporterId: string }>(r: T | null): T | null =>
       r !== null && r.exporterId === record.exporterId ? r : null;

@@ -8,9 +8,9 @@ import { parseInstant } from '../../registry/records.js';
 import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
 import type { ListQuery, TransferStore } from '../../registry/transfer-store.js';
 import { principalOf, requireRole } from '../auth.js';
-import { paramId, parseBody } from '../params.js';
+import { paramTransferId, parseBody } from '../params.js';
 import type { ReviewService } from '../review-service.js';
-import { canSeeExporter } from '../scope.js';
+import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
 
 const parseDecision = createParser(
@@ -71,12 +71,8 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
   const router = Router();
 
   /** Loads a transfer the caller may see; another exporter's transfer is 404, as if it did not exist. */
-  async function visible(id: string, res: Parameters<RequestHandler>[1]): Promise<TransferRecord> {
-    const record = await deps.transfers.get(id);
-    if (record === null || !canSeeExporter(principalOf(res), record.exporterId))
-      throw new AppError('NOT_FOUND');
-    return record;
-  }
+  const visible = (id: string, res: Parameters<RequestHandler>[1]): Promise<TransferRecord> =>
+    visibleTransfer(deps.transfers, id, principalOf(res));
 
   router.post('/v1/transfers', requireRole('enterprise'), deps.intake);
 
@@ -121,22 +117,23 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
     res.json(page);
   });
 
+  // Every :id below goes through paramTransferId: not a ULID is 404 NOT_FOUND, like an unknown id (api.md §6).
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(await visible(paramId(req, 'id'), res));
+    res.json(await visible(paramTransferId(req), res));
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {
-    const id = paramId(req, 'id');
+    const id = paramTransferId(req);
     const body = parseBody(req, parseDecision);
     res.json(await deps.review.decide(id, principalOf(res), body.decision, body.comment));
   });
 
   router.post('/v1/transfers/:id/retry', requireRole('ops'), async (req, res) => {
-    res.json(await deps.review.retry(paramId(req, 'id'), principalOf(res)));
+    res.json(await deps.review.retry(paramTransferId(req), principalOf(res)));
   });
 
   router.get('/v1/transfers/:id/receipt', async (req, res) => {
-    const record = await visible(paramId(req, 'id'), res);
+    const record = await visible(paramTransferId(req), res);
     res.json(await deps.receipts.receiptFor(record));
   });
 

@@ -3,10 +3,14 @@
 // --json.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createDevPki, devPkiPaths } from '../../certs/dev-pki.js';
 import { commands } from '../../cli/commands/index.js';
+import { createLedger } from '../../ledger/ledger.js';
+import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
 import { cliPath } from '../support/processes.js';
 
 interface Run {
@@ -115,6 +119,107 @@ describe('e2e: the xborder CLI', function () {
       expect(status.code).to.equal(3);
       expect((await xborder(['inspect', path.join(dataDir, 'missing.csv')], env)).code).to.equal(3);
       expect((await xborder(['demo', '--url', 'http://127.0.0.1:1'], env)).code).to.equal(3);
+    });
+  });
+
+  // Issue #12 item 5: a receipt is valid only as the named transfer's release. The ledger is the gateway's
+  // own format, signed with a development PKI's gateway signing key; the CLI gets only the certificate.
+  describe('ledger verify-receipt', function () {
+    // A development PKI and several program starts: slow on a loaded machine.
+    this.timeout(240_000);
+    const A = '01JDZ3V7Q8M2K4N6P8R0S2T4V6';
+    const B = '01JDZ3V7Q8M2K4N6P8R0S2T4V7';
+    let dir: string;
+    let cert: string;
+    const file = (name: string, receipt: unknown): string => {
+      const at = path.join(dir, `${name}.json`);
+      writeFileSync(at, JSON.stringify(receipt));
+      return at;
+    };
+    const receipts: Record<string, Record<string, unknown>> = {};
+
+    before(async () => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-cli-receipt-'));
+      await createDevPki(path.join(dir, 'pki'));
+      const signing = devPkiPaths(path.join(dir, 'pki')).gatewaySigning;
+      cert = signing.chain;
+      const at = new Date().toISOString();
+      const ledger = await createLedger({
+        dir: path.join(dir, 'ledger'),
+        signer: { keyName: ledgerKeyName, privateKey: createPrivateKey(readFileSync(signing.key)) },
+        origin: ledgerOrigin,
+        checkpointEvery: { entries: 1000, seconds: 3600 },
+        now: () => new Date(at),
+      });
+      const submitted = await ledger.append({ type: 'transfer.submitted', transferId: A, at });
+      const releasedA = await ledger.append({ type: 'transfer.released', transferId: A, by: 'rules', at });
+      const releasedB = await ledger.append({ type: 'transfer.released', transferId: B, by: 'rules', at });
+      receipts['a'] = { ...(await ledger.receipt(releasedA.index)), transferId: A, partnerReceipt: null };
+      receipts['b'] = { ...(await ledger.receipt(releasedB.index)), transferId: B, partnerReceipt: null };
+      receipts['submitted'] = {
+        ...(await ledger.receipt(submitted.index)),
+        transferId: A,
+        partnerReceipt: null,
+      };
+      await ledger.close();
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("exits 0 for a transfer's own release receipt and names the transfer", async () => {
+      const run = await xborder(['ledger', 'verify-receipt', file('a', receipts['a']), '--cert', cert]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(new RegExp(`^VALID: entry 1 \\(transfer\\.released of transfer ${A}\\)`));
+      const json = await xborder([
+        'ledger',
+        'verify-receipt',
+        file('a', receipts['a']),
+        '--cert',
+        cert,
+        '--transfer',
+        A,
+        '--json',
+      ]);
+      expect(json.code).to.equal(0);
+      expect(JSON.parse(json.stdout)).to.deep.include({ ok: true, transferId: A, index: 1, treeSize: 3 });
+    });
+
+    it("exits 1 with TRANSFER_MISMATCH for a receipt relabelled with another transfer's id", async () => {
+      const relabelled = file('relabelled', { ...receipts['b'], transferId: A });
+      const run = await xborder(['ledger', 'verify-receipt', relabelled, '--cert', cert]);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.match(/^INVALID\n {2}TRANSFER_MISMATCH: /);
+      const json = await xborder(['ledger', 'verify-receipt', relabelled, '--cert', cert, '--json']);
+      expect(json.code).to.equal(1);
+      expect(
+        (JSON.parse(json.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code),
+      ).to.deep.equal(['TRANSFER_MISMATCH']);
+      // A genuine receipt of B, checked as A's.
+      const asked = await xborder([
+        'ledger',
+        'verify-receipt',
+        file('b', receipts['b']),
+        '--cert',
+        cert,
+        '--transfer',
+        A,
+      ]);
+      expect(asked.code).to.equal(1);
+      expect(asked.stdout).to.include('TRANSFER_MISMATCH');
+    });
+
+    it('exits 1 with NOT_A_RELEASE for an entry that is not a release', async () => {
+      const run = await xborder([
+        'ledger',
+        'verify-receipt',
+        file('submitted', receipts['submitted']),
+        '--cert',
+        cert,
+        '--json',
+      ]);
+      expect(run.code).to.equal(1);
+      expect(
+        (JSON.parse(run.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code),
+      ).to.deep.equal(['NOT_A_RELEASE']);
     });
   });
 });

@@ -85,6 +85,33 @@ describe('registry/transfer-store (real Redis)', () => {
     expect(record?.deliveryAttempts).to.deep.equal([attempt]);
   });
 
+  it("reads a look-alike id (`<id>:people`) as a missing record, never as the transfer's person counters", async () => {
+    const id = nextId();
+    await store.create(core(id, 'E1'), 'checking', []);
+    await redis.pfadd(`xb:transfer-people:${id}`, 'a', 'b');
+    // What an older intake left for a transfer in flight across the upgrade (registry/keys.ts).
+    await redis.pfadd(`xb:transfer:${id}:people-s`, 'a');
+    for (const lookAlike of [`${id}:people`, `${id}:people-s`, `${id}*`, `${id.slice(0, 25)}?`]) {
+      expect(await store.get(lookAlike), lookAlike).to.equal(null);
+      expect(await store.getOwned(lookAlike, 'E1'), lookAlike).to.equal(null);
+      expect(
+        (await store.decide(lookAlike, { reviewer: 'r', decision: 'reject', comment: 'c', at: 'now' }, 2)).ok,
+      ).to.equal(false);
+    }
+    // Purging removes the counters under both names with the record.
+    await store.transition(id, ['checking'], 'released', new Date());
+    expect(await store.purge(id, ['released'])).to.equal('x');
+    expect(await redis.exists(`xb:transfer-people:${id}`, `xb:transfer:${id}:people-s`)).to.equal(0);
+  });
+
+  it("reads a transfer for its own exporter only: another exporter's id is null, like an unknown one", async () => {
+    const id = nextId();
+    await store.create(core(id, 'E1'), 'checking', []);
+    expect((await store.getOwned(id, 'E1'))?.id).to.equal(id);
+    expect(await store.getOwned(id, 'E2')).to.equal(null);
+    expect(await store.getOwned(nextId(), 'E1')).to.equal(null);
+  });
+
   it('reports a missing transfer as not found rather than transitioning it', async () => {
     expect(await store.transition('NOPE', ['checking'], 'held', new Date())).to.deep.equal({
       ok: false,

@@ -92,6 +92,23 @@ describe('registry/volume-store (real Redis)', () => {
     expect(await volume.yearToDate('E1', now)).to.deep.equal({ individuals: 50, sensitive: 5 });
   });
 
+  it("keeps a transfer's people apart from its record, and still counts those kept under the pre-#12 names", async () => {
+    const id = '01JDZ3V7Q8M2K4N6P8R0S2T4V6';
+    await redis.hset(`xb:transfer:${id}`, 'id', id);
+    await volume.addTransferPeople(id, people(0, 100), true);
+    expect(await redis.exists(`xb:transfer-people-s:${id}`)).to.equal(1);
+    expect(await redis.keys(`xb:transfer:${id}*`)).to.deep.equal([`xb:transfer:${id}`]);
+    // A transfer in flight across the upgrade: an older intake wrote its people inside the record's namespace.
+    await redis.pfadd(`xb:transfer:${id}:people`, ...people(100, 300));
+    await redis.pfadd(`xb:transfer:${id}:people-s`, ...people(100, 300));
+    const none = { individuals: 0, sensitive: 0 };
+    const projected = await volume.projectTotal('E1', id, none, none, now);
+    expect(projected.sensitive).to.be.at.least(300);
+    expect(projected.individuals).to.be.at.least(200);
+    await volume.commit('E1', id, none, none, now);
+    expect((await volume.yearToDate('E1', now)).sensitive).to.be.at.least(300);
+  });
+
   // Regulation thresholds (Provisions 2024 arts. 7, 8): a count just under a threshold may be over-estimated
   // (the stricter tier: safe), but a count at the threshold must never be reported under it.
   const thresholds: [number, boolean][] = [
