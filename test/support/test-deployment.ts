@@ -71,6 +71,9 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
       // Retries a test can wait for; the default backoff is for real partners.
       XBORDER_DELIVERY_BACKOFF_MS: '200',
       XBORDER_LOG_LEVEL: 'warn',
+      // The receiver (and whatever a test puts in front of it) listens on loopback, which endpoint URLs may
+      // only resolve to when allowed (api.md §2); a test of the refusal overrides this.
+      XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8,::1/128',
       ...options.env,
     };
     await runCli(['certs', 'init', '--partner', options.partner], env);
