@@ -34,8 +34,11 @@ export interface TestDeployment {
   readonly ports: Readonly<Record<Role, number>>;
   readonly gatewayUrl: string;
   readonly workersMetricsUrl: string;
-  /** Starts `role` and waits until it listens; a role started again replaces the one before. */
-  start(role: Role): Promise<RunningProcess>;
+  /**
+   * Starts `role` and waits until it listens; a role started again replaces the one before (stop that one
+   * first). `env` adds to, or replaces, the deployment's variables for this process only.
+   */
+  start(role: Role, env?: Readonly<Record<string, string>>): Promise<RunningProcess>;
   /** The role's latest process, if it was started. */
   process(role: Role): RunningProcess | undefined;
   /** Each started role's recent output, for a failure message (a property: pass it on as it is). */
@@ -84,8 +87,8 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
       ports,
       gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
       workersMetricsUrl: `http://127.0.0.1:${ports.workers}/metrics`,
-      async start(role) {
-        const proc = startProcess(role, [role], env, options.nodeArgs ?? []);
+      async start(role, extra) {
+        const proc = startProcess(role, [role], { ...env, ...extra }, options.nodeArgs ?? []);
         procs.set(role, proc);
         await waitForPort(ports[role], proc, options.startTimeoutMs);
         return proc;
