@@ -12,6 +12,7 @@ import { paramId, parseBody } from '../params.js';
 import type { ReviewService } from '../review-service.js';
 import { canSeeExporter } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
+import { viewTransfer } from '../transfer-view.js';
 
 const parseDecision = createParser(
   Type.Object(
@@ -109,7 +110,7 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
     };
     if (query.q !== undefined) {
       const found = await deps.transfers.find(query.q, filters);
-      res.json({ items: found === null ? [] : [found], nextCursor: null });
+      res.json({ items: found === null ? [] : [viewTransfer(principal, found)], nextCursor: null });
       return;
     }
     const page = await deps.transfers.list({
@@ -118,11 +119,11 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.sort === undefined ? {} : { order: query.sort }),
     });
-    res.json(page);
+    res.json({ ...page, items: page.items.map((item) => viewTransfer(principal, item)) });
   });
 
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(await visible(paramId(req, 'id'), res));
+    res.json(viewTransfer(principalOf(res), await visible(paramId(req, 'id'), res)));
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {
