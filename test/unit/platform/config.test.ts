@@ -48,8 +48,10 @@ describe('platform/config', () => {
 
   it('parses XBORDER_ENDPOINT_ALLOWED_NETS once into networks; none by default', () => {
     expect(loadConfig({}, '/').endpointAllowedNets).to.deep.equal([]);
-    const nets = loadConfig({ XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8, fd00::/8,10.1.2.3' }, '/')
-      .endpointAllowedNets;
+    const nets = loadConfig(
+      { XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8, fd00::/8,10.1.2.3' },
+      '/',
+    ).endpointAllowedNets;
     expect(nets.map((n) => [n.text, n.family, n.prefix])).to.deep.equal([
       ['127.0.0.0/8', 4, 8],
       ['fd00::/8', 6, 8],
