@@ -58,6 +58,7 @@ export const attemptOutcomes = {
     'the receipt signing certificate does not chain to a trust anchor, or is revoked or expired',
   receipt_wrong_signer: "the receipt is not signed by the endpoint's partner",
   receipt_mismatch: 'the receipt names another transfer, digest or length',
+  internal_error: 'the gateway could not prepare the delivery',
 } as const satisfies Record<string, string>;
 
 export type AttemptOutcome = keyof typeof attemptOutcomes;

@@ -237,7 +237,7 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       log.info('delivered', { bytes: record.inspection.bytes });
     } catch (err) {
       const failure =
-        err instanceof AttemptFailed ? err : new AttemptFailed('network_error', describeError(err));
+        err instanceof AttemptFailed ? err : new AttemptFailed('internal_error', describeError(err));
       await transfers.appendAttempt(transferId, {
         attempt: job.attempt,
         at: clock.now().toISOString(),
