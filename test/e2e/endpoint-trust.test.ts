@@ -7,9 +7,19 @@
 // - A receipt signed by another partner's valid certificate (the receiver signs as partner A, the endpoint
 //   belongs to partner B) is a failed attempt `receipt_wrong_signer`: the transfer is never released.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
+import { buildCertificate } from '../../certs/certificate-builder.js';
+import { devPkiPaths } from '../../certs/dev-pki.js';
+import { loadSigner } from '../../certs/load-signer.js';
+import { derToPem } from '../../certs/pem.js';
+import { RECEIPT_TYP } from '../../certs/receipt.js';
+import { createSigner, type Signer } from '../../certs/signer.js';
 import type { TokenRole } from '../../certs/token.js';
+import { signX5cJws } from '../../certs/x5c-jws.js';
+import { freePort } from '../support/redis-server.js';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
 import { createTestDeployment, type TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
@@ -182,5 +192,104 @@ describe('e2e: endpoint addresses and receipt signers (real processes, Redis, mT
     const released = await settle(control.id, ['released', 'delivery_failed']);
     expect(released.status).to.equal('released');
     expect(released.receipt).to.not.equal(null);
+  });
+
+  describe('an endpoint answering receipts that must not release (each its own outcome code)', () => {
+    const modes = ['untrusted', 'wrong-typ', 'other-digest'] as const;
+    type Mode = (typeof modes)[number];
+    const expected: Record<Mode, string> = {
+      untrusted: 'receipt_untrusted',
+      'wrong-typ': 'receipt_invalid',
+      'other-digest': 'receipt_mismatch',
+    };
+    let server: https.Server;
+    let port: number;
+    const modeOf = new Map<string, Mode>();
+
+    before(async () => {
+      const pki = devPkiPaths(path.join(deployment.dataDir, 'pki'), partnerA);
+      // Partner A's own receipt key (CN = partner A, chains to the anchors) and a look-alike from a CA nobody
+      // trusts: same CN, self-issued.
+      const partnerSigner = await loadSigner(pki.receiverSigning.key, pki.receiverSigning.chain);
+      const stray = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const strayCert = buildCertificate({
+        subject: { cn: partnerA },
+        subjectKey: stray.publicKey,
+        issuer: { selfSignedWith: stray.privateKey },
+        notBefore: new Date(Date.now() - 60_000),
+        notAfter: new Date(Date.now() + 86_400_000),
+        keyUsage: ['digitalSignature'],
+      });
+      const straySigner = createSigner(stray.privateKey, derToPem(strayCert));
+      const sign = (mode: Mode, claims: Record<string, unknown>): Promise<string> => {
+        const [typ, signer, body]: [string, Signer, Record<string, unknown>] =
+          mode === 'untrusted'
+            ? [RECEIPT_TYP, straySigner, claims]
+            : mode === 'wrong-typ'
+              ? ['xborder-release+jwt', partnerSigner, claims]
+              : [RECEIPT_TYP, partnerSigner, { ...claims, sha256: 'f'.repeat(64) }];
+        return signX5cJws(typ, body, signer);
+      };
+      server = https.createServer(
+        {
+          cert: readFileSync(pki.receiverServer.cert),
+          key: readFileSync(pki.receiverServer.key),
+          ca: readFileSync(pki.root.cert),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
+        (req, res) => {
+          const transferId = (req.url ?? '').split('/').pop() ?? '';
+          const mode = modeOf.get(transferId) ?? 'untrusted';
+          const hash = createHash('sha256');
+          let bytes = 0;
+          req.on('data', (chunk: Buffer) => {
+            hash.update(chunk);
+            bytes += chunk.length;
+          });
+          req.on('end', () => {
+            const claims = {
+              transferId,
+              sha256: hash.digest('hex'),
+              bytes,
+              receivedAt: new Date().toISOString(),
+            };
+            sign(mode, claims).then(
+              (receipt) =>
+                res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ receipt })),
+              () => res.destroy(),
+            );
+          });
+        },
+      );
+      port = await freePort();
+      await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+      expect((await putEndpoint('endpoint-fake', partnerA, `https://localhost:${port}`)).status).to.equal(
+        200,
+      );
+    });
+
+    after(() => {
+      server?.close();
+    });
+
+    for (const mode of modes) {
+      it(`${mode}: ${expected[mode]}, delivery_failed, never released`, async () => {
+        const enterprise = await bearer('enterprise');
+        // The mode is keyed by transfer id, known only once submitted: the first attempt waits for it.
+        const submitted = await gw.submitAccepted<Transfer>(
+          createManifest(routeTo(partnerA, 'endpoint-fake')),
+          `sku,qty\nGX-${mode},1\n`,
+          enterprise,
+        );
+        modeOf.set(submitted.id, mode);
+        const done = await settle(submitted.id, ['delivery_failed', 'released']);
+        expect(done.status).to.equal('delivery_failed');
+        expect(done.receipt).to.equal(null);
+        // An attempt that raced the mode's registration is answered as `untrusted`; the last one is the mode's.
+        expect(done.deliveryAttempts.at(-1)?.outcome).to.equal(expected[mode]);
+        expectNoNetworkText(done);
+      });
+    }
   });
 });
