@@ -194,6 +194,15 @@ describe('workers/deliver-http: the outbound guard at connect time (real mTLS en
       );
       expect(verdicts.map((v) => v.ok)).to.deep.equal([false, false, false, true]);
       expect((await checkOutboundUrl('https://[::1]/', nets('::1/128'))).ok).to.equal(true);
+      // WHATWG URL parsing normalizes other spellings of an IPv4 address (as the request will): still loopback.
+      for (const spelling of ['https://2130706433/', 'https://0x7f.1/', 'https://[::ffff:7f00:1]/'])
+        expect(
+          await checkOutboundUrl(spelling, [], () => Promise.reject(new Error('no DNS'))),
+          spelling,
+        ).to.deep.include({
+          ok: false,
+          reason: 'not_allowed',
+        });
     });
   });
 
