@@ -148,8 +148,11 @@ async function readIssued(paths: KeyPairPaths): Promise<Issued | undefined> {
   return { der, key: createPrivateKey(await readFile(paths.key, 'utf8')) };
 }
 
-/** Still good: valid a day from now and signed by `issuer` (so a re-created CA re-issues what it signs). */
-function stillGood(cert: Issued | undefined, issuer: Buffer, now: Date): cert is Issued {
+/**
+ * Still good: valid a day from now, signed by `issuer` (so a re-created CA re-issues what it signs) and, when
+ * given, with subject CN `cn` (so a data dir from before a profile changed gets the new subject).
+ */
+function stillGood(cert: Issued | undefined, issuer: Buffer, now: Date, cn?: string): cert is Issued {
   if (cert === undefined) return false;
   const parsed = parseCertificate(cert.der);
   const parent = parseCertificate(issuer);
@@ -158,6 +161,7 @@ function stillGood(cert: Issued | undefined, issuer: Buffer, now: Date): cert is
   const current = c.notBefore.getTime() <= now.getTime() && c.notAfter.getTime() > now.getTime() + DAY_MS;
   return (
     current &&
+    (cn === undefined || c.subjectCn === cn) &&
     c.issuer.equals(parent.certificate.subject) &&
     verifiesWith(c.x509, parent.certificate.publicKey)
   );
@@ -207,7 +211,7 @@ async function ensureLeaf(
   written: string[],
 ): Promise<void> {
   const existing = force ? undefined : await readIssued(target.paths);
-  if (stillGood(existing, ca.der, now)) {
+  if (stillGood(existing, ca.der, now, target.profile.subject.cn)) {
     if (target.paths.chain !== undefined && !(await exists(target.paths.chain))) {
       await writePublic(target.paths.chain, derToPem(existing.der) + derToPem(ca.der), written);
     }
@@ -319,9 +323,11 @@ export async function createDevPki(dir: string, options: DevPkiOptions = {}): Pr
       fullChainInCert: true,
     },
     {
+      // The reference receiver stands for the partner's data center: its receipts are the partner's, and the
+      // gateway accepts a receipt only when the signer CN is the endpoint's partnerId (api.md §7).
       paths: paths.receiverSigning,
       keyKind: 'p256',
-      profile: { subject: { cn: RECEIVER_CN, o: ORG, ou: 'signing' }, keyUsage: ['digitalSignature'] },
+      profile: { subject: { cn: partnerId, o: ORG, ou: 'receipts' }, keyUsage: ['digitalSignature'] },
       fullChainInCert: false,
     },
     partnerTarget(paths.partner, partnerId),

@@ -47,8 +47,11 @@ export interface ReceiptExpectation {
 export interface ReceiptContext extends TrustContext {
   /** What the gateway sent: the receipt must speak of exactly this. */
   readonly expected: ReceiptExpectation;
-  /** The receiver signing certificate's CN, when pinned (dev PKI: `xborder-receiver`). */
-  readonly expectedSignerCn?: string;
+  /**
+   * The subject CN the signing certificate must carry: the endpoint's partnerId (api.md §7). Required — a
+   * receipt from any other certificate under the anchors (another partner's) must not release a transfer.
+   */
+  readonly expectedSignerCn: string;
 }
 
 export type ReceiptVerification =

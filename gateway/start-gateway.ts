@@ -12,6 +12,7 @@ import { createId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
 import { createMetrics } from '../platform/metrics.js';
+import { checkOutboundUrl } from '../platform/outbound-guard.js';
 import { createRedis } from '../platform/redis.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { openEventLog } from '../ledger/open-event-log.js';
@@ -200,6 +201,7 @@ export async function startGateway(
         attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),
         events,
         clock,
+        checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
       }),
       createLedgerRoutes(ledger),
     ],

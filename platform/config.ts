@@ -1,6 +1,7 @@
 // platform/config: the one place that reads the environment (api.md §2). Read once, validated, frozen;
 // a bad value stops the process at boot with the variable's name. Must not do I/O.
 import path from 'node:path';
+import { parseCidrList, type Cidr } from './outbound-address.js';
 import type { SentinelTarget } from './redis.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -38,6 +39,11 @@ export interface Config {
   readonly deliveryTimeoutMs: number;
   /** An upload that sends less than 64 KiB in this long is cut off with 408 (stalled or trickling clients). */
   readonly uploadTimeoutMs: number;
+  /**
+   * Networks (XBORDER_ENDPOINT_ALLOWED_NETS) that endpoint and other outbound URLs may resolve to besides public
+   * addresses; loopback, private, link-local, CGNAT and metadata addresses are refused otherwise (api.md §2).
+   */
+  readonly endpointAllowedNets: readonly Cidr[];
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
   readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
@@ -143,6 +149,16 @@ function readLogLevel(env: Env): LogLevel {
   throw new ConfigError('XBORDER_LOG_LEVEL', `must be one of debug, info, warn, error, got "${raw}"`);
 }
 
+function readAllowedNets(env: Env): readonly Cidr[] {
+  const parsed = parseCidrList(readString(env, 'XBORDER_ENDPOINT_ALLOWED_NETS', ''));
+  if (!parsed.ok)
+    throw new ConfigError(
+      'XBORDER_ENDPOINT_ALLOWED_NETS',
+      `must be comma-separated CIDRs: ${parsed.message}`,
+    );
+  return parsed.nets;
+}
+
 function readJwks(env: Env, pki: string): string {
   const raw = readString(env, 'XBORDER_AUTH_JWKS', path.join(pki, 'auth', 'jwks.json'));
   if (/^[a-z]+:\/\//i.test(raw) && !raw.startsWith('https://')) {
@@ -187,6 +203,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     deliveryTimeoutMs: readPositiveInt(env, 'XBORDER_DELIVERY_TIMEOUT_MS', 120_000),
     uploadTimeoutMs: readPositiveInt(env, 'XBORDER_UPLOAD_TIMEOUT_MS', 30_000),
     retentionSeconds: readPositiveInt(env, 'XBORDER_RETENTION_SECONDS', 30 * 24 * 3600),
+    endpointAllowedNets: readAllowedNets(env),
     client: Object.freeze({
       gatewayUrl: readString(
         env,

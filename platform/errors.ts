@@ -7,6 +7,10 @@ export const errorCatalogue = {
   BAD_BODY: { status: 400, message: 'The request body is not valid' },
   BAD_QUERY: { status: 400, message: 'The query string is not valid' },
   BAD_MULTIPART: { status: 400, message: 'The multipart body is not valid' },
+  ENDPOINT_NOT_ALLOWED: {
+    status: 400,
+    message: 'The URL does not resolve to a public address or one of XBORDER_ENDPOINT_ALLOWED_NETS',
+  },
   UNAUTHENTICATED: { status: 401, message: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, message: 'Your role may not do this' },
   NOT_FOUND: { status: 404, message: 'No such resource' },

@@ -31,13 +31,43 @@ export interface Decision {
   readonly at: string;
 }
 
-export type AttemptOutcome = 'delivered' | 'failed' | 'receipt_invalid' | 'conflict' | 'evidence_failed';
+/**
+ * What one delivery attempt came to, and the fixed text shown beside it (api.md §5: enterprises see an outcome
+ * code, never the raw network error — its text would make the gateway a port scanner of the partner's network).
+ * `failed` is kept for records written before the codes were split; nothing writes it now.
+ */
+export const attemptOutcomes = {
+  delivered: 'receipt verified',
+  failed: 'the attempt failed',
+  evidence_failed: 'the evidence no longer holds; held before delivery',
+  endpoint_unregistered: 'the endpoint is no longer registered',
+  address_not_allowed: 'the endpoint host resolves to an address outside the allowed networks',
+  dns_error: 'the endpoint host name does not resolve',
+  connect_refused: 'the endpoint refused the connection',
+  unreachable: 'the endpoint network is unreachable',
+  timeout: 'the endpoint did not answer in time',
+  tls_error: 'the TLS handshake with the endpoint failed',
+  connection_reset: 'the endpoint closed the connection',
+  network_error: 'the connection to the endpoint failed',
+  http_4xx: 'the endpoint refused the delivery (HTTP 4xx)',
+  http_5xx: 'the endpoint failed to take the delivery (HTTP 5xx)',
+  http_other: 'the endpoint gave an unexpected HTTP answer',
+  conflict: 'the endpoint holds different bytes for this transfer (409)',
+  receipt_invalid: 'the receipt is missing or does not verify',
+  receipt_untrusted:
+    'the receipt signing certificate does not chain to a trust anchor, or is revoked or expired',
+  receipt_wrong_signer: "the receipt is not signed by the endpoint's partner",
+  receipt_mismatch: 'the receipt names another transfer, digest or length',
+  internal_error: 'the gateway could not prepare the delivery',
+} as const satisfies Record<string, string>;
+
+export type AttemptOutcome = keyof typeof attemptOutcomes;
 
 export interface DeliveryAttempt {
   readonly attempt: number;
   readonly at: string;
   readonly outcome: AttemptOutcome;
-  /** A message for ops: endpoint status code or error class. Never payload content. */
+  /** The outcome's fixed text (attemptOutcomes), plus an HTTP status; never a socket error or payload content. */
   readonly detail: string;
 }
 

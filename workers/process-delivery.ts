@@ -4,23 +4,47 @@
 // The transfer is `released` only once the partner's signed receipt verifies; it then counts into the
 // exporter's yearly volume. Failed attempts back off; after the last one the transfer is `delivery_failed`.
 import { signRelease } from '../certs/release.js';
-import { verifyReceipt } from '../certs/receipt.js';
+import { verifyReceipt, type ReceiptVerification } from '../certs/receipt.js';
 import { describeError } from '../platform/logger.js';
 import type { Reason } from '../policies/classification.js';
-import type { AttemptOutcome, TransferRecord } from '../registry/transfer.js';
-import { postDelivery } from './deliver-http.js';
+import { attemptOutcomes, type AttemptOutcome, type TransferRecord } from '../registry/transfer.js';
+import { DeliveryNetworkError, postDelivery } from './deliver-http.js';
 import type { JobContext, TransferJob } from './pipeline.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 class AttemptFailed extends Error {
   constructor(
     readonly outcome: AttemptOutcome,
+    /** For the workers' log only (ops): may hold a socket error's text, which records must not show. */
     message: string,
     /** A conflict (409) will not change by retrying. */
     readonly permanent = false,
+    /** What the attempt record shows: the outcome's fixed text, plus an HTTP status when there was one. */
+    readonly detail: string = attemptOutcomes[outcome],
   ) {
     super(message);
   }
+}
+
+/** The endpoint's HTTP status as an outcome: 409 conflict is handled before, 200 is not a failure. */
+function httpOutcome(status: number): AttemptOutcome {
+  if (status >= 400 && status < 500) return 'http_4xx';
+  if (status >= 500 && status < 600) return 'http_5xx';
+  return 'http_other';
+}
+
+/**
+ * Why a receipt was refused, most fundamental first (api.md §7): a broken JWS or claims say nothing; a chain
+ * that does not reach an anchor (or is revoked, expired) names nobody; a good chain to another CN is another
+ * party's receipt; only then do mismatched transferId/sha256/bytes matter.
+ */
+function receiptOutcome(result: Extract<ReceiptVerification, { ok: false }>): AttemptOutcome {
+  const codes = result.reasons.map((r) => r.code);
+  if (codes.some((c) => c.startsWith('JWS-') || c === 'CLAIMS-INVALID')) return 'receipt_invalid';
+  if (codes.some((c) => c.startsWith('CHAIN-') && c !== 'CHAIN-CN-MISMATCH')) return 'receipt_untrusted';
+  if (codes.includes('CHAIN-CN-MISMATCH')) return 'receipt_wrong_signer';
+  if (codes.includes('CLAIMS-MISMATCH')) return 'receipt_mismatch';
+  return 'receipt_invalid';
 }
 
 export function createDeliveryProcessor(deps: WorkerDeps) {
@@ -60,7 +84,8 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
 
   async function attempt(record: TransferRecord): Promise<{ jws: string; receivedAt: string }> {
     const endpoint = await deps.registry.getEndpoint(record.manifest.endpointId);
-    if (endpoint === null) throw new AttemptFailed('failed', 'the endpoint is no longer registered');
+    if (endpoint === null)
+      throw new AttemptFailed('endpoint_unregistered', 'the endpoint is no longer registered');
     const payload = await deps.payloads.open(record.inspection.sha256);
     const evidence = record.manifest.evidence ?? {};
     const releaseJws = await signRelease(
@@ -89,13 +114,25 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
         bytes: payload.bytes,
         tls: { cert: deps.tls.cert, key: deps.tls.key, ca: endpoint.caPem ?? deps.tls.ca },
         timeoutMs: deps.deliveryTimeoutMs,
+        allowedNets: deps.endpointAllowedNets,
+        ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
       });
     } catch (err) {
-      throw new AttemptFailed('failed', `connection failed: ${describeError(err)}`);
+      const cause = err instanceof DeliveryNetworkError ? err.cause : err;
+      const outcome = err instanceof DeliveryNetworkError ? err.outcome : 'network_error';
+      throw new AttemptFailed(outcome, `connection failed: ${describeError(cause)}`);
     }
     if (answer.status === 409)
       throw new AttemptFailed('conflict', 'the endpoint holds different bytes for this transfer (409)', true);
-    if (answer.status !== 200) throw new AttemptFailed('failed', `the endpoint answered ${answer.status}`);
+    if (answer.status !== 200) {
+      const outcome = httpOutcome(answer.status);
+      throw new AttemptFailed(
+        outcome,
+        `the endpoint answered ${answer.status}`,
+        false,
+        `${attemptOutcomes[outcome]}: ${answer.status}`,
+      );
+    }
     let receipt: unknown;
     try {
       receipt = (JSON.parse(answer.body) as { receipt?: unknown }).receipt;
@@ -104,7 +141,9 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
     }
     if (typeof receipt !== 'string')
       throw new AttemptFailed('receipt_invalid', 'the endpoint answered without a receipt');
-    // The receiver's chain is checked against the trust dir's anchors, the registry's revocations and its CRLs.
+    // The receiver's chain is checked against the trust dir's anchors, the registry's revocations and its CRLs,
+    // and its leaf must name the endpoint's partner (api.md §7): a receipt any other certificate under the
+    // anchors signed — another partner's — proves nothing about where the bytes went.
     const trust = await deps.trust.snapshot();
     const verified = verifyReceipt(receipt, {
       anchors: trust.anchors,
@@ -112,10 +151,11 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       revocationSources: trust.revocationSources,
       now: clock.now(),
       expected: { transferId: record.id, sha256: record.inspection.sha256, bytes: record.inspection.bytes },
+      expectedSignerCn: endpoint.partnerId,
     });
     if (!verified.ok)
       throw new AttemptFailed(
-        'receipt_invalid',
+        receiptOutcome(verified),
         `the receipt does not verify: ${verified.reasons.map((r) => r.code).join(', ')}`,
       );
     return { jws: receipt, receivedAt: verified.claims.receivedAt };
@@ -198,12 +238,13 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
       metrics.stageDuration.observe({ stage: 'delivery' }, Number(process.hrtime.bigint() - started) / 1e9);
       log.info('delivered', { bytes: record.inspection.bytes });
     } catch (err) {
-      const failure = err instanceof AttemptFailed ? err : new AttemptFailed('failed', describeError(err));
+      const failure =
+        err instanceof AttemptFailed ? err : new AttemptFailed('internal_error', describeError(err));
       await transfers.appendAttempt(transferId, {
         attempt: job.attempt,
         at: clock.now().toISOString(),
         outcome: failure.outcome,
-        detail: failure.message,
+        detail: failure.detail,
       });
       metrics.deliveryAttempts.inc({ endpoint: endpointId, outcome: failure.outcome });
       await events.append({
@@ -218,7 +259,7 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
         {
           code: 'R-DELIVERY-FAILED',
           rule: 'api.md §7',
-          message: `Delivery failed after ${job.attempt} attempt(s): ${failure.message}`,
+          message: `Delivery failed after ${job.attempt} attempt(s): ${failure.outcome} (${failure.detail})`,
         },
       ];
       const moved = await transfers.transition(transferId, ['releasing'], 'delivery_failed', clock.now(), {

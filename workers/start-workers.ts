@@ -93,6 +93,7 @@ export async function startWorkers(
     signer,
     tls: { cert: tlsCert, key: tlsKey, ca: tlsCa },
     deliveryTimeoutMs: config.deliveryTimeoutMs,
+    endpointAllowedNets: config.endpointAllowedNets,
   };
   const onError = (err: unknown) => logger.error('worker error', { error: describeError(err) });
   const options = { concurrency: config.workerConcurrency, onError };

@@ -3,6 +3,8 @@ import type { Clock } from '../platform/clock.js';
 import type { EventLog } from '../platform/event-log.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { Cidr } from '../platform/outbound-address.js';
+import type { Resolve } from '../platform/outbound-guard.js';
 import type { Signer } from '../certs/signer.js';
 import type { ClassifyService } from '../registry/classifier.js';
 import type { PayloadStore } from '../registry/payload-store.js';
@@ -36,4 +38,8 @@ export interface WorkerDeps {
   readonly signer: Signer;
   readonly tls: TlsMaterial;
   readonly deliveryTimeoutMs: number;
+  /** XBORDER_ENDPOINT_ALLOWED_NETS: checked again at every connection (api.md §2). */
+  readonly endpointAllowedNets: readonly Cidr[];
+  /** The DNS resolver behind the connect-time check; the system's unless a test supplies one. */
+  readonly resolve?: Resolve;
 }

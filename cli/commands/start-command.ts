@@ -4,7 +4,9 @@
 import path from 'node:path';
 import { createDevPki } from '../../certs/dev-pki.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import type { Config } from '../../platform/config.js';
 import { RedisUnavailableError, ensureRedis } from '../../platform/local-redis.js';
+import { parseCidrList } from '../../platform/outbound-address.js';
 import { startReceiver } from '../../receiver/start-receiver.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { exitCodes } from '../cli-io.js';
@@ -12,6 +14,20 @@ import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { demo, seedDemoRecords } from '../demo-records.js';
 import { createRuntime, untilStopped } from '../process-runtime.js';
+
+/**
+ * The reference receiver listens on loopback, which XBORDER_ENDPOINT_ALLOWED_NETS refuses unless listed (api.md
+ * §2: "npm start adds 127.0.0.0/8 for its reference receiver"); ::1 too, for a `localhost` that resolves to both.
+ */
+const loopbackNets = parseCidrList('127.0.0.0/8,::1/128');
+
+function withLoopbackAllowed(config: Config): Config {
+  if (!loopbackNets.ok) throw new TypeError(loopbackNets.message);
+  return Object.freeze({
+    ...config,
+    endpointAllowedNets: Object.freeze([...config.endpointAllowedNets, ...loopbackNets.nets]),
+  });
+}
 
 export const startCommand: Command = {
   path: ['start'],
@@ -30,7 +46,8 @@ export const startCommand: Command = {
   async run(args, io) {
     parseCommandArgs(args, {});
     const rt = createRuntime('xborder');
-    const { config, clock } = rt;
+    const { clock } = rt;
+    const config = withLoopbackAllowed(rt.config);
     let redis;
     try {
       redis = await ensureRedis(config.redisUrl, config.dataDir, (line) => io.err(line));

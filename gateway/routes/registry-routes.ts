@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuditEvent, EventLog } from '../../platform/event-log.js';
+import type { UrlVerdict } from '../../platform/outbound-guard.js';
 import type { Parsed } from '../../platform/schema.js';
 import {
   parseAttestationBody,
@@ -29,6 +30,8 @@ export interface RegistryRouteDeps {
   readonly attestations: AttestationRegistrar;
   readonly events: EventLog;
   readonly clock: Clock;
+  /** The outbound-address rule (api.md §2 XBORDER_ENDPOINT_ALLOWED_NETS, §5) applied to an endpoint URL. */
+  readonly checkOutboundUrl: (url: string) => Promise<UrlVerdict>;
 }
 
 /** A body whose instants do not parse, or whose range is empty, is a 400 on the field. */
@@ -109,6 +112,11 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
         { path: '/country', message: `differs from the partner's country (${partner.country})` },
       ]);
     }
+    // api.md §5: the host must resolve to public addresses or allowed nets, or the gateway could be pointed at
+    // its own network (loopback services, cloud metadata). Checked again at every connection (deliver-http).
+    const verdict = await deps.checkOutboundUrl(body.url);
+    if (!verdict.ok)
+      throw new AppError('ENDPOINT_NOT_ALLOWED', undefined, [{ path: '/url', message: verdict.message }]);
     const record = await registry.putEndpoint(id, body, clock.now());
     await log({
       type: 'registry.endpoint',

@@ -12,6 +12,7 @@ import { paramTransferId, parseBody } from '../params.js';
 import type { ReviewService } from '../review-service.js';
 import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
+import { viewTransfer } from '../transfer-view.js';
 
 const parseDecision = createParser(
   Type.Object(
@@ -105,7 +106,7 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
     };
     if (query.q !== undefined) {
       const found = await deps.transfers.find(query.q, filters);
-      res.json({ items: found === null ? [] : [found], nextCursor: null });
+      res.json({ items: found === null ? [] : [viewTransfer(principal, found)], nextCursor: null });
       return;
     }
     const page = await deps.transfers.list({
@@ -114,12 +115,12 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.sort === undefined ? {} : { order: query.sort }),
     });
-    res.json(page);
+    res.json({ ...page, items: page.items.map((item) => viewTransfer(principal, item)) });
   });
 
   // Every :id below goes through paramTransferId: not a ULID is 404 NOT_FOUND, like an unknown id (api.md §6).
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(await visible(paramTransferId(req), res));
+    res.json(viewTransfer(principalOf(res), await visible(paramTransferId(req), res)));
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {

@@ -59,7 +59,8 @@ describe('chaos: endpoint faults', function () {
       for (const id of ids) {
         const done = await cluster.settle(id, ['released', 'delivery_failed', 'held'], 240_000);
         expect(done.status).to.equal('released');
-        const failed = done.deliveryAttempts.filter((a) => a.outcome === 'failed');
+        // The receiver is down: the connection is refused (issue 12 item 6: a code, not the socket error).
+        const failed = done.deliveryAttempts.filter((a) => a.outcome === 'connect_refused');
         expect(done.deliveryAttempts.filter((a) => a.outcome === 'delivered')).to.have.length(1);
         expect(failed.length).to.be.at.least(3);
         // Backoff: each wait is longer than the one before.
@@ -141,17 +142,18 @@ describe('chaos: endpoint faults', function () {
       await cluster?.close();
     });
 
-    it('never releases: every transfer ends delivery_failed with receipt_invalid attempts', async () => {
+    // Issue 12 item 3: each refusal has its own outcome code — a receipt about other bytes is receipt_mismatch.
+    const outcomeOf = (mode: (typeof modes)[number] | undefined) =>
+      mode === 'garbage' || mode === 'no-receipt' ? 'receipt_invalid' : 'receipt_mismatch';
+
+    it('never releases: every transfer ends delivery_failed with receipt_invalid or receipt_mismatch attempts', async () => {
       const ids = await submitMany(cluster, modes.length);
       for (const id of ids) {
         const done = await cluster.settle(id, ['released', 'delivery_failed', 'held'], 120_000);
         expect(done.status, `${modeOf.get(id)}`).to.equal('delivery_failed');
         expect(done.receipt).to.equal(null);
-        expect(done.deliveryAttempts.map((a) => a.outcome)).to.deep.equal([
-          'receipt_invalid',
-          'receipt_invalid',
-          'receipt_invalid',
-        ]);
+        const expected = outcomeOf(modeOf.get(id));
+        expect(done.deliveryAttempts.map((a) => a.outcome)).to.deep.equal([expected, expected, expected]);
       }
       expect([...modeOf.values()].sort()).to.deep.equal([...modes].sort());
     });

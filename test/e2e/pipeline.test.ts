@@ -99,6 +99,7 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
       anchors: [root],
       now: new Date(),
       expected: { transferId: done.id, sha256: done.inspection.sha256, bytes: payload.length },
+      expectedSignerCn: partner,
     });
     expect(verified.ok).to.equal(true);
   });

@@ -60,7 +60,7 @@ describe('e2e: revocation in flight holds queued transfers (real processes, Redi
 
   /** In the delivery queue: released by the rules, at least one attempt failed (the receiver is down). */
   const waitingInQueue = (t: Transfer) =>
-    t.status === 'releasing' && t.deliveryAttempts.some((a) => a.outcome === 'failed');
+    t.status === 'releasing' && t.deliveryAttempts.some((a) => a.outcome === 'connect_refused');
 
   /** Valid from five seconds ago until `exp`, recipient named after the partner. */
   function attestation(partner: string, jti: string, exp: number): Promise<string> {

@@ -34,8 +34,11 @@ export interface TestDeployment {
   readonly ports: Readonly<Record<Role, number>>;
   readonly gatewayUrl: string;
   readonly workersMetricsUrl: string;
-  /** Starts `role` and waits until it listens; a role started again replaces the one before. */
-  start(role: Role): Promise<RunningProcess>;
+  /**
+   * Starts `role` and waits until it listens; a role started again replaces the one before (stop that one
+   * first). `env` adds to, or replaces, the deployment's variables for this process only.
+   */
+  start(role: Role, env?: Readonly<Record<string, string>>): Promise<RunningProcess>;
   /** The role's latest process, if it was started. */
   process(role: Role): RunningProcess | undefined;
   /** Each started role's recent output, for a failure message (a property: pass it on as it is). */
@@ -71,6 +74,9 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
       // Retries a test can wait for; the default backoff is for real partners.
       XBORDER_DELIVERY_BACKOFF_MS: '200',
       XBORDER_LOG_LEVEL: 'warn',
+      // The receiver (and whatever a test puts in front of it) listens on loopback, which endpoint URLs may
+      // only resolve to when allowed (api.md §2); a test of the refusal overrides this.
+      XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8,::1/128',
       ...options.env,
     };
     await runCli(['certs', 'init', '--partner', options.partner], env);
@@ -81,8 +87,8 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
       ports,
       gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
       workersMetricsUrl: `http://127.0.0.1:${ports.workers}/metrics`,
-      async start(role) {
-        const proc = startProcess(role, [role], env, options.nodeArgs ?? []);
+      async start(role, extra) {
+        const proc = startProcess(role, [role], { ...env, ...extra }, options.nodeArgs ?? []);
         procs.set(role, proc);
         await waitForPort(ports[role], proc, options.startTimeoutMs);
         return proc;

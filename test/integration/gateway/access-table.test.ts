@@ -266,6 +266,8 @@ describe('gateway access table: every route × every role (api.md §3)', functio
         XBORDER_DATA_DIR: dataDir,
         XBORDER_HTTP_PORT: '0',
         XBORDER_POLICY_DIR: path.resolve('policies'),
+        // The endpoint bodies name https://localhost:1: loopback must be allowed (api.md §2).
+        XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8,::1/128',
       }),
       { clock: systemClock, logger: createLogger({ level: 'error', name: 'test', write: () => undefined }) },
     );

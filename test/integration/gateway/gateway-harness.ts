@@ -34,6 +34,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     XBORDER_DATA_DIR: dataDir,
     XBORDER_HTTP_PORT: '0',
     XBORDER_POLICY_DIR: path.resolve('policies'),
+    // registerRoute's endpoint is https://localhost:1 (never delivered to): loopback must be allowed.
+    XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8,::1/128',
     ...env,
   });
   const gateway: RunningGateway = await startGateway(config, {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createDevPki } from '../../../certs/dev-pki.js';
 import { loadSigner } from '../../../certs/load-signer.js';
 import { systemClock } from '../../../platform/clock.js';
+import { loadConfig } from '../../../platform/config.js';
 import { createId } from '../../../platform/ids.js';
 import { createLogger } from '../../../platform/logger.js';
 import { createMetrics } from '../../../platform/metrics.js';
@@ -74,6 +75,8 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
         ca: read(pki.paths.root.cert),
       },
       deliveryTimeoutMs: 5000,
+      // The endpoint listens on loopback: allowed here, as XBORDER_ENDPOINT_ALLOWED_NETS would.
+      endpointAllowedNets: loadConfig({ XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8' }).endpointAllowedNets,
     };
   });
 

@@ -75,7 +75,8 @@ describe('certs/dev-pki', () => {
       [p.gatewaySigning.cert, 'xborder-gateway', 'ed25519'],
       [p.gatewaySigning.chain, 'xborder-gateway', 'ed25519'],
       [p.receiverServer.cert, 'xborder-receiver', 'ec'],
-      [p.receiverSigning.cert, 'xborder-receiver', 'ec'],
+      // Receipts are the partner's (api.md §7: signer CN = the endpoint's partnerId).
+      [p.receiverSigning.cert, 'demo-partner-sg', 'ec'],
       [p.partner.cert, 'demo-partner-sg', 'ec'],
     ];
     for (const [file, cn, key] of cases) {

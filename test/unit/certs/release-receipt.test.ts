@@ -144,6 +144,7 @@ describe('certs/release and certs/receipt', () => {
       anchors: [root.pem],
       now: NOW,
       expected: { transferId: release.transferId, sha256: payloadSha, bytes: 13 },
+      expectedSignerCn: 'xborder-receiver',
       ...over,
     });
 
@@ -154,6 +155,34 @@ describe('certs/release and certs/receipt', () => {
       );
       expect(result.ok && result.claims).to.deep.equal(receipt);
       expect(result.ok && result.alg).to.equal('ES256');
+    });
+
+    it("refuses a receipt signed by another party's valid certificate under the same anchors: CHAIN-CN-MISMATCH", async () => {
+      const other = issue({ cn: 'other-partner', key: makeKey('p256'), issuer: intermediate });
+      const otherSigner = createSigner(other.key.privateKey, other.pem + intermediate.pem);
+      const result = verifyReceipt(await signReceipt(receipt, otherSigner), ctx());
+      expect(result.ok ? [] : result.reasons.map((r) => r.code)).to.deep.equal(['CHAIN-CN-MISMATCH']);
+      expect(result.ok ? '' : result.reasons[0]?.message).to.contain(
+        "'other-partner', expected 'xborder-receiver'",
+      );
+    });
+
+    it('refuses a receipt whose signer does not chain to the anchors, whatever its CN: CHAIN-UNTRUSTED', async () => {
+      const strayRoot = issue({ cn: 'Stray Root', key: makeKey('p256'), ca: {} });
+      const stray = issue({ cn: 'xborder-receiver', key: makeKey('p256'), issuer: strayRoot });
+      const result = verifyReceipt(
+        await signReceipt(receipt, createSigner(stray.key.privateKey, stray.pem)),
+        ctx(),
+      );
+      expect(result.ok ? [] : result.reasons.map((r) => r.code)).to.include('CHAIN-UNTRUSTED');
+    });
+
+    it('refuses a release manifest presented as a receipt: JWS-TYP', async () => {
+      const result = verifyReceipt(
+        await signRelease(release, gateway),
+        ctx({ expectedSignerCn: 'xborder-gateway' }),
+      );
+      expect(result.ok ? [] : result.reasons.map((r) => r.code)).to.deep.equal(['JWS-TYP']);
     });
 
     it('refuses a receipt for other bytes: CLAIMS-MISMATCH on each differing field', async () => {

@@ -33,6 +33,10 @@ describe('platform/config', () => {
     ['XBORDER_MASTER_KEY', Buffer.alloc(16).toString('base64')],
     ['XBORDER_LOG_LEVEL', 'verbose'],
     ['XBORDER_AUTH_JWKS', 'http://insecure.example/jwks.json'],
+    ['XBORDER_ENDPOINT_ALLOWED_NETS', '127.0.0.1/8'],
+    ['XBORDER_ENDPOINT_ALLOWED_NETS', '10.0.0.0/33'],
+    ['XBORDER_ENDPOINT_ALLOWED_NETS', '127.0.0.0/8,'],
+    ['XBORDER_ENDPOINT_ALLOWED_NETS', 'localhost'],
   ];
   for (const [variable, value] of bad) {
     it(`stops at boot naming ${variable} when it is "${value}"`, () => {
@@ -41,6 +45,19 @@ describe('platform/config', () => {
         .with.property('variable', variable);
     });
   }
+
+  it('parses XBORDER_ENDPOINT_ALLOWED_NETS once into networks; none by default', () => {
+    expect(loadConfig({}, '/').endpointAllowedNets).to.deep.equal([]);
+    const nets = loadConfig(
+      { XBORDER_ENDPOINT_ALLOWED_NETS: '127.0.0.0/8, fd00::/8,10.1.2.3' },
+      '/',
+    ).endpointAllowedNets;
+    expect(nets.map((n) => [n.text, n.family, n.prefix])).to.deep.equal([
+      ['127.0.0.0/8', 4, 8],
+      ['fd00::/8', 6, 8],
+      ['10.1.2.3', 4, 32],
+    ]);
+  });
 
   it('accepts port 0 as "pick a free port"', () => {
     expect(loadConfig({ XBORDER_HTTP_PORT: '0' }, '/').httpPort).to.equal(0);
