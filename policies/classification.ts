@@ -115,6 +115,9 @@ export interface Classification {
     readonly listId: string | null;
     readonly listVersion: string | null;
     readonly match: FtzMatch | null;
+    /** Why no list is in force for a registered exporter (e.g. the only list is example data); null otherwise.
+     * Absent on records decided before December 2026. */
+    readonly notInForce?: string | null;
   };
   /** The row that decided (its number in regulation.md §10.2). */
   readonly matchedRow: number;

@@ -62,7 +62,13 @@ export function classify(input: ClassificationInput, policy: Policy): Classifica
     thisTransfer: { individuals: facts.individuals, sensitiveIndividuals: facts.sensitiveIndividuals },
     // [U] regulation.md §1.2: whether exempt-route PI (arts. 3–6) counts toward the art. 7/8 totals.
     countsTowardTotals: facts.containsPi && (volumeSettings.countExemptRoutePi || !exemptRoute),
-    ftz: { area: ftz.area, listId: ftz.listId, listVersion: ftz.listVersion, match: ftz.match },
+    ftz: {
+      area: ftz.area,
+      listId: ftz.listId,
+      listVersion: ftz.listVersion,
+      match: ftz.match,
+      notInForce: ftz.notInForce,
+    },
     matchedRow: row.row,
     trace,
     facts,

@@ -59,6 +59,7 @@ export function deriveFacts(input: ClassificationInput, policy: Policy): { facts
       projectedIndividuals,
       projectedSensitive,
       nowMs: input.now.getTime(),
+      allowExampleLists: policy.settings.ftz.allowExampleLists,
     },
     policy.ftzLists,
   );

@@ -22,10 +22,18 @@ export function explain(classification: Classification, policy?: Policy): string
     c.ftz.area === null
       ? 'FTZ: exporter not registered in a Guangxi FTZ area'
       : c.ftz.listId === null
-        ? `FTZ: area ${c.ftz.area} · no negative list in force`
+        ? `FTZ: area ${c.ftz.area} · no negative list in force${c.ftz.notInForce == null ? '' : ` (${c.ftz.notInForce})`}`
         : `FTZ: area ${c.ftz.area} · list ${c.ftz.listId} version ${c.ftz.listVersion ?? '?'} · match ${c.ftz.match ?? 'none'}`,
-    'Rules in evaluation order (first match wins):',
   ];
+  const national = policy?.rows.find((r) => r.row === c.matchedRow)?.group === 'national_exemption';
+  if (national && c.ftz.area !== null) {
+    lines.push(
+      policy?.settings.ftz.nationalExemptionsFirst === true
+        ? `National exemption ${c.reasons[0]?.code ?? '?'} (row ${c.matchedRow}) won: the national exemptions (Provisions 2024 arts. 3–5) are evaluated before the FTZ list rows (settings ftz.nationalExemptionsFirst: true; rules reference §0.1 "FTZ precedence")`
+        : `National exemption ${c.reasons[0]?.code ?? '?'} (row ${c.matchedRow}) won: no FTZ list row matched before it`,
+    );
+  }
+  lines.push('Rules in evaluation order (first match wins):');
   for (const step of c.trace) {
     const mark = step.matched ? '✓' : step.skipped ? '·' : '✗';
     const condition = conditions.get(step.row);

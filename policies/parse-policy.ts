@@ -114,8 +114,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Run-time overrides of settings.yaml (none in production). */
+export interface PolicyOptions {
+  /** Rules reference §0.1: allow lists marked example (demos; `npm start`). Changes the policy version. */
+  readonly allowExampleLists?: boolean;
+}
+
 /** Validates the policy files and builds the Policy. Throws PolicyError naming every bad file and field. */
-export function parsePolicy(files: readonly PolicyFileText[]): Policy {
+export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOptions = {}): Policy {
   const issues: PolicyIssue[] = [];
   const names = new Set<string>();
   const shaped: Shaped[] = [];
@@ -152,7 +158,13 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
   const t = thresholdsFile.value;
   const thresholds: Thresholds = { nonSensitive: t.nonSensitive, sensitive: t.sensitive };
   const s = settingsFile.value;
-  const settings: Settings = { volume: s.volume, consent: s.consent, ftz: s.ftz, grade: s.grade };
+  const override = options.allowExampleLists === true && !s.ftz.allowExampleLists;
+  const settings: Settings = {
+    volume: s.volume,
+    consent: s.consent,
+    ftz: override ? { ...s.ftz, allowExampleLists: true } : s.ftz,
+    grade: s.grade,
+  };
   // Every rule and list compares against the thresholds: stop here rather than report their follow-on errors.
   attach(thresholdsFile.name, checkThresholds(thresholdsFile.value));
   if (issues.length > 0) throw new PolicyError(issues);
@@ -182,7 +194,10 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
   if (issues.length > 0) throw new PolicyError(issues);
 
   return deepFreeze({
-    policyVersion: computePolicyVersion(files),
+    // An override decides differently from the files alone, so it is part of the version the decisions carry.
+    policyVersion: computePolicyVersion(
+      override ? [...files, { name: '(override)', text: 'ftz.allowExampleLists: true' }] : files,
+    ),
     files: [...names].sort(),
     thresholds,
     settings,

@@ -49,7 +49,11 @@ export const SettingsFile = Type.Object(
       strict,
     ),
     ftz: Type.Object(
-      { nationalExemptionsFirst: Type.Boolean(), listOverridesNationalThreshold: Type.Boolean() },
+      {
+        nationalExemptionsFirst: Type.Boolean(),
+        listOverridesNationalThreshold: Type.Boolean(),
+        allowExampleLists: Type.Boolean(),
+      },
       strict,
     ),
     grade: Type.Object(

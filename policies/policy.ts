@@ -21,6 +21,8 @@ export interface Settings {
   readonly ftz: {
     readonly nationalExemptionsFirst: boolean;
     readonly listOverridesNationalThreshold: boolean;
+    /** Rules reference §0.1: a list marked example is in force only when this is true (demos). */
+    readonly allowExampleLists: boolean;
   };
   readonly grade: { readonly importantFlags: readonly RegulationFlag[] };
 }

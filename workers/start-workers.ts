@@ -52,7 +52,7 @@ export async function startWorkers(
   base: { clock: Clock; logger: Logger; metricsPort?: number },
 ): Promise<RunningWorkers> {
   const { clock, logger } = base;
-  const policy = loadPolicy(config.policyDir);
+  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
   const redis = createRedis(config.redisUrl, {
     connectionName: 'xborder-workers',

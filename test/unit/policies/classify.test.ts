@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import type { CheckName, DataGrade, Tier } from '../../../policies/classification.js';
 import { classify } from '../../../policies/classify.js';
 import type { Policy } from '../../../policies/policy.js';
-import { input, pi, policy, policyWith, type InputPatch } from './fixtures.js';
+import {
+  examplesAllowed,
+  input,
+  pi,
+  policy,
+  policyWith,
+  policyWithExamples,
+  type InputPatch,
+} from './fixtures.js';
 
 interface Case {
   readonly title: string;
@@ -585,7 +593,7 @@ const special: Case[] = [
       manifest: { businessType: 'cross_border_finance', dataCategories: ['credit_report'], ...pi(10) },
       ytd: { individuals: 999_990 },
     },
-    policy: policyWith({
+    policy: policyWithExamples({
       file: 'settings.yaml',
       from: 'listOverridesNationalThreshold: false',
       to: 'listOverridesNationalThreshold: true',
@@ -595,7 +603,13 @@ const special: Case[] = [
     row: 10,
   },
   {
-    title: 'rows 9–10 before 13–17 by default [U]: an FTZ SCC/CERT hit beats an art. 5(1) claim → R-FTZ-SCC',
+    title:
+      '[U] nationalExemptionsFirst: false puts rows 9–10 before 13–17: an FTZ SCC/CERT hit beats an art. 5(1) claim → R-FTZ-SCC',
+    policy: policyWithExamples({
+      file: 'settings.yaml',
+      from: 'nationalExemptionsFirst: true',
+      to: 'nationalExemptionsFirst: false',
+    }),
     patch: {
       ...nanning,
       manifest: {
@@ -611,7 +625,8 @@ const special: Case[] = [
     row: 10,
   },
   {
-    title: '[U] nationalExemptionsFirst: true moves rows 13–17 ahead of rows 9–10 → R-EX-ART5-1',
+    title:
+      'rules reference §0.1 "FTZ precedence" (default nationalExemptionsFirst: true): rows 13–17 before rows 9–10 → R-EX-ART5-1',
     patch: {
       ...nanning,
       manifest: {
@@ -622,11 +637,6 @@ const special: Case[] = [
         ...pi(10),
       },
     },
-    policy: policyWith({
-      file: 'settings.yaml',
-      from: 'nationalExemptionsFirst: false',
-      to: 'nationalExemptionsFirst: true',
-    }),
     tier: 'exempt',
     codes: ['R-EX-ART5-1'],
     row: 14,
@@ -755,7 +765,12 @@ describe('policies/classify', () => {
     describe(group.name, () => {
       for (const c of group.cases) {
         it(c.title, () => {
-          const out = classify(input(c.patch), c.policy ?? policy);
+          // An FTZ case runs with the example list allowed, so that the list is in force and the FTZ rows' mechanics
+          // are what is tested; the shipped policy grants nothing on example data (ftz-precedence.test.ts).
+          const out = classify(
+            input(c.patch),
+            c.policy ?? (c.patch.ftzArea === undefined ? policy : examplesAllowed),
+          );
           expect(out.tier).to.equal(c.tier);
           expect(out.reasons.map((r) => r.code)).to.deep.equal(c.codes);
           expect(out.matchedRow).to.equal(c.row);
@@ -795,6 +810,7 @@ describe('policies/classify', () => {
     });
 
     it('records the FTZ area, list id and version in every decision of an FTZ exporter (Prov. 6; §7)', () => {
+      const policy = examplesAllowed;
       const hit = classify(
         input({
           ...nanning,
@@ -807,6 +823,7 @@ describe('policies/classify', () => {
         listId: 'gx-ftz-data-export-negative-list',
         listVersion: '2025-example.1',
         match: 'SCC_CERT',
+        notInForce: null,
       });
       const blocked = classify(
         input({ ftzArea: 'chongzuo', manifest: { specialFlags: ['state_secret'] } }),
@@ -817,14 +834,22 @@ describe('policies/classify', () => {
         listId: 'gx-ftz-data-export-negative-list',
         listVersion: '2025-example.1',
         match: 'none',
+        notInForce: null,
       });
       const outside = classify(input({ manifest: pi(10) }), policy);
-      expect(outside.ftz).to.deep.equal({ area: null, listId: null, listVersion: null, match: null });
+      expect(outside.ftz).to.deep.equal({
+        area: null,
+        listId: null,
+        listVersion: null,
+        match: null,
+        notInForce: null,
+      });
       const early = classify(
         input({ ftzArea: 'qinzhou', now: new Date('2025-08-07T15:59:59Z'), manifest: pi(10) }),
         policy,
       );
-      expect(early.ftz).to.deep.equal({ area: 'qinzhou', listId: null, listVersion: null, match: null });
+      expect(early.ftz).to.include({ area: 'qinzhou', listId: null, listVersion: null, match: null });
+      expect(early.ftz.notInForce).to.match(/has no version in force yet/);
       // effective_from is 00:00 China time (UTC+8): 2025-08-07T16:00Z is the first in-force instant.
       const first = classify(
         input({ ftzArea: 'qinzhou', now: new Date('2025-08-07T16:00:00Z'), manifest: pi(10) }),

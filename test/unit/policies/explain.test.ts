@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { classify } from '../../../policies/classify.js';
 import { explain } from '../../../policies/explain.js';
-import { input, pi, policy } from './fixtures.js';
+import { examplesAllowed, input, pi, policy } from './fixtures.js';
 
 describe('policies/explain', () => {
   const classification = classify(
@@ -45,7 +45,7 @@ describe('policies/explain', () => {
   });
 
   it('works without the policy (no condition words) and describes the FTZ position', () => {
-    const ftz = classify(input({ ftzArea: 'nanning', manifest: pi(10) }), policy);
+    const ftz = classify(input({ ftzArea: 'nanning', manifest: pi(10) }), examplesAllowed);
     const plain = explain(ftz);
     expect(plain).to.include(
       'FTZ: area nanning · list gx-ftz-data-export-negative-list version 2025-example.1 · match none',

@@ -44,9 +44,14 @@ describe('policies/parse-policy and load-policy', () => {
       ]);
     });
 
-    it('holds all 23 rows of regulation.md §10.2 in order, with their reason codes', () => {
-      expect(policy.rows.map((r) => r.row)).to.deep.equal(Array.from({ length: 23 }, (_, i) => i + 1));
-      const codes = policy.rows.flatMap((r) => r.reasons.map((x) => x.reason.code));
+    it('holds all 23 rows of regulation.md §10.2, with their reason codes', () => {
+      // Rules reference §0.1 "FTZ precedence": the national exemptions (rows 13–17) are evaluated before the FTZ
+      // list rows (9–10) by default (settings ftz.nationalExemptionsFirst: true).
+      expect(policy.rows.map((r) => r.row)).to.deep.equal([
+        1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 9, 10, 11, 12, 18, 19, 20, 21, 22, 23,
+      ]);
+      const byNumber = [...policy.rows].sort((a, b) => a.row - b.row);
+      const codes = byNumber.flatMap((r) => r.reasons.map((x) => x.reason.code));
       expect(codes).to.deep.equal([
         'R-BLK-SECRET',
         'R-BLK-FOREIGNREQ',
@@ -90,9 +95,11 @@ describe('policies/parse-policy and load-policy', () => {
         requiredForBases: ['consent'],
         alwaysForSensitive: false,
       });
+      // Rules reference §0.1: national exemptions first; an example FTZ list is never in force by default.
       expect(policy.settings.ftz).to.deep.equal({
-        nationalExemptionsFirst: false,
+        nationalExemptionsFirst: true,
         listOverridesNationalThreshold: false,
+        allowExampleLists: false,
       });
     });
 
