@@ -49,7 +49,10 @@ export interface Reason {
   readonly code: string;
   /** The rule the code cites, e.g. "Provisions 2024 art. 7(2)". */
   readonly rule: string;
+  /** English text (api.md §6: the default language of reason messages). */
   readonly message: string;
+  /** Chinese text of the same reason, answered for `Accept-Language: zh…` (api.md §6). */
+  readonly messageZh: string;
 }
 
 /** One decision-table row as evaluated: matched, failed (with the first condition that failed) or skipped

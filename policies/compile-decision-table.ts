@@ -91,7 +91,7 @@ export function compileDecisionTable(
       codeTiers.set(r.code, raw.tier);
       const node = r.when === undefined ? when : compile(r.when, `${path}/when`);
       reasonNodes.push(node);
-      return { reason: { code: r.code, rule: r.rule, message: r.message }, check: toCheck(node), when: node };
+      return { reason: { code: r.code, rule: r.rule, message: r.message, messageZh: r.messageZh }, check: toCheck(node), when: node };
     });
     const code = raw.reasons.map((r) => r.code).join('/');
     const escalation =
@@ -134,7 +134,7 @@ export function compileDecisionTable(
       });
     }
     return {
-      reason: { code: a.code, rule: a.rule, message: a.message },
+      reason: { code: a.code, rule: a.rule, message: a.message, messageZh: a.messageZh },
       check: toCheck(compile(a.when, `${path}/when`)),
     };
   });

@@ -76,7 +76,7 @@ export const ScenariosFile = Type.Object(
 );
 
 const ReasonEntry = Type.Object(
-  { code: Code, rule: Text, message: Text, when: Type.Optional(Condition) },
+  { code: Code, rule: Text, message: Text, messageZh: Text, when: Type.Optional(Condition) },
   strict,
 );
 
@@ -108,7 +108,9 @@ export const DecisionTableFile = Type.Object(
       ),
       { minItems: 1 },
     ),
-    annotations: Type.Array(Type.Object({ code: Code, rule: Text, message: Text, when: Condition }, strict)),
+    annotations: Type.Array(
+      Type.Object({ code: Code, rule: Text, message: Text, messageZh: Text, when: Condition }, strict),
+    ),
   },
   strict,
 );

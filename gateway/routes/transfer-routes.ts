@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import { tiers } from '../../policies/classification.js';
+import { localiseReasons, reasonLanguageOf } from '../../policies/localise-reasons.js';
 import { parseInstant } from '../../registry/records.js';
 import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
 import type { ListQuery, TransferStore } from '../../registry/transfer-store.js';
@@ -12,6 +13,11 @@ import { paramId, parseBody } from '../params.js';
 import type { ReviewService } from '../review-service.js';
 import { canSeeExporter } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
+
+/** api.md §6: reason messages follow Accept-Language (zh… → Chinese, else English); codes and rules unchanged. */
+function localisedFor<T>(req: { get(name: string): string | undefined }, body: T): T {
+  return localiseReasons(body, reasonLanguageOf(req.get('accept-language')));
+}
 
 const parseDecision = createParser(
   Type.Object(
@@ -109,7 +115,7 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
     };
     if (query.q !== undefined) {
       const found = await deps.transfers.find(query.q, filters);
-      res.json({ items: found === null ? [] : [found], nextCursor: null });
+      res.json(localisedFor(req, { items: found === null ? [] : [found], nextCursor: null }));
       return;
     }
     const page = await deps.transfers.list({
@@ -118,21 +124,21 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.sort === undefined ? {} : { order: query.sort }),
     });
-    res.json(page);
+    res.json(localisedFor(req, page));
   });
 
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(await visible(paramId(req, 'id'), res));
+    res.json(localisedFor(req, await visible(paramId(req, 'id'), res)));
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {
     const id = paramId(req, 'id');
     const body = parseBody(req, parseDecision);
-    res.json(await deps.review.decide(id, principalOf(res), body.decision, body.comment));
+    res.json(localisedFor(req, await deps.review.decide(id, principalOf(res), body.decision, body.comment)));
   });
 
   router.post('/v1/transfers/:id/retry', requireRole('ops'), async (req, res) => {
-    res.json(await deps.review.retry(paramId(req, 'id'), principalOf(res)));
+    res.json(localisedFor(req, await deps.review.retry(paramId(req, 'id'), principalOf(res))));
   });
 
   router.get('/v1/transfers/:id/receipt', async (req, res) => {
