@@ -39,6 +39,11 @@ export interface ClassificationInput {
     readonly containsSpi: boolean;
     readonly individualsDetected: number;
     readonly sensitiveIndividualsDetected: number;
+    /**
+     * Mainland identifiers found (resident ID numbers, mainland mobile numbers): evidence of domestic PI, which
+     * contradicts an art. 4 "collected abroad only" declaration (rules reference §0.1 C5). Absent = 0.
+     */
+    readonly domesticIdentifiersDetected?: number;
   } | null;
   /** The exporter's yearly totals since 1 January BEFORE this transfer (regulation.md §1.2). */
   readonly volume: { readonly individualsYtd: number; readonly sensitiveYtd: number };
@@ -94,6 +99,8 @@ export interface Facts {
   readonly ftzMatch: FtzMatch | 'not_applicable';
   readonly undeclaredPi: boolean;
   readonly undeclaredSpi: boolean;
+  /** Content shows mainland identifiers (Provisions 2024 art. 4: no domestic PI introduced; §0.1 C5). */
+  readonly domesticIdentifiers: boolean;
 }
 
 export interface Classification {

@@ -10,7 +10,10 @@ const number = new Intl.NumberFormat('en-US');
 export function explain(classification: Classification, policy?: Policy): string[] {
   const c = classification;
   const conditions = new Map(policy?.rows.map((r) => [r.row, r.condition]) ?? []);
-  const width = Math.max(...c.trace.map((s) => String(s.row).length));
+  // Row numbers align on their whole part; a row added since the §10.2 numbering shows its decimal (14.1).
+  const whole = (row: number) => String(Math.trunc(row));
+  const width = Math.max(...c.trace.map((s) => whole(s.row).length));
+  const label = (row: number) => `${whole(row).padStart(width)}${String(row).slice(whole(row).length)}`;
   const lines = [
     `Decision: ${c.tier} (row ${c.matchedRow}, ${c.reasons[0]?.code ?? 'no reason'})`,
     `Business type: ${c.businessType} · grade: ${c.grade} · policy version: ${c.policyVersion}`,
@@ -37,7 +40,7 @@ export function explain(classification: Classification, policy?: Policy): string
   for (const step of c.trace) {
     const mark = step.matched ? '✓' : step.skipped ? '·' : '✗';
     const condition = conditions.get(step.row);
-    const head = `  ${mark} row ${String(step.row).padStart(width)} ${step.code}${condition === undefined ? '' : ` — ${condition}`}`;
+    const head = `  ${mark} row ${label(step.row)} ${step.code}${condition === undefined ? '' : ` — ${condition}`}`;
     const tail = step.matched ? 'matched' : step.skipped ? 'not evaluated' : `failed: ${step.failed ?? '?'}`;
     lines.push(`${head} — ${tail}`);
   }

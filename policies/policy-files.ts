@@ -86,7 +86,8 @@ export const DecisionTableFile = Type.Object(
     rows: Type.Array(
       Type.Object(
         {
-          row: Type.Integer({ minimum: 1 }),
+          // The rules reference §10.2 row number; rows added since carry one decimal (14.1 follows 14).
+          row: Type.Number({ minimum: 1, maximum: 1000 }),
           condition: Text,
           group: Type.Optional(enumOf(['ftz_list', 'national_exemption'] as const)),
           when: Condition,
@@ -109,7 +110,18 @@ export const DecisionTableFile = Type.Object(
       { minItems: 1 },
     ),
     annotations: Type.Array(
-      Type.Object({ code: Code, rule: Text, message: Text, messageZh: Text, when: Condition }, strict),
+      Type.Object(
+        {
+          code: Code,
+          rule: Text,
+          message: Text,
+          messageZh: Text,
+          when: Condition,
+          // Holds the transfer: the decision becomes this tier unless the row decided a stricter one.
+          raisesTo: Type.Optional(Type.Literal('manual_review')),
+        },
+        strict,
+      ),
     ),
   },
   strict,

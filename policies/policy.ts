@@ -62,6 +62,8 @@ export interface DecisionRow {
 export interface Annotation {
   readonly reason: Reason;
   readonly check: ConditionCheck;
+  /** When it applies, the decision is at least this strict (e.g. content contradicting the declaration is held). */
+  readonly raisesTo: Tier | null;
 }
 
 export type SelfAssessmentKind = 'pipia' | 'risk_self_assessment';

@@ -19,10 +19,15 @@ export const keys = {
   /** Lex-sorted ids by classification tier (fixed at intake) and by current hold-reason code (console search). */
   transfersByTier: (tier: string) => `${prefix}:transfers:tier:${tier}`,
   transfersByHoldReason: (code: string) => `${prefix}:transfers:hold-reason:${code}`,
-  /** HyperLogLogs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive PI. */
+  /** SETs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive PI (exact;
+   * transfers recorded before exact counting have HyperLogLogs here, which the volume store still reads). */
   transferPeople: (id: string) => `${prefix}:transfer:${id}:people`,
   transferSensitivePeople: (id: string) => `${prefix}:transfer:${id}:people-s`,
-  /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys plus declared-only surplus. */
+  /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys (kept past the top threshold),
+   * exact SETs of them until then, and a hash of the declared-only surplus and the counting mode (volume-store). */
+  volumeExactPeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:set`,
+  volumeExactSensitivePeople: (exporterId: string, year: number) =>
+    `${prefix}:volume:${exporterId}:${year}:set-s`,
   volumePeople: (exporterId: string, year: number) => `${prefix}:volume:${exporterId}:${year}:people`,
   volumeSensitivePeople: (exporterId: string, year: number) =>
     `${prefix}:volume:${exporterId}:${year}:people-s`,

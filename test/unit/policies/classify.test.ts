@@ -218,6 +218,23 @@ const decisionRows: Case[] = [
     checks: ['self_assessment', 'attestation'],
   },
   {
+    title:
+      'row 14.1 R-HOLD-ART5-1 (Prov. 5(1) open list; §0.1 C4): an art. 5(1) claim with a contract in an unusual business type → held for a reviewer',
+    patch: {
+      manifest: {
+        businessType: 'other',
+        exemption: 'EX-ART5-1',
+        evidence: { contractRef: 'C-9' },
+        ...pi(150_000),
+      },
+    },
+    tier: 'manual_review',
+    codes: ['R-HOLD-ART5-1'],
+    row: 14.1,
+    evidence: ['contract_record'],
+    checks: none,
+  },
+  {
     title: 'row 15 R-EX-ART5-2 (Prov. 5(2)): employee PI for cross-border HR → exempt',
     patch: {
       manifest: { businessType: 'hr_management', exemption: 'EX-ART5-2', legalBasis: 'hr', ...pi(300) },
@@ -479,7 +496,7 @@ const special: Case[] = [
   },
   {
     title:
-      'row 14 R-EX-ART5-1 needs a contract scenario (scenarios.art5Contract): supply_chain → standard_contract',
+      'row 14.1 R-HOLD-ART5-1 (Prov. 5(1) open list, §0.1 C4): supply_chain outside the usual scenarios → held for a reviewer, not the volume rows',
     patch: {
       manifest: {
         businessType: 'supply_chain',
@@ -488,13 +505,13 @@ const special: Case[] = [
         ...pi(500_000),
       },
     },
-    tier: 'standard_contract',
-    codes: ['R-SCC-PI100K'],
-    row: 21,
+    tier: 'manual_review',
+    codes: ['R-HOLD-ART5-1'],
+    row: 14.1,
   },
   {
     title:
-      'row 5 R-BLK-EXPCTRL: with exportLicenceRef the block lifts and the next rows decide (no PI → R-EX-ART3)',
+      'row 6 R-HOLD-EXPCTRL (Decree 792; §0.1 C8): with exportLicenceRef the block lifts but a reviewer checks the licence; never free flow',
     patch: {
       manifest: {
         businessType: 'cross_border_trade',
@@ -502,9 +519,11 @@ const special: Case[] = [
         evidence: { exportLicenceRef: 'MOFCOM-1' },
       },
     },
-    tier: 'free_flow',
-    codes: ['R-EX-ART3'],
-    row: 11,
+    tier: 'manual_review',
+    codes: ['R-HOLD-EXPCTRL'],
+    row: 6,
+    evidence: ['export_licence'],
+    checks: none,
   },
   {
     title: 'row 6 R-HOLD-FIN: with sectorApprovalRef the hold lifts and the next rows decide (R-EX-ART5-1)',
@@ -734,10 +753,10 @@ const inspection: Case[] = [
   },
   {
     title:
-      'minors under 14 (PIPL 28: all their PI is sensitive): declared 0 sensitive still counts 1 → standard_contract R-SCC-SPI',
+      'minors under 14 (PIPL 28: all their PI is sensitive; §0.1 C9): 20 minors, declared 0 sensitive → 20 sensitive, R-SCC-SPI',
     patch: {
       manifest: {
-        personalInfo: { individuals: 20, sensitiveIndividuals: 0, minorsUnder14: true },
+        personalInfo: { individuals: 20, sensitiveIndividuals: 0, minorsUnder14: true, minorIndividuals: 20 },
         legalBasis: 'consent',
       },
     },
@@ -787,7 +806,7 @@ describe('policies/classify', () => {
   it('covers every row of the shipped decision table with a case', () => {
     const covered = new Set(decisionRows.map((c) => c.row));
     expect(policy.rows.map((r) => r.row).filter((r) => !covered.has(r))).to.deep.equal([]);
-    expect(policy.rows).to.have.length(23);
+    expect(policy.rows).to.have.length(24); // the 23 rows of §10.2 and row 14.1 (§0.1 C4)
   });
 
   describe('the answer beside the tier', () => {

@@ -44,11 +44,11 @@ describe('policies/parse-policy and load-policy', () => {
       ]);
     });
 
-    it('holds all 23 rows of regulation.md §10.2, with their reason codes', () => {
+    it('holds the 23 rows of the rules reference §10.2 and row 14.1 (§0.1 C4), with their reason codes', () => {
       // Rules reference §0.1 "FTZ precedence": the national exemptions (rows 13–17) are evaluated before the FTZ
       // list rows (9–10) by default (settings ftz.nationalExemptionsFirst: true).
       expect(policy.rows.map((r) => r.row)).to.deep.equal([
-        1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 9, 10, 11, 12, 18, 19, 20, 21, 22, 23,
+        1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 14.1, 15, 16, 17, 9, 10, 11, 12, 18, 19, 20, 21, 22, 23,
       ]);
       const byNumber = [...policy.rows].sort((a, b) => a.row - b.row);
       const codes = byNumber.flatMap((r) => r.reasons.map((x) => x.reason.code));
@@ -58,6 +58,7 @@ describe('policies/parse-policy and load-policy', () => {
         'R-BLK-LIST',
         'R-BLK-CORE',
         'R-BLK-EXPCTRL',
+        'R-HOLD-EXPCTRL',
         'R-HOLD-HGR',
         'R-HOLD-GEO',
         'R-HOLD-FIN',
@@ -69,6 +70,7 @@ describe('policies/parse-policy and load-policy', () => {
         'R-FREE-GENERAL',
         'R-EX-ART4',
         'R-EX-ART5-1',
+        'R-HOLD-ART5-1',
         'R-EX-ART5-2',
         'R-EX-ART5-3',
         'R-EX-NDSMR35-6',
@@ -189,7 +191,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/18/when/note',
+        path: '/rows/19/when/note',
         message: /not an allowed field/,
       });
     });
@@ -228,7 +230,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/21/when/all/1/lt/ref',
+        path: '/rows/22/when/all/1/lt/ref',
         message: /thresholds.nonSensitive.scc.*not defined/,
       });
     });
@@ -241,14 +243,14 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/15/reasons/0/code',
-        message: /duplicates reason code R-EX-ART5-2.*\/rows\/14\/reasons\/0\/code/,
+        path: '/rows/16/reasons/0/code',
+        message: /duplicates reason code R-EX-ART5-2.*\/rows\/15\/reasons\/0\/code/,
       });
     });
 
     it('a duplicate row number', () => {
       const err = rejection({ file: 'decision-table.yaml', from: '- row: 17', to: '- row: 16' });
-      expectIssue(err, { file: 'decision-table.yaml', path: '/rows/16/row', message: /duplicates row 16/ });
+      expectIssue(err, { file: 'decision-table.yaml', path: '/rows/17/row', message: /duplicates row 16/ });
     });
 
     it('a code whose family cannot decide the tier (regulation.md §10.4)', () => {
@@ -259,7 +261,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/18/reasons/0/code',
+        path: '/rows/19/reasons/0/code',
         message: /SA family cannot decide tier exempt/,
       });
     });
@@ -273,7 +275,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/16/when',
+        path: '/rows/17/when',
         message: /row 17 is unreachable/,
       });
     });
@@ -286,12 +288,12 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/19/when',
+        path: '/rows/20/when',
         message: /row 20 is unreachable/,
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/21/when',
+        path: '/rows/22/when',
         message: /row 22 is unreachable/,
       });
     });
@@ -299,12 +301,12 @@ describe('policies/parse-policy and load-policy', () => {
     it('a reason that can never apply within its row', () => {
       const err = rejection({
         file: 'decision-table.yaml',
-        from: 'when: { fact: flags, has: geo }\n        rule:',
-        to: 'when: { fact: flags, has: state_secret }\n        rule:',
+        from: 'when:\n          all:\n            - { fact: flags, has: geo }',
+        to: 'when:\n          all:\n            - { fact: flags, has: state_secret }',
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/5/reasons/1/when',
+        path: '/rows/5/reasons/2/when',
         message: /can never hold when row 6 matches/,
       });
     });
@@ -317,7 +319,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/22/when',
+        path: '/rows/23/when',
         message: /last row must be \{ always: true \}/,
       });
     });
@@ -388,7 +390,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'evidence.yaml',
-        path: '/requirements/21/items/1',
+        path: '/requirements/22/items/1',
         message: /manual_review is released by hand only/,
       });
     });
