@@ -21,7 +21,7 @@ import { createInspector } from '../inspection/inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
-import { listExpiringFilings } from '../registry/filing-expiry.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
@@ -189,7 +189,12 @@ export async function startGateway(
             oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
           },
           filingsExpiring: async (now) =>
-            listExpiringFilings(await stores.registry.listFilings(), now).length,
+            listExpiringFilings(
+              await stores.registry.listFilings(),
+              now,
+              expiryWarningWorkingDays,
+              policy.workingDays,
+            ).length,
         }),
       ),
       createConsoleRoutes(),
@@ -215,6 +220,7 @@ export async function startGateway(
         attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),
         events,
         clock,
+        calendar: policy.workingDays,
       }),
       createLedgerRoutes(ledger),
     ],

@@ -12,6 +12,7 @@ import {
   parseDecisionTableFile,
   parseEvidenceFile,
   parseFtzListFile,
+  parseWorkingDaysFile,
   parseScenariosFile,
   parseSettingsFile,
   parseThresholdsFile,
@@ -26,6 +27,7 @@ import {
 } from './policy-files.js';
 import { computePolicyVersion, type PolicyFileText } from './policy-version.js';
 import type { Policy, Settings, Thresholds } from './policy.js';
+import { compileWorkingDays, weekdaysOnly, type WorkingDaysFile } from './working-days.js';
 
 const parsers: { readonly [K in PolicyKind]: (input: unknown) => Parsed<unknown> } = {
   thresholds: parseThresholdsFile,
@@ -34,6 +36,7 @@ const parsers: { readonly [K in PolicyKind]: (input: unknown) => Parsed<unknown>
   'decision-table': parseDecisionTableFile,
   evidence: parseEvidenceFile,
   'ftz-list': parseFtzListFile,
+  'working-days': parseWorkingDaysFile,
 };
 
 /** Kinds of which exactly one file must exist; ftz-list files may be any number. */
@@ -187,6 +190,18 @@ export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOpt
   });
   const { evidence, issues: evidenceIssues } = compileEvidence(evidenceFile.value, resolve, table.codeTiers);
   attach(evidenceFile.name, evidenceIssues);
+  // Optional: without a calendar every deadline counts Monday–Friday only.
+  const calendarFile = shaped.filter((f) => f.kind === 'working-days');
+  calendarFile
+    .slice(1)
+    .forEach((f) => issues.push({ file: f.name, path: '/kind', message: 'working-days is defined twice' }));
+  let workingDays = weekdaysOnly;
+  const firstCalendar = calendarFile[0];
+  if (firstCalendar !== undefined && firstCalendar.value !== undefined) {
+    const compiled = compileWorkingDays(firstCalendar.value as WorkingDaysFile);
+    attach(firstCalendar.name, compiled.issues);
+    workingDays = compiled.calendar;
+  }
   const { lists, issues: ftzIssues } = compileFtzLists(
     shaped.filter((f) => f.kind === 'ftz-list').map((f) => ({ name: f.name, value: f.value as FtzListFile })),
   );
@@ -206,5 +221,6 @@ export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOpt
     annotations: table.annotations,
     evidence,
     ftzLists: lists,
+    workingDays,
   });
 }

@@ -22,6 +22,7 @@ export const policyKinds = [
   'decision-table',
   'evidence',
   'ftz-list',
+  'working-days',
 ] as const;
 export type PolicyKind = (typeof policyKinds)[number];
 
@@ -134,6 +135,7 @@ export const EvidenceFile = Type.Object(
       {
         pipiaMaxAgeDays: Type.Integer({ minimum: 1, maximum: 3660 }),
         selfAssessmentMaxAgeDays: Type.Integer({ minimum: 1, maximum: 3660 }),
+        ageLimitTiers: Type.Array(enumOf(tiers), { uniqueItems: true }),
       },
       strict,
     ),
@@ -201,6 +203,25 @@ export const FtzListFile = Type.Object(
   strict,
 );
 
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+export const WorkingDaysFile = Type.Object(
+  {
+    kind: Type.Literal('working-days'),
+    years: Type.Record(
+      Type.String({ pattern: '^\\d{4}$' }),
+      Type.Object(
+        {
+          source: Text,
+          holidays: Type.Array(IsoDay, { uniqueItems: true, maxItems: 366 }),
+          workdays: Type.Array(IsoDay, { uniqueItems: true, maxItems: 366 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
 export type ThresholdsFile = Static<typeof ThresholdsFile>;
 export type SettingsFile = Static<typeof SettingsFile>;
 export type ScenariosFile = Static<typeof ScenariosFile>;
@@ -214,3 +235,4 @@ export const parseScenariosFile = createParser(ScenariosFile);
 export const parseDecisionTableFile = createParser(DecisionTableFile);
 export const parseEvidenceFile = createParser(EvidenceFile);
 export const parseFtzListFile = createParser(FtzListFile);
+export const parseWorkingDaysFile = createParser(WorkingDaysFile);

@@ -41,6 +41,7 @@ describe('policies/parse-policy and load-policy', () => {
         'scenarios.yaml',
         'settings.yaml',
         'thresholds.yaml',
+        'working-days.yaml',
       ]);
     });
 
@@ -106,7 +107,11 @@ describe('policies/parse-policy and load-policy', () => {
     });
 
     it('exports the evidence-check inputs the workers need (recency, filing kinds, self-assessment kinds)', () => {
-      expect(policy.evidence.recency).to.deep.equal({ pipiaMaxAgeDays: 90, selfAssessmentMaxAgeDays: 90 });
+      expect(policy.evidence.recency).to.deep.equal({
+        pipiaMaxAgeDays: 90,
+        selfAssessmentMaxAgeDays: 90,
+        ageLimitTiers: ['standard_contract', 'security_assessment'],
+      });
       expect(policy.evidence.filingKinds.standard_contract).to.deep.equal([
         'standard_contract',
         'certification',
