@@ -129,7 +129,12 @@ export async function startGateway(
     newId: (now) => createId(now),
     ...stores,
     classifier,
-    inspect: (onPersonKeys) => createInspector({ personKey: keys.personKey, onPersonKeys }),
+    inspect: (onPersonKeys) =>
+      createInspector({
+        personKey: keys.personKey,
+        onPersonKeys,
+        residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
+      }),
     pipeline,
     events,
     metrics,

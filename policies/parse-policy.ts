@@ -167,6 +167,7 @@ export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOpt
     consent: s.consent,
     ftz: override ? { ...s.ftz, allowExampleLists: true } : s.ftz,
     grade: s.grade,
+    identity: s.identity,
   };
   // Every rule and list compares against the thresholds: stop here rather than report their follow-on errors.
   attach(thresholdsFile.name, checkThresholds(thresholdsFile.value));

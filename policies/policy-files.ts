@@ -57,6 +57,7 @@ export const SettingsFile = Type.Object(
       },
       strict,
     ),
+    identity: Type.Object({ bareResidentIdSensitive: Type.Boolean() }, strict),
     grade: Type.Object(
       { importantFlags: Type.Array(enumOf(regulationFlags), { uniqueItems: true }) },
       strict,

@@ -26,6 +26,8 @@ export interface Settings {
     readonly allowExampleLists: boolean;
   };
   readonly grade: { readonly importantFlags: readonly RegulationFlag[] };
+  /** [U] rules reference §0.1 C3: is a bare resident-ID number sensitive PI (GB/T 35273-2020 vs GB/T 45574-2025). */
+  readonly identity: { readonly bareResidentIdSensitive: boolean };
 }
 
 export interface PolicyReason {
