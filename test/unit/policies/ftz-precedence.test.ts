@@ -137,3 +137,50 @@ describe('FTZ lists: example data grants nothing, national exemptions first (iss
     );
   });
 });
+
+describe('xborder policy explain: which FTZ list is in force (issue #13 item 1)', () => {
+  async function explainText(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+    const { policyExplainCommand } = await import('../../../cli/commands/policy-command.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'explain-'));
+    const file = path.join(dir, 'm.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...input(orders150k).manifest,
+        exemption: 'EX-ART5-1',
+        evidence: { contractRef: 'O-1' },
+      }),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    let out = '';
+    try {
+      await policyExplainCommand.run([file, ...args], {
+        json: false,
+        out: (t) => (out += `${t}\n`),
+        err: () => undefined,
+        result: (_v, text) => (out += `${text()}\n`),
+      });
+    } finally {
+      process.env = saved;
+    }
+    return out;
+  }
+
+  it('prints that no list is in force for the area, and why (example data), and why the national exemption won', async () => {
+    const text = await explainText(['--ftz-area', 'nanning']);
+    expect(text).to.include('FTZ negative lists:');
+    expect(text).to.match(
+      / {2}nanning: none in force — list gx-ftz-data-export-negative-list .* is EXAMPLE data/,
+    );
+    expect(text).to.include('National exemption R-EX-ART5-1 (row 14) won');
+  });
+
+  it('with XBORDER_ALLOW_EXAMPLE_FTZ_LISTS=true the example list is in force (demo)', async () => {
+    const text = await explainText(['--ftz-area', 'nanning'], { XBORDER_ALLOW_EXAMPLE_FTZ_LISTS: 'true' });
+    expect(text).to.match(/ {2}nanning: in force — .*demo only/);
+  });
+});
