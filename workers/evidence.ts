@@ -56,12 +56,13 @@ export function createEvidenceChecker(deps: {
           );
           const kinds = tierKinds.filter((k) => needed.has(k));
           if (kinds.length === 0) kinds.push(tierKinds[0] ?? 'pipia');
-          // Rules reference §0.1 C6: the 3 months are measured to the filing or declaration date of the filing the
-          // transfer relies on (filedOn, else validFrom); an exempt transfer's PIPIA has no age limit.
+          // Rules reference §0.1 C6: the 3 months are measured to the filing or declaration date (filedOn) of the
+          // filing the transfer relies on; a filing recorded without filedOn is measured to now, as before. An
+          // exempt transfer's PIPIA has no age limit.
           const limited = recency.ageLimitTiers.includes(classification.tier);
           const filing =
             limited && ids.filingId !== undefined ? await registry.getFiling(ids.filingId) : null;
-          const filedOn = filing === null ? null : parseInstant(filing.filedOn ?? filing.validFrom);
+          const filedOn = filing?.filedOn === undefined ? null : parseInstant(filing.filedOn);
           const requirement = {
             kinds: kinds.map((kind) => ({
               kind,
@@ -78,7 +79,7 @@ export function createEvidenceChecker(deps: {
               : {
                   measuredTo: {
                     at: filedOn,
-                    what: `filing ${filing.id} (${filing.filedOn === undefined ? 'valid from' : 'filed on'} ${filing.filedOn ?? filing.validFrom})`,
+                    what: `filing ${filing.id} (filed on ${filing.filedOn ?? '?'})`,
                   },
                 }),
           };

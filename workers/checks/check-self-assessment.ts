@@ -58,7 +58,8 @@ function checkRecord(
   const future = completed === null || completed.getTime() - now.getTime() > dayMs;
   const before = measuredTo === undefined ? '' : ` before ${measuredTo.what}`;
   const beforeZh = measuredTo === undefined ? '' : `（以${measuredTo.what}为准）`;
-  if (future || (maxAgeDays !== null && (ageDays > maxAgeDays || ageDays < -1))) {
+  // A PIPIA newer than the filing is no fault (a later assessment beside the filed one); only age counts.
+  if (future || (maxAgeDays !== null && ageDays > maxAgeDays)) {
     reasons.push({
       code: 'R-EVID-SELFASSESS-STALE',
       rule:
@@ -67,14 +68,10 @@ function checkRecord(
           : 'Order 11 art. 5; security-assessment declaration guide 3rd ed.',
       message: future
         ? `Self-assessment ${record.id} is dated ${record.completedOn}, in the future`
-        : ageDays < -1
-          ? `Self-assessment ${record.id} was completed on ${record.completedOn}, after ${measuredTo?.what ?? 'now'}; it must precede the filing`
-          : `Self-assessment ${record.id} was completed on ${record.completedOn}, more than ${maxAgeDays ?? 0} days${before}`,
+        : `Self-assessment ${record.id} was completed on ${record.completedOn}, more than ${maxAgeDays ?? 0} days${before}`,
       messageZh: future
         ? `自评估 ${record.id} 的完成日期 ${record.completedOn} 晚于当前日期`
-        : ageDays < -1
-          ? `自评估 ${record.id} 完成于 ${record.completedOn}，晚于备案或申报日期${beforeZh}，应在备案前完成`
-          : `自评估 ${record.id} 完成于 ${record.completedOn}，距备案或申报已超过 ${maxAgeDays ?? 0} 天${beforeZh}`,
+        : `自评估 ${record.id} 完成于 ${record.completedOn}，距备案或申报已超过 ${maxAgeDays ?? 0} 天${beforeZh}`,
     });
   }
   const scope = record.scope;

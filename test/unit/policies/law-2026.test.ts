@@ -362,11 +362,11 @@ describe('the rulebook as the law stands in 2026 (issue #13, rules reference §0
         false,
       ],
       [
-        'Order 13 art. 7: a PIPIA after the filing date cannot have been filed with it → stale',
+        'Order 13 art. 5: a PIPIA completed after the filing (a newer assessment) is not stale',
         '2026-01-10',
         90,
         '2025-12-15',
-        false,
+        true,
       ],
       [
         'PIPL art. 55 (§0.1 C6): an exempt transfer needs a PIPIA covering it, of any age',
