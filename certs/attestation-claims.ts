@@ -15,6 +15,7 @@ export const attestationBusinessTypes = [
   'academic_cooperation',
   'manufacturing',
   'service_outsourcing',
+  'exam_services',
   'other',
 ] as const;
 export type AttestationBusinessType = (typeof attestationBusinessTypes)[number];

@@ -3,6 +3,7 @@
 // payload through the size limit, content inspection, SHA-256 and encryption into the payload store.
 // Nothing is buffered whole. The submit service then classifies, records and enqueues; the answer is 202.
 // An upload that stops making progress is cut off with 408, so stalled clients cannot pile up connections.
+import { localiseReasons, reasonLanguageOf } from '../policies/localise-reasons.js';
 import type { Request, RequestHandler, Response } from 'express';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
@@ -290,7 +291,12 @@ export function createIntakeHandler(service: SubmitService, limits: IntakeLimits
       return;
     }
     receive(req, res, principal).then(
-      (body) => res.status(202).location(`/v1/transfers/${body.id}`).json(body),
+      (body) =>
+        res
+          .status(202)
+          .location(`/v1/transfers/${body.id}`)
+          // api.md §6: reason messages follow Accept-Language (codes and citations unchanged).
+          .json(localiseReasons(body, reasonLanguageOf(req.get('accept-language')))),
       (err: unknown) => rejectUpload(req, res, err, next),
     );
   };

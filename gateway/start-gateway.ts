@@ -17,11 +17,12 @@ import { createRedis } from '../platform/redis.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
+import { ftzListsInForce } from '../policies/match-ftz-list.js';
 import { createInspector } from '../inspection/inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
-import { listExpiringFilings } from '../registry/filing-expiry.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
@@ -83,7 +84,14 @@ export async function startGateway(
   deps: { clock: Clock; logger: Logger },
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
-  const policy = loadPolicy(config.policyDir);
+  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
+  // Rules reference §0.1: say at start which FTZ negative list is in force, or that none is.
+  const ftzStatus = () => ftzListsInForce(policy, clock.now());
+  for (const s of ftzStatus()) {
+    const fields = { area: s.area, listId: s.listId, version: s.version, example: s.example };
+    if (s.inForce && !s.example) logger.info(`FTZ negative list: ${s.detail}`, fields);
+    else logger.warn(`FTZ negative list: ${s.detail}`, fields);
+  }
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
   const redis = createRedis(config.redisUrl, {
     connectionName: 'xborder-gateway',
@@ -122,7 +130,12 @@ export async function startGateway(
     newId: (now) => createId(now),
     ...stores,
     classifier,
-    inspect: (onPersonKeys) => createInspector({ personKey: keys.personKey, onPersonKeys }),
+    inspect: (onPersonKeys) =>
+      createInspector({
+        personKey: keys.personKey,
+        onPersonKeys,
+        residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
+      }),
     pipeline,
     events,
     metrics,
@@ -160,6 +173,13 @@ export async function startGateway(
           if (!(await isWritable(ledgerDir))) failing.push('ledger');
           return failing;
         },
+        detail: () => ({
+          policy: {
+            policyVersion: policy.policyVersion,
+            allowExampleFtzLists: policy.settings.ftz.allowExampleLists,
+            ftzLists: ftzStatus(),
+          },
+        }),
       }),
       createMetricsRoute(
         metrics.registry,
@@ -175,7 +195,12 @@ export async function startGateway(
             oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
           },
           filingsExpiring: async (now) =>
-            listExpiringFilings(await stores.registry.listFilings(), now).length,
+            listExpiringFilings(
+              await stores.registry.listFilings(),
+              now,
+              expiryWarningWorkingDays,
+              policy.workingDays,
+            ).length,
         }),
       ),
       createConsoleRoutes(),
@@ -202,6 +227,7 @@ export async function startGateway(
         events,
         clock,
         checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
+        calendar: policy.workingDays,
       }),
       createLedgerRoutes(ledger),
     ],

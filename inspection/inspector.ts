@@ -9,6 +9,7 @@ import {
   DETECTOR_COUNT,
   detectorIsPi,
   detectorIsSensitive,
+  RESIDENT_ID,
   detectorNames,
   EMAIL,
   HIGH,
@@ -68,6 +69,11 @@ export interface InspectorOptions {
    * delivered and the receiving HyperLogLog absorbs repeats. Optional.
    */
   readonly onPersonKeys?: (keys: readonly Buffer[], sensitive: boolean) => void;
+  /**
+   * [U] Whether a bare resident-ID number is sensitive PI (policy settings identity.bareResidentIdSensitive,
+   * default true: GB/T 35273-2020 App. B lists it; GB/T 45574-2025 no longer does; an ID-card image still is).
+   */
+  readonly residentIdSensitive?: boolean;
   /** Distinct people counted exactly before switching to HyperLogLog (default 100,000); for tests. */
   readonly exactPersonLimit?: number;
 }
@@ -105,6 +111,10 @@ export function createInspector(options: InspectorOptions): Inspector {
     throw new TypeError('personKey must be 32 bytes');
   }
   const people = createRecordPeople(options);
+  const isSensitive: readonly boolean[] =
+    options.residentIdSensitive === false
+      ? detectorIsSensitive.map((v, i) => (i === RESIDENT_ID ? false : v))
+      : detectorIsSensitive;
 
   // The work buffer: [0, from) already scanned (kept as context), [from, end) not yet scanned. It starts at
   // 64 KiB and grows with the chunks it is given (a 1 KB payload should not cost a 4 MiB buffer per transfer).
@@ -320,7 +330,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         if (level > (confidence[kind] as number)) confidence[kind] = level;
       }
       if ((personStrength[kind] as number) > 0) people.offer(kind, work, valueStart, valueEnd);
-      if (detectorIsSensitive[kind] === true) rowSensitive = true;
+      if (isSensitive[kind] === true) rowSensitive = true;
     }
   }
 
@@ -392,7 +402,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     for (let d = 0; d < DETECTOR_COUNT; d++) {
       const count = counts[d] as number;
       if (count === 0) continue;
-      const sensitive = detectorIsSensitive[d] === true;
+      const sensitive = isSensitive[d] === true;
       findings[detectorNames[d] as DetectorName] = Object.freeze({
         count,
         confidence: CONFIDENCE_NAMES[confidence[d] as number] as Confidence,

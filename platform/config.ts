@@ -17,6 +17,11 @@ export interface Config {
   readonly receiverPort: number;
   readonly dataDir: string;
   readonly policyDir: string;
+  /**
+   * XBORDER_ALLOW_EXAMPLE_FTZ_LISTS: allow FTZ negative lists marked as example data (demos only; rules reference
+   * §0.1). null when unset: false everywhere, except that `xborder start` (npm start) takes it as true and says so.
+   */
+  readonly allowExampleFtzLists: boolean | null;
   readonly trustDir: string;
   /** File path or https URL of the JWKS for bearer tokens; undefined = the development issuer under the data dir. */
   readonly authJwks: string;
@@ -87,6 +92,14 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function readOptionalBoolean(env: Env, name: string): boolean | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
 function readString(env: Env, name: string, fallback: string): string {
@@ -181,6 +194,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     receiverPort: readPort(env, 'XBORDER_RECEIVER_PORT', 8443),
     dataDir,
     policyDir: file('XBORDER_POLICY_DIR', './policies'),
+    allowExampleFtzLists: readOptionalBoolean(env, 'XBORDER_ALLOW_EXAMPLE_FTZ_LISTS'),
     trustDir: file('XBORDER_TRUST_DIR', path.join(pki, 'trust')),
     authJwks: readJwks(env, pki),
     authIssuer: readString(env, 'XBORDER_AUTH_ISSUER', 'xborder-dev'),

@@ -39,6 +39,11 @@ export interface ClassificationInput {
     readonly containsSpi: boolean;
     readonly individualsDetected: number;
     readonly sensitiveIndividualsDetected: number;
+    /**
+     * Mainland identifiers found (resident ID numbers, mainland mobile numbers): evidence of domestic PI, which
+     * contradicts an art. 4 "collected abroad only" declaration (rules reference §0.1 C5). Absent = 0.
+     */
+    readonly domesticIdentifiersDetected?: number;
   } | null;
   /** The exporter's yearly totals since 1 January BEFORE this transfer (regulation.md §1.2). */
   readonly volume: { readonly individualsYtd: number; readonly sensitiveYtd: number };
@@ -49,7 +54,10 @@ export interface Reason {
   readonly code: string;
   /** The rule the code cites, e.g. "Provisions 2024 art. 7(2)". */
   readonly rule: string;
+  /** English text (api.md §6: the default language of reason messages). */
   readonly message: string;
+  /** Chinese text of the same reason, answered for `Accept-Language: zh…` (api.md §6). */
+  readonly messageZh: string;
 }
 
 /** One decision-table row as evaluated: matched, failed (with the first condition that failed) or skipped
@@ -91,6 +99,8 @@ export interface Facts {
   readonly ftzMatch: FtzMatch | 'not_applicable';
   readonly undeclaredPi: boolean;
   readonly undeclaredSpi: boolean;
+  /** Content shows mainland identifiers (Provisions 2024 art. 4: no domestic PI introduced; §0.1 C5). */
+  readonly domesticIdentifiers: boolean;
 }
 
 export interface Classification {
@@ -115,6 +125,9 @@ export interface Classification {
     readonly listId: string | null;
     readonly listVersion: string | null;
     readonly match: FtzMatch | null;
+    /** Why no list is in force for a registered exporter (e.g. the only list is example data); null otherwise.
+     * Absent on records decided before December 2026. */
+    readonly notInForce?: string | null;
   };
   /** The row that decided (its number in regulation.md §10.2). */
   readonly matchedRow: number;

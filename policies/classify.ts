@@ -1,7 +1,14 @@
 // policies/classify: the generic evaluator — derives the facts, walks the decision table in order (first match
 // wins, regulation.md §10.2), and returns the tier with its reasons, evidence, checks and a full trace. Pure: no
 // I/O, `now` comes in the input; rows, thresholds and evidence are all policy data.
-import type { Classification, ClassificationInput, Facts, Reason, TraceStep } from './classification.js';
+import {
+  tiers,
+  type Classification,
+  type ClassificationInput,
+  type Facts,
+  type Reason,
+  type TraceStep,
+} from './classification.js';
 import { deriveFacts } from './derive-facts.js';
 import type { Policy, PolicyReason } from './policy.js';
 import { selectEvidence } from './required-evidence.js';
@@ -43,8 +50,18 @@ export function classify(input: ClassificationInput, policy: Policy): Classifica
     reasons = [...citedReasons(row.escalation.cite, facts), ...reasons];
   }
   const tierCodes = reasons.map((r) => r.code);
-  for (const annotation of policy.annotations)
-    if (annotation.check(facts) === null) reasons.push(annotation.reason);
+  const holds: Reason[] = [];
+  for (const annotation of policy.annotations) {
+    if (annotation.check(facts) !== null) continue;
+    const raise = annotation.raisesTo;
+    // An annotation that holds (e.g. R-INSPECT-DOMESTIC-ID) makes the decision at least its tier, unless the row
+    // decided a stricter one (tiers are ordered strictest first); it is then the first reason cited.
+    if (raise !== null && tiers.indexOf(raise) < tiers.indexOf(tier)) {
+      tier = raise;
+      holds.push(annotation.reason);
+    } else reasons.push(annotation.reason);
+  }
+  if (holds.length > 0) reasons = [...holds, ...reasons];
 
   const evidence = selectEvidence(tier, tierCodes, facts, policy.evidence);
   const { volume: volumeSettings } = policy.settings;
@@ -62,7 +79,13 @@ export function classify(input: ClassificationInput, policy: Policy): Classifica
     thisTransfer: { individuals: facts.individuals, sensitiveIndividuals: facts.sensitiveIndividuals },
     // [U] regulation.md §1.2: whether exempt-route PI (arts. 3–6) counts toward the art. 7/8 totals.
     countsTowardTotals: facts.containsPi && (volumeSettings.countExemptRoutePi || !exemptRoute),
-    ftz: { area: ftz.area, listId: ftz.listId, listVersion: ftz.listVersion, match: ftz.match },
+    ftz: {
+      area: ftz.area,
+      listId: ftz.listId,
+      listVersion: ftz.listVersion,
+      match: ftz.match,
+      notInForce: ftz.notInForce,
+    },
     matchedRow: row.row,
     trace,
     facts,

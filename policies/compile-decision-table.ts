@@ -63,6 +63,8 @@ export function compileDecisionTable(
   let lastRow = 0;
   file.rows.forEach((raw, i) => {
     const base = `/rows/${i}`;
+    if (Math.round(raw.row * 10) !== raw.row * 10)
+      issues.push({ path: `${base}/row`, message: 'must be a whole number or have one decimal (e.g. 14.1)' });
     if (rowNumbers.has(raw.row))
       issues.push({
         path: `${base}/row`,
@@ -91,7 +93,11 @@ export function compileDecisionTable(
       codeTiers.set(r.code, raw.tier);
       const node = r.when === undefined ? when : compile(r.when, `${path}/when`);
       reasonNodes.push(node);
-      return { reason: { code: r.code, rule: r.rule, message: r.message }, check: toCheck(node), when: node };
+      return {
+        reason: { code: r.code, rule: r.rule, message: r.message, messageZh: r.messageZh },
+        check: toCheck(node),
+        when: node,
+      };
     });
     const code = raw.reasons.map((r) => r.code).join('/');
     const escalation =
@@ -134,8 +140,9 @@ export function compileDecisionTable(
       });
     }
     return {
-      reason: { code: a.code, rule: a.rule, message: a.message },
+      reason: { code: a.code, rule: a.rule, message: a.message, messageZh: a.messageZh },
       check: toCheck(compile(a.when, `${path}/when`)),
+      raisesTo: a.raisesTo ?? null,
     };
   });
 

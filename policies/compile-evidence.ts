@@ -148,6 +148,7 @@ export function compileEvidence(
       recency: {
         pipiaMaxAgeDays: file.recency.pipiaMaxAgeDays,
         selfAssessmentMaxAgeDays: file.recency.selfAssessmentMaxAgeDays,
+        ageLimitTiers: file.recency.ageLimitTiers,
       },
       items,
       requirements,

@@ -21,15 +21,23 @@ const flagNames: Readonly<Record<SpecialFlag, RegulationFlag>> = {
 export function deriveFacts(input: ClassificationInput, policy: Policy): { facts: Facts; ftz: FtzOutcome } {
   const { manifest: m, inspection: seen, volume } = input;
   const pi = m.personalInfo;
-  const minorsUnder14 = pi.minorsUnder14 === true;
+  const minors = pi.minorIndividuals ?? 0;
+  const minorsUnder14 = pi.minorsUnder14 === true || minors > 0;
   const detected = seen?.individualsDetected ?? 0;
   const detectedSensitive = seen?.sensitiveIndividualsDetected ?? 0;
 
   // This transfer = max(declared, detected) per kind, never under-counted (design.md "Volume counters"): content
   // that shows PI counts at least one person, all PI of under-14s is sensitive (PIPL art. 28), and a person
   // with sensitive PI is also an individual (counted in both totals, regulation.md §1.2 "Two counters").
+  // Rules reference §0.1 C9 / api.md §6: minorIndividuals counts toward the sensitive total. Whether the declared
+  // sensitive count already includes them is not said, so they are taken as distinct (never under-count), up to
+  // the individuals declared.
+  const declaredSensitive = Math.min(
+    Math.max(pi.individuals, pi.sensitiveIndividuals),
+    pi.sensitiveIndividuals + minors,
+  );
   const sensitiveIndividuals = Math.max(
-    pi.sensitiveIndividuals,
+    declaredSensitive,
     detectedSensitive,
     seen?.containsSpi === true || minorsUnder14 ? 1 : 0,
   );
@@ -59,6 +67,7 @@ export function deriveFacts(input: ClassificationInput, policy: Policy): { facts
       projectedIndividuals,
       projectedSensitive,
       nowMs: input.now.getTime(),
+      allowExampleLists: policy.settings.ftz.allowExampleLists,
     },
     policy.ftzLists,
   );
@@ -94,6 +103,7 @@ export function deriveFacts(input: ClassificationInput, policy: Policy): { facts
       ftzMatch: ftz.match ?? 'not_applicable',
       undeclaredPi,
       undeclaredSpi,
+      domesticIdentifiers: (seen?.domesticIdentifiersDetected ?? 0) > 0,
     },
     ftz,
   };

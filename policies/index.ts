@@ -16,6 +16,7 @@ export { checkNames, dataGrades, ftzAreas, tiers } from './classification.js';
 export { classify } from './classify.js';
 export { parseManifest, type BusinessType, type Manifest } from './manifest.js';
 export { explain } from './explain.js';
+export { ftzListsInForce, ftzListStatus, type FtzListStatus } from './match-ftz-list.js';
 export { loadPolicy, readPolicyFiles } from './load-policy.js';
 export { parsePolicy } from './parse-policy.js';
 export { PolicyError, formatPolicyIssue, type PolicyIssue } from './policy-error.js';

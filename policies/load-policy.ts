@@ -2,7 +2,7 @@
 // (XBORDER_POLICY_DIR) and hands them to parsePolicy. Throws PolicyError at boot when anything is wrong.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parsePolicy } from './parse-policy.js';
+import { parsePolicy, type PolicyOptions } from './parse-policy.js';
 import { PolicyError } from './policy-error.js';
 import type { PolicyFileText } from './policy-version.js';
 import type { Policy } from './policy.js';
@@ -26,10 +26,10 @@ export function readPolicyFiles(dir: string): PolicyFileText[] {
 }
 
 /** Loads and validates the policy directory. Synchronous: it runs once at boot, before anything is served. */
-export function loadPolicy(dir: string): Policy {
+export function loadPolicy(dir: string, options: PolicyOptions = {}): Policy {
   const files = readPolicyFiles(dir);
   try {
-    return parsePolicy(files);
+    return parsePolicy(files, options);
   } catch (err) {
     if (err instanceof PolicyError) throw new PolicyError(err.issues, `policy files in ${dir}`);
     throw err;

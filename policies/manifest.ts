@@ -16,6 +16,8 @@ export const businessTypes = [
   'academic_cooperation',
   'manufacturing',
   'service_outsourcing',
+  // Provisions 2024 art. 5(1) names exam services among its contract scenarios (rules reference §0.1 C4).
+  'exam_services',
   'other',
 ] as const;
 export type BusinessType = (typeof businessTypes)[number];
@@ -83,6 +85,8 @@ export const ManifestSchema = Type.Object(
         individuals: Count,
         sensitiveIndividuals: Count,
         minorsUnder14: Type.Optional(Type.Boolean()),
+        // api.md §6: the number of under-14s; all their PI is sensitive (PIPL art. 28; rules reference §0.1 C9).
+        minorIndividuals: Type.Optional(Count),
         origin: Type.Optional(enumOf(['domestic', 'foreign_only'] as const)),
       },
       { additionalProperties: false },
@@ -124,6 +128,27 @@ function checkConsistency(m: Manifest): FieldIssue[] {
       path: '/personalInfo/sensitiveIndividuals',
       message:
         'cannot exceed personalInfo.individuals (a person with sensitive PI is also counted as an individual)',
+    });
+  }
+  const { minorsUnder14, minorIndividuals, sensitiveIndividuals, individuals } = m.personalInfo;
+  // api.md §6; rules reference §0.1 C9: the number of under-14s decides, not the flag (PIPL art. 28).
+  if (minorsUnder14 === true && minorIndividuals === undefined && sensitiveIndividuals === 0) {
+    issues.push({
+      path: '/personalInfo/minorIndividuals',
+      message:
+        'is required when minorsUnder14 is true and sensitiveIndividuals is 0: all PI of under-14s is sensitive (PIPL art. 28), so their number counts toward the sensitive total',
+    });
+  }
+  if (minorIndividuals !== undefined && minorIndividuals > individuals) {
+    issues.push({
+      path: '/personalInfo/minorIndividuals',
+      message: 'cannot exceed personalInfo.individuals (a minor is also counted as an individual)',
+    });
+  }
+  if (minorsUnder14 === false && minorIndividuals !== undefined && minorIndividuals > 0) {
+    issues.push({
+      path: '/personalInfo/minorsUnder14',
+      message: 'is false but minorIndividuals counts under-14s',
     });
   }
   if (m.personalInfo.individuals > 0 && m.legalBasis === undefined) {

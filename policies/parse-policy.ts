@@ -12,6 +12,7 @@ import {
   parseDecisionTableFile,
   parseEvidenceFile,
   parseFtzListFile,
+  parseWorkingDaysFile,
   parseScenariosFile,
   parseSettingsFile,
   parseThresholdsFile,
@@ -26,6 +27,7 @@ import {
 } from './policy-files.js';
 import { computePolicyVersion, type PolicyFileText } from './policy-version.js';
 import type { Policy, Settings, Thresholds } from './policy.js';
+import { compileWorkingDays, weekdaysOnly, type WorkingDaysFile } from './working-days.js';
 
 const parsers: { readonly [K in PolicyKind]: (input: unknown) => Parsed<unknown> } = {
   thresholds: parseThresholdsFile,
@@ -34,6 +36,7 @@ const parsers: { readonly [K in PolicyKind]: (input: unknown) => Parsed<unknown>
   'decision-table': parseDecisionTableFile,
   evidence: parseEvidenceFile,
   'ftz-list': parseFtzListFile,
+  'working-days': parseWorkingDaysFile,
 };
 
 /** Kinds of which exactly one file must exist; ftz-list files may be any number. */
@@ -114,8 +117,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Run-time overrides of settings.yaml (none in production). */
+export interface PolicyOptions {
+  /** Rules reference §0.1: allow lists marked example (demos; `npm start`). Changes the policy version. */
+  readonly allowExampleLists?: boolean;
+}
+
 /** Validates the policy files and builds the Policy. Throws PolicyError naming every bad file and field. */
-export function parsePolicy(files: readonly PolicyFileText[]): Policy {
+export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOptions = {}): Policy {
   const issues: PolicyIssue[] = [];
   const names = new Set<string>();
   const shaped: Shaped[] = [];
@@ -152,7 +161,14 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
   const t = thresholdsFile.value;
   const thresholds: Thresholds = { nonSensitive: t.nonSensitive, sensitive: t.sensitive };
   const s = settingsFile.value;
-  const settings: Settings = { volume: s.volume, consent: s.consent, ftz: s.ftz, grade: s.grade };
+  const override = options.allowExampleLists === true && !s.ftz.allowExampleLists;
+  const settings: Settings = {
+    volume: s.volume,
+    consent: s.consent,
+    ftz: override ? { ...s.ftz, allowExampleLists: true } : s.ftz,
+    grade: s.grade,
+    identity: s.identity,
+  };
   // Every rule and list compares against the thresholds: stop here rather than report their follow-on errors.
   attach(thresholdsFile.name, checkThresholds(thresholdsFile.value));
   if (issues.length > 0) throw new PolicyError(issues);
@@ -175,6 +191,18 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
   });
   const { evidence, issues: evidenceIssues } = compileEvidence(evidenceFile.value, resolve, table.codeTiers);
   attach(evidenceFile.name, evidenceIssues);
+  // Optional: without a calendar every deadline counts Monday–Friday only.
+  const calendarFile = shaped.filter((f) => f.kind === 'working-days');
+  calendarFile
+    .slice(1)
+    .forEach((f) => issues.push({ file: f.name, path: '/kind', message: 'working-days is defined twice' }));
+  let workingDays = weekdaysOnly;
+  const firstCalendar = calendarFile[0];
+  if (firstCalendar !== undefined && firstCalendar.value !== undefined) {
+    const compiled = compileWorkingDays(firstCalendar.value as WorkingDaysFile);
+    attach(firstCalendar.name, compiled.issues);
+    workingDays = compiled.calendar;
+  }
   const { lists, issues: ftzIssues } = compileFtzLists(
     shaped.filter((f) => f.kind === 'ftz-list').map((f) => ({ name: f.name, value: f.value as FtzListFile })),
   );
@@ -182,7 +210,10 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
   if (issues.length > 0) throw new PolicyError(issues);
 
   return deepFreeze({
-    policyVersion: computePolicyVersion(files),
+    // An override decides differently from the files alone, so it is part of the version the decisions carry.
+    policyVersion: computePolicyVersion(
+      override ? [...files, { name: '(override)', text: 'ftz.allowExampleLists: true' }] : files,
+    ),
     files: [...names].sort(),
     thresholds,
     settings,
@@ -191,5 +222,6 @@ export function parsePolicy(files: readonly PolicyFileText[]): Policy {
     annotations: table.annotations,
     evidence,
     ftzLists: lists,
+    workingDays,
   });
 }

@@ -22,6 +22,7 @@ export const policyKinds = [
   'decision-table',
   'evidence',
   'ftz-list',
+  'working-days',
 ] as const;
 export type PolicyKind = (typeof policyKinds)[number];
 
@@ -49,9 +50,14 @@ export const SettingsFile = Type.Object(
       strict,
     ),
     ftz: Type.Object(
-      { nationalExemptionsFirst: Type.Boolean(), listOverridesNationalThreshold: Type.Boolean() },
+      {
+        nationalExemptionsFirst: Type.Boolean(),
+        listOverridesNationalThreshold: Type.Boolean(),
+        allowExampleLists: Type.Boolean(),
+      },
       strict,
     ),
+    identity: Type.Object({ bareResidentIdSensitive: Type.Boolean() }, strict),
     grade: Type.Object(
       { importantFlags: Type.Array(enumOf(regulationFlags), { uniqueItems: true }) },
       strict,
@@ -72,7 +78,7 @@ export const ScenariosFile = Type.Object(
 );
 
 const ReasonEntry = Type.Object(
-  { code: Code, rule: Text, message: Text, when: Type.Optional(Condition) },
+  { code: Code, rule: Text, message: Text, messageZh: Text, when: Type.Optional(Condition) },
   strict,
 );
 
@@ -82,7 +88,8 @@ export const DecisionTableFile = Type.Object(
     rows: Type.Array(
       Type.Object(
         {
-          row: Type.Integer({ minimum: 1 }),
+          // The rules reference §10.2 row number; rows added since carry one decimal (14.1 follows 14).
+          row: Type.Number({ minimum: 1, maximum: 1000 }),
           condition: Text,
           group: Type.Optional(enumOf(['ftz_list', 'national_exemption'] as const)),
           when: Condition,
@@ -104,7 +111,20 @@ export const DecisionTableFile = Type.Object(
       ),
       { minItems: 1 },
     ),
-    annotations: Type.Array(Type.Object({ code: Code, rule: Text, message: Text, when: Condition }, strict)),
+    annotations: Type.Array(
+      Type.Object(
+        {
+          code: Code,
+          rule: Text,
+          message: Text,
+          messageZh: Text,
+          when: Condition,
+          // Holds the transfer: the decision becomes this tier unless the row decided a stricter one.
+          raisesTo: Type.Optional(Type.Literal('manual_review')),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );
@@ -116,6 +136,7 @@ export const EvidenceFile = Type.Object(
       {
         pipiaMaxAgeDays: Type.Integer({ minimum: 1, maximum: 3660 }),
         selfAssessmentMaxAgeDays: Type.Integer({ minimum: 1, maximum: 3660 }),
+        ageLimitTiers: Type.Array(enumOf(tiers), { uniqueItems: true }),
       },
       strict,
     ),
@@ -183,6 +204,25 @@ export const FtzListFile = Type.Object(
   strict,
 );
 
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+export const WorkingDaysFile = Type.Object(
+  {
+    kind: Type.Literal('working-days'),
+    years: Type.Record(
+      Type.String({ pattern: '^\\d{4}$' }),
+      Type.Object(
+        {
+          source: Text,
+          holidays: Type.Array(IsoDay, { uniqueItems: true, maxItems: 366 }),
+          workdays: Type.Array(IsoDay, { uniqueItems: true, maxItems: 366 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
 export type ThresholdsFile = Static<typeof ThresholdsFile>;
 export type SettingsFile = Static<typeof SettingsFile>;
 export type ScenariosFile = Static<typeof ScenariosFile>;
@@ -196,3 +236,4 @@ export const parseScenariosFile = createParser(ScenariosFile);
 export const parseDecisionTableFile = createParser(DecisionTableFile);
 export const parseEvidenceFile = createParser(EvidenceFile);
 export const parseFtzListFile = createParser(FtzListFile);
+export const parseWorkingDaysFile = createParser(WorkingDaysFile);

@@ -4,6 +4,7 @@ import type { BusinessType, LegalBasis } from './manifest.js';
 import type { CheckName, FtzArea, Reason, Tier, TraceStep } from './classification.js';
 import type { ConditionCheck, ConditionNode } from './condition.js';
 import type { RegulationFlag } from './fact-catalogue.js';
+import type { WorkingDayCalendar } from './working-days.js';
 
 /** Provisions 2024 arts. 5(4), 7, 8: counts of individuals, "以上" inclusive (regulation.md §1.2). */
 export interface Thresholds {
@@ -21,8 +22,12 @@ export interface Settings {
   readonly ftz: {
     readonly nationalExemptionsFirst: boolean;
     readonly listOverridesNationalThreshold: boolean;
+    /** Rules reference §0.1: a list marked example is in force only when this is true (demos). */
+    readonly allowExampleLists: boolean;
   };
   readonly grade: { readonly importantFlags: readonly RegulationFlag[] };
+  /** [U] rules reference §0.1 C3: is a bare resident-ID number sensitive PI (GB/T 35273-2020 vs GB/T 45574-2025). */
+  readonly identity: { readonly bareResidentIdSensitive: boolean };
 }
 
 export interface PolicyReason {
@@ -60,6 +65,8 @@ export interface DecisionRow {
 export interface Annotation {
   readonly reason: Reason;
   readonly check: ConditionCheck;
+  /** When it applies, the decision is at least this strict (e.g. content contradicting the declaration is held). */
+  readonly raisesTo: Tier | null;
 }
 
 export type SelfAssessmentKind = 'pipia' | 'risk_self_assessment';
@@ -89,7 +96,12 @@ export interface EvidenceRequirement {
 
 export interface EvidencePolicy {
   /** regulation.md §2 and §3: PIPIA / self-assessment completed within 3 months before filing or declaration [K/U]. */
-  readonly recency: { readonly pipiaMaxAgeDays: number; readonly selfAssessmentMaxAgeDays: number };
+  readonly recency: {
+    readonly pipiaMaxAgeDays: number;
+    readonly selfAssessmentMaxAgeDays: number;
+    /** Rules reference §0.1 C6: the tiers whose assessments have an age limit, measured to the filing date. */
+    readonly ageLimitTiers: readonly Tier[];
+  };
   readonly items: Readonly<Record<string, EvidenceItem>>;
   readonly requirements: readonly EvidenceRequirement[];
   /** The requirements that can apply to each tier, in file order (precomputed for classify). */
@@ -150,4 +162,6 @@ export interface Policy {
   readonly annotations: readonly Annotation[];
   readonly evidence: EvidencePolicy;
   readonly ftzLists: readonly FtzList[];
+  /** State Council holiday arrangement per year (policies/working-days.yaml): every working-day deadline. */
+  readonly workingDays: WorkingDayCalendar;
 }

@@ -3,6 +3,7 @@
 // transfer may have crossed a threshold meanwhile).
 import type { Clock } from '../platform/clock.js';
 import type { InspectionReport } from '../inspection/inspector.js';
+import { DEFAULT_EXACT_LIMIT } from '../inspection/person-counter.js';
 import type { Manifest } from '../policies/manifest.js';
 import type { Classification } from '../policies/classification.js';
 import { classify } from '../policies/classify.js';
@@ -48,11 +49,27 @@ export function createClassifier(deps: {
         context.detected,
         now,
       );
+      // Rules reference §0.1: counts are exact at the thresholds. The volume store counts this transfer's people
+      // exactly (the SET of its person keys), where the inspector estimates past its own exact limit; it never
+      // counts fewer than the inspector's report says either way.
+      const exact = projected.detected;
+      // Up to its own exact limit the inspector's count is exact too, so the larger of the two is kept there.
+      const exactOfReport = (n: number) => Math.min(n, DEFAULT_EXACT_LIMIT);
+      const seen = {
+        individuals:
+          exact === null
+            ? context.detected.individuals
+            : Math.max(exact.individuals, exactOfReport(context.detected.individuals)),
+        sensitive:
+          exact === null
+            ? context.detected.sensitive
+            : Math.max(exact.sensitive, exactOfReport(context.detected.sensitive)),
+      };
       // The evaluator adds this transfer to the year-to-date figure; give it the year without this transfer's
       // people so that its projection equals the de-duplicated total computed above.
       const own = {
-        individuals: Math.max(declared.individuals, context.detected.individuals),
-        sensitive: Math.max(declared.sensitive, context.detected.sensitive),
+        individuals: Math.max(declared.individuals, seen.individuals),
+        sensitive: Math.max(declared.sensitive, seen.sensitive),
       };
       return classify(
         {
@@ -66,8 +83,12 @@ export function createClassifier(deps: {
               : {
                   containsPi: report.containsPi,
                   containsSpi: report.containsSpi,
-                  individualsDetected: report.individualsDetected,
-                  sensitiveIndividualsDetected: report.sensitiveIndividualsDetected,
+                  individualsDetected: exact === null ? report.individualsDetected : seen.individuals,
+                  sensitiveIndividualsDetected:
+                    exact === null ? report.sensitiveIndividualsDetected : seen.sensitive,
+                  // Provisions 2024 art. 4 (rules reference §0.1 C5): mainland resident IDs and mobile numbers.
+                  domesticIdentifiersDetected:
+                    (report.findings.resident_id?.count ?? 0) + (report.findings.mobile?.count ?? 0),
                 },
           volume: {
             individualsYtd: Math.max(0, projected.individuals - own.individuals),

@@ -56,8 +56,9 @@ export const keys = {
   transfersByTier: (tier: string) => `${prefix}:transfers:tier:${segment(tier)}`,
   transfersByHoldReason: (code: string) => `${prefix}:transfers:hold-reason:${segment(code)}`,
   /**
-   * HyperLogLogs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive
-   * PI. Their own namespace, apart from the record.
+   * SETs of person keys (HMAC) found in one transfer's payload: all people, and those with sensitive PI (exact;
+   * transfers recorded before exact counting have HyperLogLogs, which the volume store still reads). Their own
+   * namespace, apart from the record.
    */
   transferPeople: (id: string) => `${prefix}:transfer-people:${segment(id)}`,
   transferSensitivePeople: (id: string) => `${prefix}:transfer-people-s:${segment(id)}`,
@@ -68,7 +69,12 @@ export const keys = {
    */
   legacyTransferPeople: (id: string) => `${prefix}:transfer:${segment(id)}:people`,
   legacyTransferSensitivePeople: (id: string) => `${prefix}:transfer:${segment(id)}:people-s`,
-  /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys plus declared-only surplus. */
+  /** The exporter's yearly volume (Asia/Shanghai calendar year): HLLs of person keys (kept past the top threshold),
+   * exact SETs of them until then, and a hash of the declared-only surplus and the counting mode (volume-store). */
+  volumeExactPeople: (exporterId: string, year: number) =>
+    `${prefix}:volume:${segment(exporterId)}:${year}:set`,
+  volumeExactSensitivePeople: (exporterId: string, year: number) =>
+    `${prefix}:volume:${segment(exporterId)}:${year}:set-s`,
   volumePeople: (exporterId: string, year: number) =>
     `${prefix}:volume:${segment(exporterId)}:${year}:people`,
   volumeSensitivePeople: (exporterId: string, year: number) =>

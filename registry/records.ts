@@ -69,6 +69,10 @@ export const FilingBody = Type.Object(
     validFrom: Instant,
     validUntil: Instant,
     status: enumOf(['active', 'revoked'] as const),
+    // api.md §5: the filing or declaration date (the PIPIA's 3 months are measured to it, rules reference §0.1
+    // C6) and, for a standard contract, the day it took effect (filed within 10 working days, Order 13 art. 7).
+    filedOn: Type.Optional(IsoDate),
+    contractEffectiveOn: Type.Optional(IsoDate),
   },
   { additionalProperties: false },
 );

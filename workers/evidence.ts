@@ -7,6 +7,7 @@ import type { Manifest } from '../policies/manifest.js';
 import type { Policy } from '../policies/policy.js';
 import { verifyAttestation } from '../certs/attestation.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import { parseInstant } from '../registry/records.js';
 import { checkAttestation } from './checks/check-attestation.js';
 import { checkFiling } from './checks/check-filing.js';
 import { checkSelfAssessment, pickSelfAssessment } from './checks/check-self-assessment.js';
@@ -55,13 +56,32 @@ export function createEvidenceChecker(deps: {
           );
           const kinds = tierKinds.filter((k) => needed.has(k));
           if (kinds.length === 0) kinds.push(tierKinds[0] ?? 'pipia');
+          // Rules reference §0.1 C6: the 3 months are measured to the filing or declaration date (filedOn) of the
+          // filing the transfer relies on; a filing recorded without filedOn is measured to now, as before. An
+          // exempt transfer's PIPIA has no age limit.
+          const limited = recency.ageLimitTiers.includes(classification.tier);
+          const filing =
+            limited && ids.filingId !== undefined ? await registry.getFiling(ids.filingId) : null;
+          const filedOn = filing?.filedOn === undefined ? null : parseInstant(filing.filedOn);
           const requirement = {
             kinds: kinds.map((kind) => ({
               kind,
-              maxAgeDays: kind === 'pipia' ? recency.pipiaMaxAgeDays : recency.selfAssessmentMaxAgeDays,
+              maxAgeDays: !limited
+                ? null
+                : kind === 'pipia'
+                  ? recency.pipiaMaxAgeDays
+                  : recency.selfAssessmentMaxAgeDays,
             })),
             noticeRequired: required.has('notice_record'),
             consentRequired: required.has('consent_record'),
+            ...(filing === null || filedOn === null
+              ? {}
+              : {
+                  measuredTo: {
+                    at: filedOn,
+                    what: `filing ${filing.id} (filed on ${filing.filedOn ?? '?'})`,
+                  },
+                }),
           };
           // The manifest names one record (api.md §6); a further kind is found among the exporter's records.
           const others = record === null ? [] : kinds.filter((k) => k !== record.kind);
@@ -70,13 +90,14 @@ export function createEvidenceChecker(deps: {
           const verdict = checkSelfAssessment(manifest, record, requirement, now, registered);
           const evidence: Record<string, string> = id === undefined ? {} : { selfAssessmentId: id };
           for (const kind of others) {
-            const max = requirement.kinds.find((k) => k.kind === kind)?.maxAgeDays ?? 0;
+            const max = requirement.kinds.find((k) => k.kind === kind)?.maxAgeDays ?? null;
             const used = pickSelfAssessment(
               manifest,
               registered.filter((r) => r.id !== id),
               kind,
               max,
               now,
+              requirement.measuredTo,
             );
             if (used !== undefined) evidence[kind === 'pipia' ? 'pipiaId' : 'riskSelfAssessmentId'] = used.id;
           }

@@ -31,6 +31,7 @@ export function createCheckProcessor(deps: WorkerDeps) {
           code: 'R-HOLD-CHECK-ERROR',
           rule: 'design.md: fail closed',
           message: `The ${check} check could not be completed`,
+          messageZh: `${check} 检查未能完成，转人工复核`,
         },
       ];
     }

@@ -260,6 +260,7 @@ export function createDeliveryProcessor(deps: WorkerDeps) {
           code: 'R-DELIVERY-FAILED',
           rule: 'api.md §7',
           message: `Delivery failed after ${job.attempt} attempt(s): ${failure.outcome} (${failure.detail})`,
+          messageZh: `已尝试投递 ${job.attempt} 次，投递失败：${failure.outcome}（${failure.detail}）`,
         },
       ];
       const moved = await transfers.transition(transferId, ['releasing'], 'delivery_failed', clock.now(), {

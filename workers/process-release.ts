@@ -35,6 +35,7 @@ export function createReleaseProcessor(deps: WorkerDeps) {
             code: 'R-HOLD-CHECK-ERROR',
             rule: 'design.md: fail closed',
             message: `The ${check} check has no result`,
+            messageZh: `${check} 检查没有结果，转人工复核`,
           },
         ];
       }
@@ -54,8 +55,9 @@ export function createReleaseProcessor(deps: WorkerDeps) {
       return hold(deps, record, [
         {
           code: 'R-HOLD-RECLASSIFIED',
-          rule: 'regulation.md §1.2 (pre-check, not post-check)',
+          rule: 'Provisions 2024 arts. 7, 8 (counted from 1 January, this transfer included)',
           message: `Classified ${first.tier} at intake but ${again.tier} now, with the exporter's current yearly volume`,
+          messageZh: `受理时定级为 ${first.tier}，按该数据处理者本年度当前累计量现定级为 ${again.tier}`,
         },
         ...again.reasons,
       ]);

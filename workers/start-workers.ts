@@ -15,7 +15,7 @@ import { loadSigner } from '../certs/load-signer.js';
 import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../registry/classifier.js';
-import { listExpiringFilings } from '../registry/filing-expiry.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
 import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
@@ -52,7 +52,7 @@ export async function startWorkers(
   base: { clock: Clock; logger: Logger; metricsPort?: number },
 ): Promise<RunningWorkers> {
   const { clock, logger } = base;
-  const policy = loadPolicy(config.policyDir);
+  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
   const redis = createRedis(config.redisUrl, {
     connectionName: 'xborder-workers',
@@ -132,7 +132,13 @@ export async function startWorkers(
     ledger,
     ledgerDir: path.join(config.dataDir, 'ledger'),
     // Provisions 2024 art. 9 extension window, the same count the gateway exports (registry/filing-expiry.ts).
-    filingsExpiring: async (now) => listExpiringFilings(await stores.registry.listFilings(), now).length,
+    filingsExpiring: async (now) =>
+      listExpiringFilings(
+        await stores.registry.listFilings(),
+        now,
+        expiryWarningWorkingDays,
+        policy.workingDays,
+      ).length,
   });
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {

@@ -6,6 +6,7 @@ import { parseJsonText } from '../../platform/schema.js';
 import { classify } from '../../policies/classify.js';
 import { explain } from '../../policies/explain.js';
 import { loadPolicy } from '../../policies/load-policy.js';
+import { ftzListsInForce } from '../../policies/match-ftz-list.js';
 import { parseManifest } from '../../policies/manifest.js';
 import { ftzAreas, type FtzArea } from '../../policies/classification.js';
 import { recordedInput, replayDecisions, type RecordedDecision } from '../../policies/replay.js';
@@ -32,7 +33,9 @@ export const policyExplainCommand: Command = {
     '',
     "FILE is a manifest (api.md §6). The exporter's facts come from the options (default: not a CIIO, not",
     'registered in an FTZ, nothing exported yet this year). Prints every rule in order, whether it matched,',
-    'the condition that failed, and the reasons with their citations. Exit 0 unless the input is invalid.',
+    'the condition that failed, and the reasons with their citations, which FTZ negative list is in force (or',
+    'that none is, e.g. because the only list is example data) and why a national exemption won.',
+    'XBORDER_ALLOW_EXAMPLE_FTZ_LISTS=true lets an example list be in force. Exit 0 unless the input is invalid.',
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
@@ -52,6 +55,7 @@ export const policyExplainCommand: Command = {
     const area = values['ftz-area'];
     if (area !== undefined && !(ftzAreas as readonly string[]).includes(area))
       throw new UsageError(`--ftz-area must be one of ${ftzAreas.join(', ')}`);
+    const now = new Date();
     const json = parseJsonText(await readFile(file, 'utf8'));
     const parsed = json.ok ? parseManifest(json.value) : json;
     if (!parsed.ok) {
@@ -61,7 +65,10 @@ export const policyExplainCommand: Command = {
       );
       return exitCodes.negative;
     }
-    const policy = loadPolicy(values.policy ?? loadConfig(process.env).policyDir);
+    const config = loadConfig(process.env);
+    const policy = loadPolicy(values.policy ?? config.policyDir, {
+      allowExampleLists: config.allowExampleFtzLists === true,
+    });
     const classification = classify(
       {
         manifest: parsed.value,
@@ -72,11 +79,20 @@ export const policyExplainCommand: Command = {
           individualsYtd: count(values['individuals-ytd'], 'individuals-ytd'),
           sensitiveYtd: count(values['sensitive-ytd'], 'sensitive-ytd'),
         },
-        now: new Date(),
+        now,
       },
       policy,
     );
-    io.result(classification, () => explain(classification, policy).join('\n'));
+    // Rules reference §0.1: say which FTZ negative list is in force for the area asked about, or that none is.
+    const ftzLists = ftzListsInForce(policy, now);
+    const shown = area === undefined ? ftzLists : ftzLists.filter((s) => s.area === area);
+    io.result({ ...classification, ftzLists }, () =>
+      [
+        ...explain(classification, policy),
+        'FTZ negative lists:',
+        ...shown.map((s) => `  ${s.area}: ${s.inForce ? 'in force' : 'none in force'} — ${s.detail}`),
+      ].join('\n'),
+    );
     return exitCodes.ok;
   },
 };

@@ -47,7 +47,18 @@ export const startCommand: Command = {
     parseCommandArgs(args, {});
     const rt = createRuntime('xborder');
     const { clock } = rt;
-    const config = withLoopbackAllowed(rt.config);
+    // Rules reference §0.1: example FTZ lists are never in force, except in this first-look demo, which allows
+    // them unless XBORDER_ALLOW_EXAMPLE_FTZ_LISTS=false, and says so.
+    const config = {
+      ...withLoopbackAllowed(rt.config),
+      allowExampleFtzLists: rt.config.allowExampleFtzLists ?? true,
+    };
+    if (config.allowExampleFtzLists)
+      io.err(
+        'Demo: example FTZ negative lists are allowed (XBORDER_ALLOW_EXAMPLE_FTZ_LISTS unset or true).\n' +
+          '  policies/ftz-list-guangxi.yaml is EXAMPLE data, not the official Guangxi list: its R-EX-ART6\n' +
+          '  exemptions are for demonstration only. Set XBORDER_ALLOW_EXAMPLE_FTZ_LISTS=false to run without it.',
+      );
     let redis;
     try {
       redis = await ensureRedis(config.redisUrl, config.dataDir, (line) => io.err(line));

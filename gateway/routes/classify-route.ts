@@ -2,6 +2,7 @@
 // full trace; nothing is stored (api.md §6).
 import { Router } from 'express';
 import { AppError } from '../../platform/errors.js';
+import { localiseReasons, reasonLanguageOf } from '../../policies/localise-reasons.js';
 import { parseManifest } from '../../policies/manifest.js';
 import type { ClassifyService } from '../../registry/classifier.js';
 import { principalOf } from '../auth.js';
@@ -18,12 +19,12 @@ export function createClassifyRoute(classifier: ClassifyService): Router {
       ]);
     }
     // No payload, so nothing is detected: the manifest's declared counts decide.
-    res.json(
-      await classifier.classify(manifest, null, {
-        transferId: null,
-        detected: { individuals: 0, sensitive: 0 },
-      }),
-    );
+    const classification = await classifier.classify(manifest, null, {
+      transferId: null,
+      detected: { individuals: 0, sensitive: 0 },
+    });
+    // api.md §6: reason messages follow Accept-Language (codes and citations do not change).
+    res.json(localiseReasons(classification, reasonLanguageOf(req.get('accept-language'))));
   });
   return router;
 }

@@ -17,7 +17,13 @@ import {
   parseInstant,
   isValidUscc,
 } from '../../registry/records.js';
-import { expiryWarningWorkingDays, listExpiringFilings } from '../../registry/filing-expiry.js';
+import {
+  expiryWarningWorkingDays,
+  listExpiringFilings,
+  sccFilingDelay,
+} from '../../registry/filing-expiry.js';
+import type { Filing } from '../../registry/records.js';
+import type { WorkingDayCalendar } from '../../policies/working-days.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { Role } from '../principal.js';
@@ -32,6 +38,8 @@ export interface RegistryRouteDeps {
   readonly clock: Clock;
   /** The outbound-address rule (api.md §2 XBORDER_ENDPOINT_ALLOWED_NETS, §5) applied to an endpoint URL. */
   readonly checkOutboundUrl: (url: string) => Promise<UrlVerdict>;
+  /** The State Council working-day calendar (policy data); Monday–Friday when absent. */
+  readonly calendar?: WorkingDayCalendar;
 }
 
 /** A body whose instants do not parse, or whose range is empty, is a 400 on the field. */
@@ -64,6 +72,13 @@ function assertUscc(value: string, path: string): void {
 export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   const { registry, events, clock } = deps;
   const router = Router();
+  /** Order 13 art. 7: a standard contract filed more than 10 working days after it took effect is flagged late. */
+  const withFilingFlags = (
+    filing: Filing,
+  ): Filing & { filingDelay?: { readonly workingDays: number; readonly late: boolean } } => {
+    const delay = sccFilingDelay(filing, deps.calendar);
+    return delay === null ? filing : { ...filing, filingDelay: delay };
+  };
   const log = (event: AuditEvent) => events.append(event);
 
   function put<B>(
@@ -131,7 +146,7 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   put('/v1/filings/:id', ['reviewer', 'admin'], parseFilingBody, async (id, body, res) => {
     assertUscc(body.exporterId, '/exporterId');
     assertRange(body.validFrom, body.validUntil);
-    const record = await registry.putFiling(id, body, clock.now());
+    const record = withFilingFlags(await registry.putFiling(id, body, clock.now()));
     await log({
       type: 'registry.filing',
       id,
@@ -139,6 +154,7 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
       exporterId: body.exporterId,
       status: body.status,
       validUntil: body.validUntil,
+      ...(record.filingDelay === undefined ? {} : { filedLate: record.filingDelay.late }),
       by: principalOf(res).role,
     });
     return record;
@@ -149,14 +165,14 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
   router.get('/v1/filings', requireRole('reviewer', 'admin', 'ops'), async (req, res) => {
     const filings = await registry.listFilings();
     if (!parseExpiringFlag(req.query['expiring'])) {
-      res.json({ items: filings });
+      res.json({ items: filings.map(withFilingFlags) });
       return;
     }
-    const expiring = listExpiringFilings(filings, clock.now());
+    const expiring = listExpiringFilings(filings, clock.now(), expiryWarningWorkingDays, deps.calendar);
     res.json({
       workingDays: expiryWarningWorkingDays,
       items: expiring.map((e) => ({
-        ...e.filing,
+        ...withFilingFlags(e.filing),
         expiresAt: e.expiresAt,
         workingDaysLeft: e.workingDaysLeft,
       })),
@@ -212,7 +228,7 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
     router.get(path, requireRole('reviewer', 'admin', 'ops'), async (req, res) => {
       const record = await get(paramId(req, 'id'));
       if (record === null) throw new AppError('NOT_FOUND');
-      res.json(record);
+      res.json(path === '/v1/filings/:id' ? withFilingFlags(record as Filing) : record);
     });
   }
 

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import { tiers } from '../../policies/classification.js';
+import { localiseReasons, reasonLanguageOf } from '../../policies/localise-reasons.js';
 import { parseInstant } from '../../registry/records.js';
 import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
 import type { ListQuery, TransferStore } from '../../registry/transfer-store.js';
@@ -13,6 +14,11 @@ import type { ReviewService } from '../review-service.js';
 import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
 import { viewTransfer } from '../transfer-view.js';
+
+/** api.md §6: reason messages follow Accept-Language (zh… → Chinese, else English); codes and rules unchanged. */
+function localisedFor<T>(req: { get(name: string): string | undefined }, body: T): T {
+  return localiseReasons(body, reasonLanguageOf(req.get('accept-language')));
+}
 
 const parseDecision = createParser(
   Type.Object(
@@ -106,7 +112,12 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
     };
     if (query.q !== undefined) {
       const found = await deps.transfers.find(query.q, filters);
-      res.json({ items: found === null ? [] : [viewTransfer(principal, found)], nextCursor: null });
+      res.json(
+        localisedFor(req, {
+          items: found === null ? [] : [viewTransfer(principal, found)],
+          nextCursor: null,
+        }),
+      );
       return;
     }
     const page = await deps.transfers.list({
@@ -115,22 +126,22 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.sort === undefined ? {} : { order: query.sort }),
     });
-    res.json({ ...page, items: page.items.map((item) => viewTransfer(principal, item)) });
+    res.json(localisedFor(req, { ...page, items: page.items.map((item) => viewTransfer(principal, item)) }));
   });
 
   // Every :id below goes through paramTransferId: not a ULID is 404 NOT_FOUND, like an unknown id (api.md §6).
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(viewTransfer(principalOf(res), await visible(paramTransferId(req), res)));
+    res.json(localisedFor(req, viewTransfer(principalOf(res), await visible(paramTransferId(req), res))));
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {
     const id = paramTransferId(req);
     const body = parseBody(req, parseDecision);
-    res.json(await deps.review.decide(id, principalOf(res), body.decision, body.comment));
+    res.json(localisedFor(req, await deps.review.decide(id, principalOf(res), body.decision, body.comment)));
   });
 
   router.post('/v1/transfers/:id/retry', requireRole('ops'), async (req, res) => {
-    res.json(await deps.review.retry(paramTransferId(req), principalOf(res)));
+    res.json(localisedFor(req, await deps.review.retry(paramTransferId(req), principalOf(res))));
   });
 
   router.get('/v1/transfers/:id/receipt', async (req, res) => {

@@ -16,7 +16,9 @@ async function readiness(
   url: string,
 ): Promise<{ status: number; body: { status: string; failing: string[] } }> {
   const response = await fetch(`${url}/readyz`);
-  return { status: response.status, body: (await response.json()) as { status: string; failing: string[] } };
+  // `detail` (what the process runs with) is checked on its own below.
+  const { status, failing } = (await response.json()) as { status: string; failing: string[] };
+  return { status: response.status, body: { status, failing } };
 }
 
 describe('gateway readiness and the scrape without Redis', function () {
@@ -52,6 +54,24 @@ describe('gateway readiness and the scrape without Redis', function () {
       status: 200,
       body: { status: 'ready', failing: [] },
     });
+  });
+
+  it('says which FTZ negative list is in force: none, the shipped list being example data (rules reference §0.1)', async () => {
+    const body = (await (await fetch(`${gateway.url}/readyz`)).json()) as {
+      detail: {
+        policy: {
+          allowExampleFtzLists: boolean;
+          ftzLists: { area: string; inForce: boolean; detail: string }[];
+        };
+      };
+    };
+    expect(body.detail.policy.allowExampleFtzLists).to.equal(false);
+    expect(body.detail.policy.ftzLists.map((l) => [l.area, l.inForce])).to.deep.equal([
+      ['nanning', false],
+      ['qinzhou', false],
+      ['chongzuo', false],
+    ]);
+    expect(body.detail.policy.ftzLists[0]?.detail).to.include('EXAMPLE data');
   });
 
   it('names the ledger when its directory is gone', async () => {

@@ -14,6 +14,13 @@ function citationFor(tier: Classification['tier']): string {
     : 'Provisions 2024 art. 8; Order 13 art. 7; Order 20';
 }
 
+const kindNamesZh: Readonly<Record<FilingKind, string>> = {
+  standard_contract: '标准合同备案',
+  certification: '个人信息出境认证',
+  security_assessment: '数据出境安全评估',
+};
+const kindZh = (kind: FilingKind): string => kindNamesZh[kind];
+
 /** `kinds`: the filing kinds that fit the tier (policies/evidence.yaml; SCC or certification, or assessment). */
 export function checkFiling(
   manifest: Manifest,
@@ -32,6 +39,10 @@ export function checkFiling(
         id === undefined
           ? `The manifest names no filing; this tier needs one of: ${kinds.join(', ')}`
           : `Filing ${id} is not registered`,
+      messageZh:
+        id === undefined
+          ? `清单未引用备案或评估记录；本级别需要以下之一：${kinds.map(kindZh).join('、')}`
+          : `备案 ${id} 未登记`,
     });
   }
   if (!kinds.includes(filing.kind)) {
@@ -39,38 +50,64 @@ export function checkFiling(
       code: 'R-EVID-FILING-MISSING',
       rule,
       message: `Filing ${id} is a ${filing.kind}; this tier needs one of: ${kinds.join(', ')}`,
+      messageZh: `备案 ${id} 为${kindZh(filing.kind)}；本级别需要以下之一：${kinds.map(kindZh).join('、')}`,
     });
   }
   if (filing.exporterId !== manifest.exporterId) {
-    return fail({ code: 'R-EVID-FILING-SCOPE', rule, message: `Filing ${id} belongs to another exporter` });
+    return fail({
+      code: 'R-EVID-FILING-SCOPE',
+      rule,
+      message: `Filing ${id} belongs to another exporter`,
+      messageZh: `备案 ${id} 属于其他数据处理者`,
+    });
   }
   if (filing.status === 'revoked')
-    return fail({ code: 'R-EVID-FILING-REVOKED', rule, message: `Filing ${id} has been revoked` });
+    return fail({
+      code: 'R-EVID-FILING-REVOKED',
+      rule,
+      message: `Filing ${id} has been revoked`,
+      messageZh: `备案 ${id} 已被撤销`,
+    });
 
   const reasons: Reason[] = [];
   const from = parseInstant(filing.validFrom);
   // Provisions 2024 art. 9: a security assessment lasts 3 years from issue (the same instant the expiring list uses).
   const until = filingExpiresAt(filing);
+  const untilText = until?.toISOString().slice(0, 10) ?? filing.validUntil;
   if (from === null || until === null || now < from || now >= until) {
     reasons.push({
       code: 'R-EVID-FILING-EXPIRED',
-      rule: filing.kind === 'security_assessment' ? 'Provisions 2024 art. 9' : rule,
-      message: `Filing ${id} is valid from ${filing.validFrom} until ${until?.toISOString().slice(0, 10) ?? filing.validUntil}; not at this time`,
+      rule:
+        filing.kind === 'security_assessment'
+          ? 'Provisions 2024 art. 9'
+          : filing.kind === 'certification'
+            ? 'Measures for PI Outbound Transfer Certification (CAC/SAMR Order 20)'
+            : rule,
+      message: `Filing ${id} is valid from ${filing.validFrom} until ${untilText}; not at this time`,
+      messageZh: `备案 ${id} 的有效期为 ${filing.validFrom} 至 ${untilText}，当前不在有效期内`,
     });
   }
   const gaps: string[] = [];
-  if (!filing.partnerIds.includes(manifest.partnerId)) gaps.push(`partner ${manifest.partnerId}`);
+  const gapsZh: string[] = [];
+  const gap = (en: string, zh: string) => {
+    gaps.push(en);
+    gapsZh.push(zh);
+  };
+  if (!filing.partnerIds.includes(manifest.partnerId))
+    gap(`partner ${manifest.partnerId}`, `接收方 ${manifest.partnerId}`);
   const categories = missingFrom(manifest.dataCategories, filing.dataCategories);
-  if (categories.length > 0) gaps.push(`categories ${categories.join(', ')}`);
-  if (!filing.purposes.some((p) => samePurpose(p, manifest.purpose))) gaps.push('the purpose');
+  if (categories.length > 0) gap(`categories ${categories.join(', ')}`, `数据类别 ${categories.join('、')}`);
+  if (!filing.purposes.some((p) => samePurpose(p, manifest.purpose))) gap('the purpose', '出境目的');
   if (classification.volume.individualsYtd > filing.maxIndividuals) {
-    gaps.push(
+    gap(
       `${classification.volume.individualsYtd} individuals this year (filed for at most ${filing.maxIndividuals})`,
+      `本年度 ${classification.volume.individualsYtd} 人（备案上限 ${filing.maxIndividuals} 人）`,
     );
   }
   if (classification.volume.sensitiveYtd > filing.maxSensitiveIndividuals) {
-    gaps.push(
+    gap(
       `${classification.volume.sensitiveYtd} individuals with sensitive PI (filed for at most ${filing.maxSensitiveIndividuals})`,
+      `本年度敏感个人信息 ${classification.volume.sensitiveYtd} 人（备案上限 ${filing.maxSensitiveIndividuals} 人）`,
     );
   }
   if (gaps.length > 0) {
@@ -78,6 +115,7 @@ export function checkFiling(
       code: 'R-EVID-FILING-SCOPE',
       rule: 'NDSMR art. 38; Order 13 art. 8',
       message: `Filing ${id} does not cover ${gaps.join('; ')}`,
+      messageZh: `备案 ${id} 未涵盖：${gapsZh.join('；')}`,
     });
   }
   return verdictOf(reasons);

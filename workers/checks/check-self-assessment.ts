@@ -16,7 +16,16 @@ export interface SelfAssessmentRequirement {
    * (Order 11 art. 5), both for a security assessment with PI (§10.3 T4: "PI evidence as in T2"). The first is
    * the tier's own kind, asked of the named record when it is of none of them.
    */
-  readonly kinds: readonly { readonly kind: SelfAssessmentKind; readonly maxAgeDays: number }[];
+  readonly kinds: readonly {
+    readonly kind: SelfAssessmentKind;
+    /** null: no age limit (rules reference §0.1 C6: an exempt transfer needs a PIPIA covering it, of any age). */
+    readonly maxAgeDays: number | null;
+  }[];
+  /**
+   * The date the age is measured to (rules reference §0.1 C6; Order 13 arts. 5, 7): the filing or declaration date
+   * of the filing the transfer relies on; absent = now (no filing known yet: the filing can only come later).
+   */
+  readonly measuredTo?: { readonly at: Date; readonly what: string };
   /** PIPL art. 39 notice record: required whenever personal information is exported. */
   readonly noticeRequired: boolean;
   /** Separate-consent record: required when the legal basis is consent (regulation.md §10.3 note [U]). */
@@ -27,34 +36,65 @@ const dayMs = 86_400_000;
 const ruleFor = (kind: SelfAssessmentKind): string =>
   kind === 'pipia' ? 'PIPL art. 55(4)' : 'Order 11 art. 5';
 
-/** Recency and scope of one record of the right kind (PIPL art. 56; NDSMR art. 38; the guides' 3 months). */
-function checkRecord(manifest: Manifest, record: SelfAssessment, maxAgeDays: number, now: Date): Reason[] {
+const kindZh = (kind: SelfAssessmentKind): string =>
+  kind === 'pipia' ? '个人信息保护影响评估' : '数据出境风险自评估';
+
+/**
+ * Recency and scope of one record of the right kind (PIPL art. 56; NDSMR art. 38). Rules reference §0.1 C6: the
+ * "within 3 months" is measured to the filing or declaration date (`measuredTo`), not to each transfer; with no
+ * limit (exempt transfers) only a record completed in the future fails.
+ */
+function checkRecord(
+  manifest: Manifest,
+  record: SelfAssessment,
+  maxAgeDays: number | null,
+  now: Date,
+  measuredTo?: { readonly at: Date; readonly what: string },
+): Reason[] {
   const reasons: Reason[] = [];
   const completed = parseInstant(record.completedOn);
-  const ageDays = completed === null ? Infinity : (now.getTime() - completed.getTime()) / dayMs;
-  if (ageDays > maxAgeDays || ageDays < -1) {
+  const ref = measuredTo?.at ?? now;
+  const ageDays = completed === null ? Infinity : (ref.getTime() - completed.getTime()) / dayMs;
+  const future = completed === null || completed.getTime() - now.getTime() > dayMs;
+  const before = measuredTo === undefined ? '' : ` before ${measuredTo.what}`;
+  const beforeZh = measuredTo === undefined ? '' : `（以${measuredTo.what}为准）`;
+  // A PIPIA newer than the filing is no fault (a later assessment beside the filed one); only age counts.
+  if (future || (maxAgeDays !== null && ageDays > maxAgeDays)) {
     reasons.push({
       code: 'R-EVID-SELFASSESS-STALE',
       rule:
         record.kind === 'pipia'
-          ? 'Order 13 art. 5; SCC filing guide 2nd ed.'
-          : 'Security-assessment guide 3rd ed.',
-      message: `Self-assessment ${record.id} was completed on ${record.completedOn}, more than ${maxAgeDays} days ago`,
+          ? 'Order 13 arts. 5, 7; SCC filing guide 2nd ed.'
+          : 'Order 11 art. 5; security-assessment declaration guide 3rd ed.',
+      message: future
+        ? `Self-assessment ${record.id} is dated ${record.completedOn}, in the future`
+        : `Self-assessment ${record.id} was completed on ${record.completedOn}, more than ${maxAgeDays ?? 0} days${before}`,
+      messageZh: future
+        ? `自评估 ${record.id} 的完成日期 ${record.completedOn} 晚于当前日期`
+        : `自评估 ${record.id} 完成于 ${record.completedOn}，距备案或申报已超过 ${maxAgeDays ?? 0} 天${beforeZh}`,
     });
   }
   const scope = record.scope;
   const gaps: string[] = [];
-  if (!scope.partnerIds.includes(manifest.partnerId)) gaps.push(`partner ${manifest.partnerId}`);
+  const gapsZh: string[] = [];
+  const gap = (en: string, zh: string) => {
+    gaps.push(en);
+    gapsZh.push(zh);
+  };
+  if (!scope.partnerIds.includes(manifest.partnerId))
+    gap(`partner ${manifest.partnerId}`, `接收方 ${manifest.partnerId}`);
   const categories = missingFrom(manifest.dataCategories, scope.dataCategories);
-  if (categories.length > 0) gaps.push(`categories ${categories.join(', ')}`);
-  if (!scope.purposes.some((p) => samePurpose(p, manifest.purpose))) gaps.push('the purpose');
+  if (categories.length > 0) gap(`categories ${categories.join(', ')}`, `数据类别 ${categories.join('、')}`);
+  if (!scope.purposes.some((p) => samePurpose(p, manifest.purpose))) gap('the purpose', '出境目的');
   if (!scope.businessTypes.includes(manifest.businessType))
-    gaps.push(`business type ${manifest.businessType}`);
+    gap(`business type ${manifest.businessType}`, `业务类型 ${manifest.businessType}`);
   if (gaps.length > 0) {
+    // A change of recipient, categories or purpose is an Order 13 art. 8 trigger: a new assessment is needed.
     reasons.push({
       code: 'R-EVID-SELFASSESS-SCOPE',
-      rule: 'PIPL art. 56; NDSMR art. 38',
-      message: `Self-assessment ${record.id} does not cover ${gaps.join('; ')}`,
+      rule: 'PIPL art. 56; NDSMR art. 38; Order 13 art. 8',
+      message: `Self-assessment ${record.id} does not cover ${gaps.join('; ')}; a new assessment is needed (Order 13 art. 8)`,
+      messageZh: `${kindZh(record.kind)} ${record.id} 未涵盖：${gapsZh.join('；')}；需重新评估（标准合同办法第八条）`,
     });
   }
   return reasons;
@@ -69,13 +109,17 @@ export function pickSelfAssessment(
   manifest: Manifest,
   registered: readonly SelfAssessment[],
   kind: SelfAssessmentKind,
-  maxAgeDays: number,
+  maxAgeDays: number | null,
   now: Date,
+  measuredTo?: { readonly at: Date; readonly what: string },
 ): SelfAssessment | undefined {
   const candidates = registered
     .filter((r) => r.kind === kind && r.exporterId === manifest.exporterId)
     .sort((a, b) => b.completedOn.localeCompare(a.completedOn) || a.id.localeCompare(b.id));
-  return candidates.find((r) => checkRecord(manifest, r, maxAgeDays, now).length === 0) ?? candidates[0];
+  return (
+    candidates.find((r) => checkRecord(manifest, r, maxAgeDays, now, measuredTo).length === 0) ??
+    candidates[0]
+  );
 }
 
 /**
@@ -100,6 +144,7 @@ export function checkSelfAssessment(
         id === undefined
           ? 'The manifest names no self-assessment'
           : `Self-assessment ${id} is not registered for this exporter`,
+      messageZh: id === undefined ? '清单未引用自评估报告' : `自评估 ${id} 未登记在该数据处理者名下`,
     });
   }
   const named = requirement.kinds.find((k) => k.kind === record.kind);
@@ -108,9 +153,10 @@ export function checkSelfAssessment(
       code: 'R-EVID-PIPIA-MISSING',
       rule: ruleFor(primary),
       message: `Self-assessment ${id} is a ${record.kind}; this transfer needs a ${requirement.kinds.map((k) => k.kind).join(' and a ')}`,
+      messageZh: `自评估 ${id} 为${kindZh(record.kind)}；本次传输需要${requirement.kinds.map((k) => kindZh(k.kind)).join('和')}`,
     });
   }
-  reasons.push(...checkRecord(manifest, record, named.maxAgeDays, now));
+  reasons.push(...checkRecord(manifest, record, named.maxAgeDays, now, requirement.measuredTo));
   for (const other of requirement.kinds.filter((k) => k.kind !== record.kind)) {
     const found = pickSelfAssessment(
       manifest,
@@ -118,15 +164,17 @@ export function checkSelfAssessment(
       other.kind,
       other.maxAgeDays,
       now,
+      requirement.measuredTo,
     );
     if (found === undefined) {
       reasons.push({
         code: 'R-EVID-PIPIA-MISSING',
-        rule: `${ruleFor(other.kind)}; regulation.md §10.3 T4`,
+        rule: `${ruleFor(other.kind)}; Order 11 art. 5`,
         message: `Besides ${record.kind} ${id}, this transfer needs a ${other.kind}; none is registered for this exporter`,
+        messageZh: `除${kindZh(record.kind)} ${id} 外，本次传输还需要${kindZh(other.kind)}，但该数据处理者未登记`,
       });
     } else {
-      reasons.push(...checkRecord(manifest, found, other.maxAgeDays, now));
+      reasons.push(...checkRecord(manifest, found, other.maxAgeDays, now, requirement.measuredTo));
     }
   }
   if (requirement.noticeRequired && manifest.evidence?.noticeRecordRef === undefined) {
@@ -134,6 +182,7 @@ export function checkSelfAssessment(
       code: 'R-EVID-NOTICE-MISSING',
       rule: 'PIPL art. 39',
       message: 'No notice record is referenced (evidence.noticeRecordRef)',
+      messageZh: '未引用告知记录（evidence.noticeRecordRef）',
     });
   }
   if (requirement.consentRequired && manifest.evidence?.consentRecordRef === undefined) {
@@ -142,6 +191,7 @@ export function checkSelfAssessment(
       rule: 'PIPL arts. 14, 39',
       message:
         'The legal basis is consent but no separate-consent record is referenced (evidence.consentRecordRef)',
+      messageZh: '处理依据为同意，但未引用单独同意记录（evidence.consentRecordRef）',
     });
   }
   return verdictOf(reasons);

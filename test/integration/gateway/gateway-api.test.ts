@@ -234,6 +234,43 @@ describe('gateway API (in-process, real Redis)', function () {
     expect(answer.body['trace']).to.be.an('array').with.length.greaterThan(10);
   });
 
+  it('answers reason messages per Accept-Language (api.md §6): zh → Chinese, else English; codes and rules unchanged', async () => {
+    const classifyIn = async (language: string | null) =>
+      request(`${h.url}/v1/classify`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${enterprise}`,
+          'Content-Type': 'application/json',
+          ...(language === null ? {} : { 'Accept-Language': language }),
+        },
+        body: JSON.stringify(manifest()),
+      });
+    type Reasons = { code: string; rule: string; message: string; messageZh: string }[];
+    const en = (await classifyIn(null)).body['reasons'] as Reasons;
+    const zh = (await classifyIn('zh-CN,zh;q=0.9,en;q=0.8')).body['reasons'] as Reasons;
+    const fr = (await classifyIn('fr-FR')).body['reasons'] as Reasons;
+    expect(en[0]?.message).to.match(/^[A-Z][a-z]/);
+    expect(zh[0]?.message)
+      .to.equal(en[0]?.messageZh)
+      .and.match(/[\u4e00-\u9fff]/);
+    expect(zh.map((r) => [r.code, r.rule])).to.deep.equal(en.map((r) => [r.code, r.rule]));
+    expect(fr[0]?.message).to.equal(en[0]?.message);
+  });
+
+  it('answers 400 with the path when minorsUnder14 is true with no count and 0 sensitive (api.md §6; PIPL art. 28)', async () => {
+    const answer = await request(`${h.url}/v1/classify`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        ...manifest(),
+        personalInfo: { individuals: 20, sensitiveIndividuals: 0, minorsUnder14: true },
+        legalBasis: 'consent',
+      }),
+    });
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error?.details.map((d) => d.path)).to.include('/personalInfo/minorIndividuals');
+  });
+
   it('exports every metric name of api.md §9 on /metrics', async () => {
     const text = String((await request(`${h.url}/metrics`)).body['text']);
     for (const name of metricNames) expect(text, name).to.include(`# TYPE ${name} `);

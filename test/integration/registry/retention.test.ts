@@ -44,7 +44,8 @@ describe('registry/retention (real Redis, real disk)', () => {
     } as unknown as TransferCore;
     await transfers.create(core, 'checking', []);
     if (status !== 'checking') {
-      const reasons = status === 'held' ? [{ code: 'R-EVID-FILING-MISSING', rule: 'r', message: 'm' }] : [];
+      const reasons =
+        status === 'held' ? [{ code: 'R-EVID-FILING-MISSING', rule: 'r', message: 'm', messageZh: 'm' }] : [];
       await transfers.transition(id, ['checking'], status, finishedAt, { holdReasons: reasons });
     }
     return id;

@@ -9,7 +9,7 @@ import { createId } from '../../../platform/ids.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 
 const start = Date.parse('2026-03-01T00:00:00Z');
-const reason = (code: string): Reason => ({ code, rule: 'r', message: 'm' });
+const reason = (code: string): Reason => ({ code, rule: 'r', message: 'm', messageZh: 'm' });
 
 function core(id: string, exporterId: string, tier: Tier, at: number): TransferCore {
   return {

@@ -51,7 +51,7 @@ describe('registry/transfer-store (real Redis)', () => {
     });
     expect(
       await store.transition(id, ['checking'], 'held', now, {
-        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm' }],
+        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm', messageZh: 'm' }],
       }),
     ).to.deep.equal({ ok: true, from: 'checking' });
     expect(await store.countByStatus('checking')).to.equal(0);
@@ -76,7 +76,7 @@ describe('registry/transfer-store (real Redis)', () => {
     expect((await store.get(id))?.deliveryAttempts).to.deep.equal([]);
     expect(
       await store.transition(id, ['releasing'], 'held', new Date(), {
-        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm' }],
+        holdReasons: [{ code: 'R-X', rule: 'r', message: 'm', messageZh: 'm' }],
         attempt,
       }),
     ).to.deep.equal({ ok: true, from: 'releasing' });

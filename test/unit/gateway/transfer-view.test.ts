@@ -28,6 +28,7 @@ describe('gateway/transfer-view: what each role reads of delivery attempts (api.
         code: 'R-DELIVERY-FAILED',
         rule: 'api.md §7',
         message: 'Delivery failed after 2 attempt(s): connection failed: connect ECONNREFUSED 10.0.0.7:8443',
+        messageZh: '投递失败',
       },
     ],
   });
@@ -54,6 +55,7 @@ describe('gateway/transfer-view: what each role reads of delivery attempts (api.
           code: 'R-DELIVERY-FAILED',
           rule: 'api.md §7',
           message: 'Delivery failed after 1 attempt(s): timeout (the endpoint did not answer in time)',
+          messageZh: '投递失败',
         },
       ],
     });

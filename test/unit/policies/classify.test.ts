@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import type { CheckName, DataGrade, Tier } from '../../../policies/classification.js';
 import { classify } from '../../../policies/classify.js';
 import type { Policy } from '../../../policies/policy.js';
-import { input, pi, policy, policyWith, type InputPatch } from './fixtures.js';
+import {
+  examplesAllowed,
+  input,
+  pi,
+  policy,
+  policyWith,
+  policyWithExamples,
+  type InputPatch,
+} from './fixtures.js';
 
 interface Case {
   readonly title: string;
@@ -208,6 +216,23 @@ const decisionRows: Case[] = [
     row: 14,
     evidence: ['pipia', 'notice_record', 'attestation', 'contract_record'],
     checks: ['self_assessment', 'attestation'],
+  },
+  {
+    title:
+      'row 14.1 R-HOLD-ART5-1 (Prov. 5(1) open list; §0.1 C4): an art. 5(1) claim with a contract in an unusual business type → held for a reviewer',
+    patch: {
+      manifest: {
+        businessType: 'other',
+        exemption: 'EX-ART5-1',
+        evidence: { contractRef: 'C-9' },
+        ...pi(150_000),
+      },
+    },
+    tier: 'manual_review',
+    codes: ['R-HOLD-ART5-1'],
+    row: 14.1,
+    evidence: ['contract_record'],
+    checks: none,
   },
   {
     title: 'row 15 R-EX-ART5-2 (Prov. 5(2)): employee PI for cross-border HR → exempt',
@@ -471,7 +496,7 @@ const special: Case[] = [
   },
   {
     title:
-      'row 14 R-EX-ART5-1 needs a contract scenario (scenarios.art5Contract): supply_chain → standard_contract',
+      'row 14.1 R-HOLD-ART5-1 (Prov. 5(1) open list, §0.1 C4): supply_chain outside the usual scenarios → held for a reviewer, not the volume rows',
     patch: {
       manifest: {
         businessType: 'supply_chain',
@@ -480,13 +505,13 @@ const special: Case[] = [
         ...pi(500_000),
       },
     },
-    tier: 'standard_contract',
-    codes: ['R-SCC-PI100K'],
-    row: 21,
+    tier: 'manual_review',
+    codes: ['R-HOLD-ART5-1'],
+    row: 14.1,
   },
   {
     title:
-      'row 5 R-BLK-EXPCTRL: with exportLicenceRef the block lifts and the next rows decide (no PI → R-EX-ART3)',
+      'row 6 R-HOLD-EXPCTRL (Decree 792; §0.1 C8): with exportLicenceRef the block lifts but a reviewer checks the licence; never free flow',
     patch: {
       manifest: {
         businessType: 'cross_border_trade',
@@ -494,9 +519,11 @@ const special: Case[] = [
         evidence: { exportLicenceRef: 'MOFCOM-1' },
       },
     },
-    tier: 'free_flow',
-    codes: ['R-EX-ART3'],
-    row: 11,
+    tier: 'manual_review',
+    codes: ['R-HOLD-EXPCTRL'],
+    row: 6,
+    evidence: ['export_licence'],
+    checks: none,
   },
   {
     title: 'row 6 R-HOLD-FIN: with sectorApprovalRef the hold lifts and the next rows decide (R-EX-ART5-1)',
@@ -585,7 +612,7 @@ const special: Case[] = [
       manifest: { businessType: 'cross_border_finance', dataCategories: ['credit_report'], ...pi(10) },
       ytd: { individuals: 999_990 },
     },
-    policy: policyWith({
+    policy: policyWithExamples({
       file: 'settings.yaml',
       from: 'listOverridesNationalThreshold: false',
       to: 'listOverridesNationalThreshold: true',
@@ -595,7 +622,13 @@ const special: Case[] = [
     row: 10,
   },
   {
-    title: 'rows 9–10 before 13–17 by default [U]: an FTZ SCC/CERT hit beats an art. 5(1) claim → R-FTZ-SCC',
+    title:
+      '[U] nationalExemptionsFirst: false puts rows 9–10 before 13–17: an FTZ SCC/CERT hit beats an art. 5(1) claim → R-FTZ-SCC',
+    policy: policyWithExamples({
+      file: 'settings.yaml',
+      from: 'nationalExemptionsFirst: true',
+      to: 'nationalExemptionsFirst: false',
+    }),
     patch: {
       ...nanning,
       manifest: {
@@ -611,7 +644,8 @@ const special: Case[] = [
     row: 10,
   },
   {
-    title: '[U] nationalExemptionsFirst: true moves rows 13–17 ahead of rows 9–10 → R-EX-ART5-1',
+    title:
+      'rules reference §0.1 "FTZ precedence" (default nationalExemptionsFirst: true): rows 13–17 before rows 9–10 → R-EX-ART5-1',
     patch: {
       ...nanning,
       manifest: {
@@ -622,11 +656,6 @@ const special: Case[] = [
         ...pi(10),
       },
     },
-    policy: policyWith({
-      file: 'settings.yaml',
-      from: 'nationalExemptionsFirst: false',
-      to: 'nationalExemptionsFirst: true',
-    }),
     tier: 'exempt',
     codes: ['R-EX-ART5-1'],
     row: 14,
@@ -724,10 +753,10 @@ const inspection: Case[] = [
   },
   {
     title:
-      'minors under 14 (PIPL 28: all their PI is sensitive): declared 0 sensitive still counts 1 → standard_contract R-SCC-SPI',
+      'minors under 14 (PIPL 28: all their PI is sensitive; §0.1 C9): 20 minors, declared 0 sensitive → 20 sensitive, R-SCC-SPI',
     patch: {
       manifest: {
-        personalInfo: { individuals: 20, sensitiveIndividuals: 0, minorsUnder14: true },
+        personalInfo: { individuals: 20, sensitiveIndividuals: 0, minorsUnder14: true, minorIndividuals: 20 },
         legalBasis: 'consent',
       },
     },
@@ -755,7 +784,12 @@ describe('policies/classify', () => {
     describe(group.name, () => {
       for (const c of group.cases) {
         it(c.title, () => {
-          const out = classify(input(c.patch), c.policy ?? policy);
+          // An FTZ case runs with the example list allowed, so that the list is in force and the FTZ rows' mechanics
+          // are what is tested; the shipped policy grants nothing on example data (ftz-precedence.test.ts).
+          const out = classify(
+            input(c.patch),
+            c.policy ?? (c.patch.ftzArea === undefined ? policy : examplesAllowed),
+          );
           expect(out.tier).to.equal(c.tier);
           expect(out.reasons.map((r) => r.code)).to.deep.equal(c.codes);
           expect(out.matchedRow).to.equal(c.row);
@@ -772,7 +806,7 @@ describe('policies/classify', () => {
   it('covers every row of the shipped decision table with a case', () => {
     const covered = new Set(decisionRows.map((c) => c.row));
     expect(policy.rows.map((r) => r.row).filter((r) => !covered.has(r))).to.deep.equal([]);
-    expect(policy.rows).to.have.length(23);
+    expect(policy.rows).to.have.length(24); // the 23 rows of §10.2 and row 14.1 (§0.1 C4)
   });
 
   describe('the answer beside the tier', () => {
@@ -795,6 +829,7 @@ describe('policies/classify', () => {
     });
 
     it('records the FTZ area, list id and version in every decision of an FTZ exporter (Prov. 6; §7)', () => {
+      const policy = examplesAllowed;
       const hit = classify(
         input({
           ...nanning,
@@ -807,6 +842,7 @@ describe('policies/classify', () => {
         listId: 'gx-ftz-data-export-negative-list',
         listVersion: '2025-example.1',
         match: 'SCC_CERT',
+        notInForce: null,
       });
       const blocked = classify(
         input({ ftzArea: 'chongzuo', manifest: { specialFlags: ['state_secret'] } }),
@@ -817,14 +853,22 @@ describe('policies/classify', () => {
         listId: 'gx-ftz-data-export-negative-list',
         listVersion: '2025-example.1',
         match: 'none',
+        notInForce: null,
       });
       const outside = classify(input({ manifest: pi(10) }), policy);
-      expect(outside.ftz).to.deep.equal({ area: null, listId: null, listVersion: null, match: null });
+      expect(outside.ftz).to.deep.equal({
+        area: null,
+        listId: null,
+        listVersion: null,
+        match: null,
+        notInForce: null,
+      });
       const early = classify(
         input({ ftzArea: 'qinzhou', now: new Date('2025-08-07T15:59:59Z'), manifest: pi(10) }),
         policy,
       );
-      expect(early.ftz).to.deep.equal({ area: 'qinzhou', listId: null, listVersion: null, match: null });
+      expect(early.ftz).to.include({ area: 'qinzhou', listId: null, listVersion: null, match: null });
+      expect(early.ftz.notInForce).to.match(/has no version in force yet/);
       // effective_from is 00:00 China time (UTC+8): 2025-08-07T16:00Z is the first in-force instant.
       const first = classify(
         input({ ftzArea: 'qinzhou', now: new Date('2025-08-07T16:00:00Z'), manifest: pi(10) }),

@@ -12,7 +12,7 @@ export const policyDir = fileURLToPath(new URL('../../../policies', import.meta.
 export const shippedFiles: readonly PolicyFileText[] = readPolicyFiles(policyDir);
 export const policy: Policy = parsePolicy(shippedFiles);
 
-/** 2026-03-01 09:00 China time: the example Guangxi list (effective 2025-08-08) is in force. */
+/** 2026-03-01 09:00 China time: the example Guangxi list (effective 2025-08-08) is in force when allowed. */
 export const now = new Date('2026-03-01T01:00:00Z');
 
 export interface Edit {
@@ -35,6 +35,17 @@ export function editedFiles(edits: readonly Edit[]): PolicyFileText[] {
 
 export function policyWith(...edits: Edit[]): Policy {
   return parsePolicy(editedFiles(edits));
+}
+
+/**
+ * The shipped policy with example FTZ lists allowed (settings ftz.allowExampleLists, as `npm start` runs): the
+ * example Guangxi list is then in force, which is how the FTZ rows' mechanics (rows 9, 10, 18) are exercised.
+ * The shipped policy itself grants nothing on an example list (rules reference §0.1).
+ */
+export const examplesAllowed: Policy = parsePolicy(shippedFiles, { allowExampleLists: true });
+
+export function policyWithExamples(...edits: Edit[]): Policy {
+  return parsePolicy(editedFiles(edits), { allowExampleLists: true });
 }
 
 export const baseManifest: Manifest = {

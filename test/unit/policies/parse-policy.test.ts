@@ -41,18 +41,25 @@ describe('policies/parse-policy and load-policy', () => {
         'scenarios.yaml',
         'settings.yaml',
         'thresholds.yaml',
+        'working-days.yaml',
       ]);
     });
 
-    it('holds all 23 rows of regulation.md §10.2 in order, with their reason codes', () => {
-      expect(policy.rows.map((r) => r.row)).to.deep.equal(Array.from({ length: 23 }, (_, i) => i + 1));
-      const codes = policy.rows.flatMap((r) => r.reasons.map((x) => x.reason.code));
+    it('holds the 23 rows of the rules reference §10.2 and row 14.1 (§0.1 C4), with their reason codes', () => {
+      // Rules reference §0.1 "FTZ precedence": the national exemptions (rows 13–17) are evaluated before the FTZ
+      // list rows (9–10) by default (settings ftz.nationalExemptionsFirst: true).
+      expect(policy.rows.map((r) => r.row)).to.deep.equal([
+        1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 14.1, 15, 16, 17, 9, 10, 11, 12, 18, 19, 20, 21, 22, 23,
+      ]);
+      const byNumber = [...policy.rows].sort((a, b) => a.row - b.row);
+      const codes = byNumber.flatMap((r) => r.reasons.map((x) => x.reason.code));
       expect(codes).to.deep.equal([
         'R-BLK-SECRET',
         'R-BLK-FOREIGNREQ',
         'R-BLK-LIST',
         'R-BLK-CORE',
         'R-BLK-EXPCTRL',
+        'R-HOLD-EXPCTRL',
         'R-HOLD-HGR',
         'R-HOLD-GEO',
         'R-HOLD-FIN',
@@ -64,6 +71,7 @@ describe('policies/parse-policy and load-policy', () => {
         'R-FREE-GENERAL',
         'R-EX-ART4',
         'R-EX-ART5-1',
+        'R-HOLD-ART5-1',
         'R-EX-ART5-2',
         'R-EX-ART5-3',
         'R-EX-NDSMR35-6',
@@ -90,14 +98,20 @@ describe('policies/parse-policy and load-policy', () => {
         requiredForBases: ['consent'],
         alwaysForSensitive: false,
       });
+      // Rules reference §0.1: national exemptions first; an example FTZ list is never in force by default.
       expect(policy.settings.ftz).to.deep.equal({
-        nationalExemptionsFirst: false,
+        nationalExemptionsFirst: true,
         listOverridesNationalThreshold: false,
+        allowExampleLists: false,
       });
     });
 
     it('exports the evidence-check inputs the workers need (recency, filing kinds, self-assessment kinds)', () => {
-      expect(policy.evidence.recency).to.deep.equal({ pipiaMaxAgeDays: 90, selfAssessmentMaxAgeDays: 90 });
+      expect(policy.evidence.recency).to.deep.equal({
+        pipiaMaxAgeDays: 90,
+        selfAssessmentMaxAgeDays: 90,
+        ageLimitTiers: ['standard_contract', 'security_assessment'],
+      });
       expect(policy.evidence.filingKinds.standard_contract).to.deep.equal([
         'standard_contract',
         'certification',
@@ -182,7 +196,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/18/when/note',
+        path: '/rows/19/when/note',
         message: /not an allowed field/,
       });
     });
@@ -221,7 +235,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/21/when/all/1/lt/ref',
+        path: '/rows/22/when/all/1/lt/ref',
         message: /thresholds.nonSensitive.scc.*not defined/,
       });
     });
@@ -234,14 +248,14 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/15/reasons/0/code',
-        message: /duplicates reason code R-EX-ART5-2.*\/rows\/14\/reasons\/0\/code/,
+        path: '/rows/16/reasons/0/code',
+        message: /duplicates reason code R-EX-ART5-2.*\/rows\/15\/reasons\/0\/code/,
       });
     });
 
     it('a duplicate row number', () => {
       const err = rejection({ file: 'decision-table.yaml', from: '- row: 17', to: '- row: 16' });
-      expectIssue(err, { file: 'decision-table.yaml', path: '/rows/16/row', message: /duplicates row 16/ });
+      expectIssue(err, { file: 'decision-table.yaml', path: '/rows/17/row', message: /duplicates row 16/ });
     });
 
     it('a code whose family cannot decide the tier (regulation.md §10.4)', () => {
@@ -252,7 +266,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/18/reasons/0/code',
+        path: '/rows/19/reasons/0/code',
         message: /SA family cannot decide tier exempt/,
       });
     });
@@ -266,7 +280,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/16/when',
+        path: '/rows/17/when',
         message: /row 17 is unreachable/,
       });
     });
@@ -279,12 +293,12 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/19/when',
+        path: '/rows/20/when',
         message: /row 20 is unreachable/,
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/21/when',
+        path: '/rows/22/when',
         message: /row 22 is unreachable/,
       });
     });
@@ -292,12 +306,12 @@ describe('policies/parse-policy and load-policy', () => {
     it('a reason that can never apply within its row', () => {
       const err = rejection({
         file: 'decision-table.yaml',
-        from: 'when: { fact: flags, has: geo }\n        rule:',
-        to: 'when: { fact: flags, has: state_secret }\n        rule:',
+        from: 'when:\n          all:\n            - { fact: flags, has: geo }',
+        to: 'when:\n          all:\n            - { fact: flags, has: state_secret }',
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/5/reasons/1/when',
+        path: '/rows/5/reasons/2/when',
         message: /can never hold when row 6 matches/,
       });
     });
@@ -310,7 +324,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'decision-table.yaml',
-        path: '/rows/22/when',
+        path: '/rows/23/when',
         message: /last row must be \{ always: true \}/,
       });
     });
@@ -381,7 +395,7 @@ describe('policies/parse-policy and load-policy', () => {
       });
       expectIssue(err, {
         file: 'evidence.yaml',
-        path: '/requirements/21/items/1',
+        path: '/requirements/22/items/1',
         message: /manual_review is released by hand only/,
       });
     });

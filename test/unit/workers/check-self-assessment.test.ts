@@ -124,7 +124,7 @@ describe('workers/checks/check-self-assessment', () => {
       const verdict = checkSelfAssessment(m, risk, riskAndPipia, now, [risk, otherExporters]);
       expect(codes(verdict)).to.deep.equal(['R-EVID-PIPIA-MISSING']);
       expect(verdict.ok ? '' : verdict.reasons[0]?.message).to.contain('needs a pipia');
-      expect(verdict.ok ? '' : verdict.reasons[0]?.rule).to.contain('§10.3 T4');
+      expect(verdict.ok ? '' : verdict.reasons[0]?.rule).to.contain('Order 11 art. 5');
     });
 
     it('takes the newest PIPIA that covers the transfer, and reports the newest one’s gaps when none does', () => {

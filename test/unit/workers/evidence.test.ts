@@ -41,6 +41,8 @@ describe('workers/evidence self_assessment (real policy, in-memory registry)', (
       getSelfAssessment: (id: string) => Promise.resolve(records.find((r) => r.id === id) ?? null),
       listSelfAssessments: (exporterId: string) =>
         Promise.resolve(records.filter((r) => r.exporterId === exporterId)),
+      // No filing registered: the PIPIA's age is then measured to now (rules reference §0.1 C6).
+      getFiling: () => Promise.resolve(null),
     } as Partial<RegistryStore> as RegistryStore;
     return createEvidenceChecker({ registry, policy, trust: noTrust, clock: createFixedClock(now) });
   };

@@ -31,7 +31,7 @@ export function classification(overrides: Partial<Classification> = {}): Classif
     businessType: 'cross_border_ecommerce',
     grade: 'general',
     tier: 'standard_contract',
-    reasons: [{ code: 'R-SCC-PI100K', rule: 'Provisions 2024 art. 8', message: '' }],
+    reasons: [{ code: 'R-SCC-PI100K', rule: 'Provisions 2024 art. 8', message: '', messageZh: '' }],
     requiredEvidence: ['pipia', 'notice_record', 'attestation', 'filing:standard_contract|certification'],
     requiredChecks: ['self_assessment', 'attestation', 'filing'],
     policyVersion: 'test',
