@@ -9,7 +9,6 @@ import { createBase64Runs } from './base64-runs.js';
 import { createDecompressor, type CompressedFormat } from './inflate.js';
 import {
   createInspector,
-  type ContainerFound,
   type InspectionReport,
   type InspectorOptions,
   type OpaquePart,
@@ -160,7 +159,7 @@ export function sniffPart(head: Uint8Array, final: boolean): Sniffed {
 export function partName(name: string): string {
   const shown = name
     .normalize('NFKC')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .replace(/[^\s/]*@[^\s/]*/g, '***@***')
     .replace(/[0-9A-Za-z]+/g, (token) => {
       let digits = 0;
@@ -445,7 +444,7 @@ export function createPayloadInspector(options: PayloadInspectorOptions): Payloa
         bytes: rootBytes,
         containers: Object.freeze(
           containers.map((c) => Object.freeze({ ...c })),
-        ) as readonly ContainerFound[],
+        ),
         opaque: Object.freeze([...opaque]),
       });
     },
