@@ -16,7 +16,7 @@ import { createRedis } from '../platform/redis.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
-import { createInspector } from '../inspection/inspector.js';
+import { createPayloadInspector } from '../inspection/payload-inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
@@ -121,7 +121,12 @@ export async function startGateway(
     newId: (now) => createId(now),
     ...stores,
     classifier,
-    inspect: (onPersonKeys) => createInspector({ personKey: keys.personKey, onPersonKeys }),
+    inspect: (onPersonKeys) =>
+      createPayloadInspector({
+        personKey: keys.personKey,
+        onPersonKeys,
+        limits: { maxExpandedBytes: config.maxExpandedBytes },
+      }),
     pipeline,
     events,
     metrics,

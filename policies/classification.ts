@@ -39,6 +39,8 @@ export interface ClassificationInput {
     readonly containsSpi: boolean;
     readonly individualsDetected: number;
     readonly sensitiveIndividualsDetected: number;
+    /** Parts inspection could not read (api.md §6 R-INSPECT-OPAQUE); absent counts as none. */
+    readonly opaqueParts?: number;
   } | null;
   /** The exporter's yearly totals since 1 January BEFORE this transfer (regulation.md §1.2). */
   readonly volume: { readonly individualsYtd: number; readonly sensitiveYtd: number };
@@ -50,6 +52,8 @@ export interface Reason {
   /** The rule the code cites, e.g. "Provisions 2024 art. 7(2)". */
   readonly rule: string;
   readonly message: string;
+  /** The message in Chinese (zh-CN), where the policy gives one. */
+  readonly messageZh?: string;
 }
 
 /** One decision-table row as evaluated: matched, failed (with the first condition that failed) or skipped
@@ -91,6 +95,8 @@ export interface Facts {
   readonly ftzMatch: FtzMatch | 'not_applicable';
   readonly undeclaredPi: boolean;
   readonly undeclaredSpi: boolean;
+  /** Some part of the payload could not be read (encrypted, unknown binary, a bound reached; api.md §6). */
+  readonly opaqueContent: boolean;
 }
 
 export interface Classification {

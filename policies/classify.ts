@@ -43,8 +43,15 @@ export function classify(input: ClassificationInput, policy: Policy): Classifica
     reasons = [...citedReasons(row.escalation.cite, facts), ...reasons];
   }
   const tierCodes = reasons.map((r) => r.code);
-  for (const annotation of policy.annotations)
-    if (annotation.check(facts) === null) reasons.push(annotation.reason);
+  let held = false;
+  for (const annotation of policy.annotations) {
+    if (annotation.check(facts) !== null) continue;
+    reasons.push(annotation.reason);
+    if (annotation.holds) held = true;
+  }
+  // A holding annotation (R-INSPECT-OPAQUE: content that could not be read) sends the transfer to review; only a
+  // stricter decision, prohibited, stands (api.md §6).
+  if (held && tier !== 'prohibited') tier = 'manual_review';
 
   const evidence = selectEvidence(tier, tierCodes, facts, policy.evidence);
   const { volume: volumeSettings } = policy.settings;

@@ -134,8 +134,12 @@ export function compileDecisionTable(
       });
     }
     return {
-      reason: { code: a.code, rule: a.rule, message: a.message },
+      reason:
+        a.messageZh === undefined
+          ? { code: a.code, rule: a.rule, message: a.message }
+          : { code: a.code, rule: a.rule, message: a.message, messageZh: a.messageZh },
       check: toCheck(compile(a.when, `${path}/when`)),
+      holds: a.holds === true,
     };
   });
 

@@ -94,6 +94,8 @@ export function deriveFacts(input: ClassificationInput, policy: Policy): { facts
       ftzMatch: ftz.match ?? 'not_applicable',
       undeclaredPi,
       undeclaredSpi,
+      // Content that could not be read is never taken as free of PI (api.md §6 R-INSPECT-OPAQUE).
+      opaqueContent: (seen?.opaqueParts ?? 0) > 0,
     },
     ftz,
   };

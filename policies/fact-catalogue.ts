@@ -59,6 +59,7 @@ export const factCatalogue: { readonly [K in keyof Facts]: FactKind } = {
   ftzMatch: { kind: 'enum', values: ['none', 'SA', 'SCC_CERT', 'not_applicable'] },
   undeclaredPi: bool,
   undeclaredSpi: bool,
+  opaqueContent: bool,
 };
 
 export type FactName = keyof Facts;

@@ -104,7 +104,20 @@ export const DecisionTableFile = Type.Object(
       ),
       { minItems: 1 },
     ),
-    annotations: Type.Array(Type.Object({ code: Code, rule: Text, message: Text, when: Condition }, strict)),
+    annotations: Type.Array(
+      Type.Object(
+        {
+          code: Code,
+          rule: Text,
+          message: Text,
+          messageZh: Type.Optional(Text),
+          when: Condition,
+          // The annotation holds the transfer for review: the tier becomes manual_review unless it is prohibited.
+          holds: Type.Optional(Type.Boolean()),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );

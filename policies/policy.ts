@@ -60,6 +60,8 @@ export interface DecisionRow {
 export interface Annotation {
   readonly reason: Reason;
   readonly check: ConditionCheck;
+  /** When it applies, the transfer is held: tier manual_review unless the decided tier is prohibited. */
+  readonly holds: boolean;
 }
 
 export type SelfAssessmentKind = 'pipia' | 'risk_self_assessment';

@@ -68,6 +68,7 @@ export function createClassifier(deps: {
                   containsSpi: report.containsSpi,
                   individualsDetected: report.individualsDetected,
                   sensitiveIndividualsDetected: report.sensitiveIndividualsDetected,
+                  opaqueParts: report.opaque.length,
                 },
           volume: {
             individualsYtd: Math.max(0, projected.individuals - own.individuals),

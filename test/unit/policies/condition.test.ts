@@ -32,6 +32,7 @@ const facts: Facts = {
   ftzMatch: 'not_applicable',
   undeclaredPi: false,
   undeclaredSpi: false,
+  opaqueContent: false,
 };
 
 describe('policies/condition', () => {
