@@ -442,9 +442,7 @@ export function createPayloadInspector(options: PayloadInspectorOptions): Payloa
       return Object.freeze({
         ...report,
         bytes: rootBytes,
-        containers: Object.freeze(
-          containers.map((c) => Object.freeze({ ...c })),
-        ),
+        containers: Object.freeze(containers.map((c) => Object.freeze({ ...c }))),
         opaque: Object.freeze([...opaque]),
       });
     },
