@@ -1,8 +1,8 @@
 // inspection/base64-runs: finds long runs of base64 (RFC 4648 §4) in text, so what was encoded is inspected too.
-// A run of MIN_RUN or more base64 characters holding at least one letter (so a long number is never taken for
-// base64) is decoded as it streams and handed to a child; MIME and PEM line breaks (lines of 60+ characters, a
-// multiple of 4) continue a run. The characters of a decoded run do not reach the text (they are the encoding);
-// everything else passes through unchanged. Shorter runs are held back until decided (at most MIN_RUN bytes).
+// A run whose first MIN_RUN characters are base64 with at least one letter among them (so a long number is never
+// taken for base64) is decoded as it streams and handed to a child; MIME and PEM line breaks (lines of 60+
+// characters, a multiple of 4) continue a run. Text passes through in whole slices (the detectors' cost is per
+// write): the first MIN_RUN characters of a decoded run reach the text too, the rest does not.
 
 const MIN_RUN = 40;
 const MIN_WRAPPED_LINE = 60;
@@ -20,32 +20,38 @@ export interface Base64Runs {
   push(chunk: Uint8Array, final: boolean): void;
 }
 
+const latin1 = (chunk: Uint8Array, from: number, to: number): string =>
+  Buffer.from(chunk.buffer, chunk.byteOffset + from, to - from).toString('latin1');
+
 export function createBase64Runs(
   text: (bytes: Uint8Array) => void,
   openChild: (offset: number) => Base64Child,
 ): Base64Runs {
-  /** Characters of a run not yet decided (shorter than MIN_RUN), withheld from the text. */
-  const held = Buffer.allocUnsafe(MIN_RUN);
-  let heldLength = 0;
-  let heldLetters = false;
+  /** The run being read in text mode: its length so far, whether it has a letter, its characters from earlier chunks. */
+  let runLength = 0;
+  let runLetters = false;
+  let carry = '';
   let child: Base64Child | null = null;
-  /** Base64 characters of the child not yet decoded (fewer than 4). */
-  let quantum = '';
+  /** Characters of the child not yet decoded: whole quanta are decoded once per chunk, the rest waits. */
+  let undecoded: string[] = [];
   let lineLength = 0;
   let padded = false;
   let offset = 0;
 
-  function decode(chars: string): void {
-    const all = quantum + chars;
+  function decode(): void {
+    if (undecoded.length === 0 || child === null) return;
+    const all = undecoded.join('');
     const usable = all.length - (all.length % 4);
-    quantum = all.slice(usable);
-    if (usable > 0 && child !== null) child.write(Buffer.from(all.slice(0, usable), 'base64'));
+    undecoded = usable === all.length ? [] : [all.slice(usable)];
+    if (usable > 0) child.write(Buffer.from(all.slice(0, usable), 'base64'));
   }
 
   function endChild(): void {
     if (child === null) return;
-    if (quantum.length > 1) child.write(Buffer.from(quantum, 'base64'));
-    quantum = '';
+    decode();
+    const rest = undecoded.join('');
+    if (rest.length > 1) child.write(Buffer.from(rest, 'base64'));
+    undecoded = [];
     child.end();
     child = null;
     padded = false;
@@ -56,22 +62,18 @@ export function createBase64Runs(
       const n = chunk.length;
       let passFrom = 0;
       let i = 0;
-      const flushText = (to: number): void => {
-        if (to > passFrom) text(chunk.subarray(passFrom, to));
-      };
       while (i < n) {
         if (child !== null) {
           // Inside a decoded run: consume base64 characters and allowed line breaks.
           const start = i;
           while (i < n && B64[chunk[i] as number] !== 0 && !padded) i++;
           lineLength += i - start;
-          if (i > start)
-            decode(Buffer.from(chunk.buffer, chunk.byteOffset + start, i - start).toString('latin1'));
+          if (i > start) undecoded.push(latin1(chunk, start, i));
           if (i >= n) break;
           const c = chunk[i] as number;
           if (c === 0x3d) {
             padded = true;
-            quantum += '=';
+            undecoded.push('=');
             i++;
             continue;
           }
@@ -87,45 +89,52 @@ export function createBase64Runs(
           }
           endChild();
           passFrom = i;
+          runLength = 0;
+          runLetters = false;
           continue;
         }
-        const c = chunk[i] as number;
-        const cls = B64[c] as number;
-        if (cls === 0) {
-          if (heldLength > 0) {
-            // A short run ends: it is ordinary text.
-            text(held.subarray(0, heldLength));
-            heldLength = 0;
-            heldLetters = false;
+        // Text: find where a run reaches MIN_RUN characters with a letter among them.
+        for (; i < n; i++) {
+          const cls = B64[chunk[i] as number] as number;
+          if (cls === 0) {
+            runLength = 0;
+            runLetters = false;
+            continue;
           }
-          i++;
-          continue;
+          runLength++;
+          if (cls === 2) runLetters = true;
+          if (runLength === MIN_RUN && runLetters) break;
         }
-        // A base64 character: the text before it goes out, the run is held.
-        if (heldLength === 0) {
-          flushText(i);
-          passFrom = i;
-        }
-        held[heldLength++] = c;
-        if (cls === 2) heldLetters = true;
+        if (i >= n) break;
+        const runStart = i + 1 - MIN_RUN;
+        const first =
+          runStart >= 0
+            ? latin1(chunk, runStart, i + 1)
+            : carry.slice(carry.length + runStart) + latin1(chunk, 0, i + 1);
         i++;
+        if (i > passFrom) text(chunk.subarray(passFrom, i));
         passFrom = i;
-        if (heldLength === MIN_RUN) {
-          if (heldLetters) {
-            child = openChild(offset + i - MIN_RUN);
-            lineLength = MIN_RUN;
-            decode(held.toString('latin1', 0, MIN_RUN));
-          } else text(held.subarray(0, MIN_RUN));
-          heldLength = 0;
-          heldLetters = false;
-        }
+        child = openChild(offset + runStart);
+        lineLength = MIN_RUN;
+        undecoded = [first];
+        runLength = 0;
+        runLetters = false;
       }
-      if (child === null) flushText(i);
+      if (child === null) {
+        if (n > passFrom) text(chunk.subarray(passFrom, n));
+        // The characters of a run still short of MIN_RUN, in case it qualifies in the next chunk.
+        // (A run past MIN_RUN without a letter never qualifies: nothing is kept, memory stays flat.)
+        carry =
+          runLength === 0 || runLength >= MIN_RUN
+            ? ''
+            : (carry + latin1(chunk, Math.max(0, n - runLength), n)).slice(-runLength);
+      } else decode();
       offset += n;
       if (final) {
-        if (heldLength > 0) text(held.subarray(0, heldLength));
-        heldLength = 0;
         endChild();
+        runLength = 0;
+        runLetters = false;
+        carry = '';
       }
     },
   };
