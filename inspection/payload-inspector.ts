@@ -116,6 +116,19 @@ function controlRatio(head: Uint8Array): number {
   return controls / Math.max(1, head.length);
 }
 
+/** UTF-16 only if it decodes and reads as text: zeros between random bytes are not a text encoding. */
+function utf16(head: Uint8Array, encoding: 'utf-16le' | 'utf-16be', final: boolean): Sniffed {
+  const even = head.subarray(0, head.length & ~1);
+  if (!decodesAs(encoding, even, final)) return { kind: 'binary' };
+  const decoded = new TextDecoder(encoding).decode(even);
+  let controls = 0;
+  for (let i = 0; i < decoded.length; i++) {
+    const c = decoded.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) controls++;
+  }
+  return controls > decoded.length * 0.01 ? { kind: 'binary' } : { kind: 'text', encoding };
+}
+
 export function sniffPart(head: Uint8Array, final: boolean): Sniffed {
   if (head.length === 0) return { kind: 'empty' };
   if (head[0] === 0x1f && head[1] === 0x8b && (head.length < 3 || head[2] === 0x08)) return { kind: 'gzip' };
@@ -132,8 +145,8 @@ export function sniffPart(head: Uint8Array, final: boolean): Sniffed {
   }
   for (const [format, magic] of OPAQUE_MAGIC) if (startsWith(head, magic)) return { kind: 'format', format };
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { kind: 'text', encoding: 'utf-8' };
-  if (head[0] === 0xff && head[1] === 0xfe) return { kind: 'text', encoding: 'utf-16le' };
-  if (head[0] === 0xfe && head[1] === 0xff) return { kind: 'text', encoding: 'utf-16be' };
+  if (head[0] === 0xff && head[1] === 0xfe) return utf16(head, 'utf-16le', final);
+  if (head[0] === 0xfe && head[1] === 0xff) return utf16(head, 'utf-16be', final);
   // UTF-16 without a byte order mark: text with ASCII in it has a zero high byte in every other position.
   const pairs = head.length >> 1;
   if (pairs >= 2) {
@@ -143,8 +156,8 @@ export function sniffPart(head: Uint8Array, final: boolean): Sniffed {
       if (head[i] === 0) evenZeros++;
       if (head[i + 1] === 0) oddZeros++;
     }
-    if (oddZeros > pairs * 0.3 && evenZeros < pairs * 0.05) return { kind: 'text', encoding: 'utf-16le' };
-    if (evenZeros > pairs * 0.3 && oddZeros < pairs * 0.05) return { kind: 'text', encoding: 'utf-16be' };
+    if (oddZeros > pairs * 0.3 && evenZeros < pairs * 0.05) return utf16(head, 'utf-16le', final);
+    if (evenZeros > pairs * 0.3 && oddZeros < pairs * 0.05) return utf16(head, 'utf-16be', final);
   }
   if (head.includes(0) || controlRatio(head) > 0.01) return { kind: 'binary' };
   if (decodesAs('utf-8', head, final)) return { kind: 'text', encoding: 'utf-8' };

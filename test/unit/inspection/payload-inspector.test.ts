@@ -123,6 +123,17 @@ describe('inspection/payload-inspector: what cannot be read is opaque', () => {
     });
   });
 
+  it('random bytes between zeros are not taken for UTF-16 text', () => {
+    const noise = randomBinary(8192);
+    const spaced = Buffer.alloc(noise.length * 2);
+    noise.forEach((b, i) => (spaced[2 * i] = b | 0x01));
+    expect(inspectPayloadBuffer(spaced, options).opaque).to.deep.equal([
+      { path: 'payload', reason: 'unknown_binary' },
+    ]);
+    const bom = Buffer.concat([Buffer.from([0xff, 0xfe]), spaced]);
+    expect(inspectPayloadBuffer(bom, options).opaque.map((o) => o.reason)).to.deep.equal(['unknown_binary']);
+  });
+
   it('a zip bomb stops at the expansion ratio, quickly and in bounded memory', () => {
     const bomb = zipBomb(64);
     expect(bomb.length).to.be.below(100 * 1024);
