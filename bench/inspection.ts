@@ -307,11 +307,13 @@ async function main(): Promise<void> {
       ['gzip of the CSV', gz, 'zcat "$2" | LC_ALL=C grep -P -c "$1"'],
       ['zip of the CSV', zipped, 'unzip -p "$2" | LC_ALL=C grep -P -c "$1"'],
     ];
-    const wrapWidths = [26, 9, 9, 9, 9, 9, 9];
+    const wrapWidths = [26, 8, 8, 8, 8, 8, 8, 9];
     console.log(
       `wrappings (${mb.toFixed(1)} MB CSV), MB/s of the uncompressed CSV, best of ${args.runs} runs`,
     );
-    console.log(row(['payload', 'grep s', 'grep MB/s', 'xb s', 'xb MB/s', 'ratio', 'CPU ratio'], wrapWidths));
+    console.log(
+      row(['payload', 'grep s', 'grep CPU', 'xb s', 'xb CPU', 'xb MB/s', 'ratio', 'CPU ratio'], wrapWidths),
+    );
     for (const [name, file, script] of cases) {
       const g = best(Array.from({ length: args.runs }, () => timeShell(script, [SAME_PATTERNS, file])));
       const runs = [];
@@ -322,8 +324,9 @@ async function main(): Promise<void> {
           [
             name,
             g.seconds.toFixed(3),
-            (mb / g.seconds).toFixed(1),
+            g.cpu.toFixed(3),
             x.seconds.toFixed(3),
+            x.cpu.toFixed(3),
             (mb / x.seconds).toFixed(1),
             (g.seconds / x.seconds).toFixed(2),
             (g.cpu / x.cpu).toFixed(2),
