@@ -13,8 +13,18 @@ const MAX_RUN = 8;
 const MAX_TAIL = 48;
 
 export interface TextNormaliser {
-  /** Returns the normalised bytes ready so far (possibly the chunk itself). */
-  push(chunk: Uint8Array, final: boolean): Uint8Array;
+  /**
+   * Hands the normalised bytes ready so far to `emit`, in order, as views of the chunk where nothing changed
+   * (no copy of the whole chunk: copying every chunk cost more than the rest of this file).
+   */
+  push(chunk: Uint8Array, final: boolean, emit: (bytes: Uint8Array) => void): void;
+}
+
+/** How far into a chunk the group carried from the previous one is looked for before copying both whole. */
+const STITCH = 256;
+
+function isGroupByte(c: number): boolean {
+  return isDigit(c) || isSeparator(c) || c === 0x58 || c === 0x78;
 }
 
 function isAlnum(c: number): boolean {
@@ -71,7 +81,7 @@ export function createTextNormaliser(): TextNormaliser {
   let lastOut = 0x20;
   const joined = Buffer.allocUnsafe(MAX_TAIL);
 
-  function join(input: Uint8Array, final: boolean): Uint8Array {
+  function join(input: Uint8Array, final: boolean, emit: (bytes: Uint8Array) => void): void {
     const n = input.length;
     // Bytes after `limit` may belong to a group still being written: they wait, unless the tail is too long.
     let limit = n;
@@ -79,13 +89,17 @@ export function createTextNormaliser(): TextNormaliser {
       let t = n;
       while (t > 0 && n - t <= MAX_TAIL) {
         const c = input[t - 1] as number;
-        if (!(isDigit(c) || isSeparator(c) || c === 0x58 || c === 0x78)) break;
+        if (!isGroupByte(c)) break;
         t--;
       }
       if (n - t <= MAX_TAIL) limit = t;
     }
-    let pieces: Uint8Array[] | undefined;
     let copied = 0;
+    const out = (bytes: Uint8Array): void => {
+      if (bytes.length === 0) return;
+      lastOut = bytes[bytes.length - 1] as number;
+      emit(bytes);
+    };
     let i = 1;
     while (i < limit - 1) {
       const c = input[i] as number;
@@ -127,31 +141,32 @@ export function createTextNormaliser(): TextNormaliser {
           const b = input[k] as number;
           if (!isSeparator(b)) joined[o++] = b;
         }
-        pieces ??= [];
-        pieces.push(input.subarray(copied, s), Buffer.from(joined.subarray(0, o)));
+        out(input.subarray(copied, s));
+        out(Buffer.from(joined.subarray(0, o)));
         copied = end;
       }
       i = end + 1;
     }
-    let out: Uint8Array;
-    if (pieces === undefined) out = limit === n ? input : input.subarray(0, limit);
-    else {
-      pieces.push(input.subarray(copied, limit));
-      out = Buffer.concat(pieces);
-    }
+    out(input.subarray(copied, limit));
     carryGroup = limit < n ? Buffer.from(input.subarray(limit)) : new Uint8Array(0);
-    if (out.length > 0) lastOut = out[out.length - 1] as number;
-    return out;
   }
 
   return {
-    push(chunk, final) {
+    push(chunk, final, emit) {
       let input = chunk;
-      if (carryWide.length > 0) input = Buffer.concat([carryWide, chunk]);
+      if (carryWide.length > 0) input = Buffer.concat([carryWide, chunk]); // rare: a character cut in two
       const [wide, left] = narrow(input, final);
       carryWide = left > 0 ? Buffer.from(input.subarray(input.length - left)) : new Uint8Array(0);
-      const grouped = carryGroup.length > 0 ? Buffer.concat([carryGroup, wide]) : wide;
-      return join(grouped, final);
+      if (carryGroup.length === 0) return join(wide, final, emit);
+      // The carried tail of a possible group is finished with the start of this chunk, up to the first byte
+      // that cannot belong to a group; the rest of the chunk is then read in place.
+      let k = 0;
+      while (k < wide.length && k < STITCH && isGroupByte(wide[k] as number)) k++;
+      if (k >= wide.length || k >= STITCH) return join(Buffer.concat([carryGroup, wide]), final, emit);
+      const stitched = Buffer.concat([carryGroup, wide.subarray(0, k + 1)]);
+      carryGroup = new Uint8Array(0);
+      join(stitched, false, emit);
+      join(wide.subarray(k + 1), final, emit);
     },
   };
 }

@@ -244,6 +244,7 @@ export function createPayloadInspector(options: PayloadInspectorOptions): Payloa
       (bytes) => writeText(owner, bytes),
       (offset) => openPart(`${path}#base64@${offset}`, depth + 1, true),
     );
+    const emitNormalised = (bytes: Uint8Array): void => runs.push(bytes, false);
     function pass(chunk: Uint8Array, final: boolean): void {
       let bytes = chunk;
       if (xml === undefined && bytes.length > 0) {
@@ -260,7 +261,8 @@ export function createPayloadInspector(options: PayloadInspectorOptions): Payloa
         xml = isXml ? createXmlText() : null;
       }
       if (xml) bytes = xml.push(bytes);
-      runs.push(normaliser.push(bytes, final), final);
+      normaliser.push(bytes, final, emitNormalised);
+      if (final) runs.push(new Uint8Array(0), true);
     }
     return {
       write(chunk) {
