@@ -68,7 +68,8 @@ export function createClassifier(deps: {
                   containsSpi: report.containsSpi,
                   individualsDetected: report.individualsDetected,
                   sensitiveIndividualsDetected: report.sensitiveIndividualsDetected,
-                  opaqueParts: report.opaque.length,
+                  // A record stored before inspection listed opaque parts has no list (read as none).
+                  opaqueParts: (report as Partial<InspectionReport>).opaque?.length ?? 0,
                 },
           volume: {
             individualsYtd: Math.max(0, projected.individuals - own.individuals),
