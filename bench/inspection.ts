@@ -5,6 +5,9 @@
 //   npx tsx bench/inspection.ts [--mb 100] [--gb 0.25] [--runs 3] [--keep]
 //
 // --mb: size of the throughput CSV; --gb: size of the memory-test CSV (use --gb 1 for the documented figure).
+// A second table (issue #12) times the payload inspector, which reads every wrapping, on the same CSV plain,
+// without its header row (the detectors' slow path), gzipped and zipped, against `grep -P -c` with the same
+// patterns behind `zcat` / `unzip -p` (gzip -6 and zip -6 made by the system tools, outside the timings).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, openSync, closeSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectStream } from '../inspection/inspect-stream.js';
 import type { InspectionReport } from '../inspection/inspector.js';
+import { createPayloadInspector } from '../inspection/payload-inspector.js';
 import { keywordPhrases } from '../inspection/keywords.js';
 
 /** USCC characters (GB 32100): digits and upper-case letters other than I, O, S, V and Z, in either case here. */
@@ -190,6 +194,25 @@ async function timeInspector(file: string): Promise<Timing & { report: Inspectio
   };
 }
 
+/** The payload inspector (every wrapping; what intake runs) over a file. */
+async function timePayloadInspector(file: string): Promise<Timing & { report: InspectionReport }> {
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const inspector = createPayloadInspector({
+    personKey: Buffer.alloc(32, 0x5a),
+    onPersonKeys: () => undefined,
+  });
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+    inspector.write(chunk as Buffer);
+  const report = inspector.finish();
+  const cpu = process.cpuUsage(cpuStarted);
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    report,
+  };
+}
+
 function best<T extends Timing>(runs: readonly T[]): T {
   return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
@@ -267,6 +290,55 @@ async function main(): Promise<void> {
     console.log(
       `peak RSS inspecting ${(bigSize / 1e9).toFixed(2)} GB: ${(rss.maxRssKiB / 1024).toFixed(0)} MiB`,
     );
+
+    // Issue #12: the wrappings, each against grep -P with the same patterns on the same bytes, same run.
+    const gz = path.join(dir, 'payload.csv.gz');
+    const zipped = path.join(dir, 'payload.zip');
+    const headerless = path.join(dir, 'headerless.csv');
+    timeShell('gzip -6 -c "$1" > "$2" && zip -q -6 -j "$3" "$1" && tail -n +2 "$1" > "$4"', [
+      csv,
+      gz,
+      zipped,
+      headerless,
+    ]);
+    const cases: [string, string, string][] = [
+      ['plain CSV', csv, 'LC_ALL=C grep -P -c "$1" "$2"'],
+      ['CSV without header row', headerless, 'LC_ALL=C grep -P -c "$1" "$2"'],
+      ['gzip of the CSV', gz, 'zcat "$2" | LC_ALL=C grep -P -c "$1"'],
+      ['zip of the CSV', zipped, 'unzip -p "$2" | LC_ALL=C grep -P -c "$1"'],
+    ];
+    const wrapWidths = [26, 8, 8, 8, 8, 8, 8, 9];
+    console.log(
+      `wrappings (${mb.toFixed(1)} MB CSV), MB/s of the uncompressed CSV, best of ${args.runs} runs`,
+    );
+    console.log(
+      row(['payload', 'grep s', 'grep CPU', 'xb s', 'xb CPU', 'xb MB/s', 'ratio', 'CPU ratio'], wrapWidths),
+    );
+    for (const [name, file, script] of cases) {
+      const g = best(Array.from({ length: args.runs }, () => timeShell(script, [SAME_PATTERNS, file])));
+      const runs = [];
+      for (let i = 0; i < args.runs; i++) runs.push(await timePayloadInspector(file));
+      const x = best(runs);
+      console.log(
+        row(
+          [
+            name,
+            g.seconds.toFixed(3),
+            g.cpu.toFixed(3),
+            x.seconds.toFixed(3),
+            x.cpu.toFixed(3),
+            (mb / x.seconds).toFixed(1),
+            (g.seconds / x.seconds).toFixed(2),
+            (g.cpu / x.cpu).toFixed(2),
+          ],
+          wrapWidths,
+        ),
+      );
+      const found = Object.entries(x.report.findings).map(([k, f]) => `${k}=${f.count}`);
+      console.log(
+        `  ${name}: containers ${x.report.containers.map((c) => c.format).join(',') || '-'}, opaque ${x.report.opaque.length}, ${found.join(' ')}`,
+      );
+    }
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);

@@ -18,7 +18,7 @@ import { keyedHash } from '../ledger/keyed-hash.js';
 import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { ftzListsInForce } from '../policies/match-ftz-list.js';
-import { createInspector } from '../inspection/inspector.js';
+import { createPayloadInspector } from '../inspection/payload-inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
@@ -131,10 +131,11 @@ export async function startGateway(
     ...stores,
     classifier,
     inspect: (onPersonKeys) =>
-      createInspector({
+      createPayloadInspector({
         personKey: keys.personKey,
         onPersonKeys,
         residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
+        limits: { maxExpandedBytes: config.maxExpandedBytes },
       }),
     pipeline,
     events,

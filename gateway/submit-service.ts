@@ -27,6 +27,9 @@ export interface SubmitAnswer {
     readonly sha256: string;
     readonly findings: Readonly<Record<string, number>>;
     readonly individualsDetected: number;
+    /** Wrappings read and parts that could not be read (api.md §6). */
+    readonly containers: InspectionReport['containers'];
+    readonly opaque: InspectionReport['opaque'];
   };
 }
 
@@ -85,6 +88,9 @@ export function toAnswer(record: TransferRecord): SubmitAnswer {
       sha256: record.inspection.sha256,
       findings: record.inspection.findings,
       individualsDetected: record.inspection.individualsDetected,
+      // Records made before inspection read wrappings have neither list.
+      containers: record.inspection.containers ?? [],
+      opaque: record.inspection.opaque ?? [],
     },
   };
 }
@@ -99,6 +105,8 @@ function summarise(report: InspectionReport, payload: StoredPayload): Inspection
     findings,
     individualsDetected: report.individualsDetected,
     sensitiveIndividualsDetected: report.sensitiveIndividualsDetected,
+    containers: report.containers,
+    opaque: report.opaque,
     detail: report,
   };
 }

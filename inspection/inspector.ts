@@ -56,6 +56,34 @@ export interface InspectionReport {
   /** Distinct people, by their strongest identifier per record; never below the truth (see person-counter). */
   readonly individualsDetected: number;
   readonly sensitiveIndividualsDetected: number;
+  /** Wrappings read (gzip, zip, xlsx, docx, base64, utf-16le/be, gb18030), outermost first; see payload-inspector. */
+  readonly containers: readonly ContainerFound[];
+  /** Parts that could not be read (never taken as free of personal data); see payload-inspector. */
+  readonly opaque: readonly OpaquePart[];
+}
+
+export interface ContainerFound {
+  /** Where: `payload`, `payload!/entry/name.xml` inside a zip, `…!gunzip` inside gzip, `…#base64@N` a decoded run. */
+  readonly path: string;
+  readonly format: string;
+}
+
+export type OpaqueReason =
+  | 'encrypted'
+  | 'unsupported_format'
+  | 'unknown_binary'
+  | 'corrupt'
+  | 'truncated'
+  | 'nesting_limit'
+  | 'size_limit'
+  | 'ratio_limit'
+  | 'entry_limit';
+
+export interface OpaquePart {
+  readonly path: string;
+  readonly reason: OpaqueReason;
+  /** The format when known (`pdf`, `png`, `zip method 14`, …). */
+  readonly format?: string;
 }
 
 export interface InspectorOptions {
@@ -80,6 +108,11 @@ export interface InspectorOptions {
 
 export interface Inspector {
   write(chunk: Uint8Array): void;
+  /**
+   * Ends one text part (a zip entry, a decoded base64 run): its last record is closed and the next byte written
+   * starts a new part, whose first line is read again for a CSV header or JSON. Counts and people carry on.
+   */
+  endPart(): void;
   finish(): InspectionReport;
 }
 
@@ -420,6 +453,8 @@ export function createInspector(options: InspectorOptions): Inspector {
       containsSpi,
       individualsDetected: people.count(),
       sensitiveIndividualsDetected: people.sensitiveCount(),
+      containers: Object.freeze([]),
+      opaque: Object.freeze([]),
     });
   }
 
@@ -430,6 +465,19 @@ export function createInspector(options: InspectorOptions): Inspector {
       for (let at = 0; at < chunk.length; at += MAX_SLICE) {
         append(chunk.subarray(at, Math.min(chunk.length, at + MAX_SLICE)));
       }
+    },
+    endPart(): void {
+      if (finished) throw new Error('inspector: endPart() after finish()');
+      scanAvailable(true);
+      // Drop the part's bytes: the next part's first line must start at work[0] (readFirstLine reads from 0).
+      base += end;
+      end = 0;
+      from = 0;
+      headerDone = false;
+      newline = LF;
+      jsonMode = false;
+      csvDelimiter = 0;
+      csvSensitiveColumns.length = 0;
     },
     finish(): InspectionReport {
       if (finished) throw new Error('inspector: finish() called twice');

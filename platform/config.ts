@@ -30,6 +30,8 @@ export interface Config {
   readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
   readonly signing: { readonly key: string; readonly cert: string };
   readonly maxPayloadBytes: number;
+  /** Bytes inspection may decompress from one payload before the rest is opaque (zip bombs); api.md §6. */
+  readonly maxExpandedBytes: number;
   /** base64 of 32 bytes, or undefined: then a development key is generated under the data dir. */
   readonly masterKey: string | undefined;
   readonly logLevel: LogLevel;
@@ -209,6 +211,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       cert: file('XBORDER_SIGNING_CERT', path.join(pki, 'gateway', 'signing-chain.pem')),
     }),
     maxPayloadBytes: readPositiveInt(env, 'XBORDER_MAX_PAYLOAD_BYTES', 1073741824),
+    maxExpandedBytes: readPositiveInt(
+      env,
+      'XBORDER_INSPECT_MAX_EXPANDED_BYTES',
+      readPositiveInt(env, 'XBORDER_MAX_PAYLOAD_BYTES', 1073741824) * 10,
+    ),
     masterKey: readMasterKey(env),
     logLevel: readLogLevel(env),
     deliveryAttempts: readPositiveInt(env, 'XBORDER_DELIVERY_ATTEMPTS', 6),

@@ -44,6 +44,8 @@ export interface ClassificationInput {
      * contradicts an art. 4 "collected abroad only" declaration (rules reference §0.1 C5). Absent = 0.
      */
     readonly domesticIdentifiersDetected?: number;
+    /** Parts inspection could not read (api.md §6 R-INSPECT-OPAQUE); absent counts as none. */
+    readonly opaqueParts?: number;
   } | null;
   /** The exporter's yearly totals since 1 January BEFORE this transfer (regulation.md §1.2). */
   readonly volume: { readonly individualsYtd: number; readonly sensitiveYtd: number };
@@ -101,6 +103,8 @@ export interface Facts {
   readonly undeclaredSpi: boolean;
   /** Content shows mainland identifiers (Provisions 2024 art. 4: no domestic PI introduced; §0.1 C5). */
   readonly domesticIdentifiers: boolean;
+  /** Some part of the payload could not be read (encrypted, unknown binary, a bound reached; api.md §6). */
+  readonly opaqueContent: boolean;
 }
 
 export interface Classification {

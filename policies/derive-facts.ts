@@ -104,6 +104,8 @@ export function deriveFacts(input: ClassificationInput, policy: Policy): { facts
       undeclaredPi,
       undeclaredSpi,
       domesticIdentifiers: (seen?.domesticIdentifiersDetected ?? 0) > 0,
+      // Content that could not be read is never taken as free of PI (api.md §6 R-INSPECT-OPAQUE).
+      opaqueContent: (seen?.opaqueParts ?? 0) > 0,
     },
     ftz,
   };

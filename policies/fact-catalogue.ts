@@ -60,6 +60,7 @@ export const factCatalogue: { readonly [K in keyof Facts]: FactKind } = {
   undeclaredPi: bool,
   undeclaredSpi: bool,
   domesticIdentifiers: bool,
+  opaqueContent: bool,
 };
 
 export type FactName = keyof Facts;

@@ -89,6 +89,8 @@ export function createClassifier(deps: {
                   // Provisions 2024 art. 4 (rules reference §0.1 C5): mainland resident IDs and mobile numbers.
                   domesticIdentifiersDetected:
                     (report.findings.resident_id?.count ?? 0) + (report.findings.mobile?.count ?? 0),
+                  // A record stored before inspection listed opaque parts has no list (read as none).
+                  opaqueParts: (report as Partial<InspectionReport>).opaque?.length ?? 0,
                 },
           volume: {
             individualsYtd: Math.max(0, projected.individuals - own.individuals),

@@ -78,6 +78,9 @@ export interface InspectionSummary {
   readonly findings: Readonly<Record<string, number>>;
   readonly individualsDetected: number;
   readonly sensitiveIndividualsDetected: number;
+  /** Wrappings read and parts that could not be read (api.md §6); absent on records made before they existed. */
+  readonly containers?: InspectionReport['containers'];
+  readonly opaque?: InspectionReport['opaque'];
   /** The inspector's full report: counts, confidence and masked samples. */
   readonly detail: InspectionReport;
 }

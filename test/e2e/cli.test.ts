@@ -7,10 +7,12 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createDevPki, devPkiPaths } from '../../certs/dev-pki.js';
 import { commands } from '../../cli/commands/index.js';
 import { createLedger } from '../../ledger/ledger.js';
 import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
+import { encryptedZip, people } from '../support/hostile-payloads.js';
 import { cliPath } from '../support/processes.js';
 
 interface Run {
@@ -109,6 +111,29 @@ describe('e2e: the xborder CLI', function () {
       const inspect = await xborder(['inspect', 'examples/ecommerce-orders.csv', '--json'], env);
       expect(inspect.code).to.equal(0);
       expect(Object.keys((JSON.parse(inspect.stdout) as { findings: object }).findings)).to.include('email');
+    });
+
+    it('inspect reads through gzip and zip and reports containers and opaque parts (issue #12)', async () => {
+      const gz = path.join(dataDir, 'orders.bin');
+      writeFileSync(gz, gzipSync(readFileSync('examples/ecommerce-orders.csv')));
+      const gzipped = await xborder(['inspect', gz, '--json'], env);
+      expect(gzipped.code).to.equal(0);
+      const report = JSON.parse(gzipped.stdout) as {
+        findings: object;
+        containers: { path: string; format: string }[];
+        opaque: unknown[];
+      };
+      expect(Object.keys(report.findings)).to.include('email');
+      expect(report.containers).to.deep.equal([{ path: 'payload', format: 'gzip' }]);
+      expect(report.opaque).to.deep.equal([]);
+
+      const sealed = path.join(dataDir, 'sealed.zip');
+      writeFileSync(sealed, encryptedZip(people(3)));
+      const opaque = await xborder(['inspect', sealed], env);
+      expect(opaque.code).to.equal(0);
+      expect((JSON.parse(opaque.stdout) as { opaque: unknown[] }).opaque).to.deep.equal([
+        { path: 'payload!/customers.csv', reason: 'encrypted' },
+      ]);
     });
 
     it('exits 3 when the gateway cannot be reached or a file is missing', async () => {

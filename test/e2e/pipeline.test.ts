@@ -8,6 +8,7 @@ import { devPkiPaths } from '../../certs/dev-pki.js';
 import { verifyReceipt } from '../../certs/receipt.js';
 import { runCli } from '../support/processes.js';
 import { residentIds } from '../support/identifiers.js';
+import { encryptedZip, hostileForms, people, randomBinary, zipBomb } from '../support/hostile-payloads.js';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
 import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
@@ -162,6 +163,36 @@ describe('e2e: the whole path on real processes, Redis and TLS', function () {
     expect(answer.body.classification.tier).to.not.equal('free_flow');
     expect(answer.body.classification.reasons.map((r) => r.code)).to.include('R-INSPECT-UNDECLARED-PI');
     expect(answer.body.inspection.individualsDetected).to.be.at.least(200);
+  });
+
+  it('(e2) releases none of the hostile payloads declared as no PI; unreadable ones are held with R-INSPECT-OPAQUE (issue #12)', async () => {
+    const enterprise = await gw.token('enterprise', 'ent-user', exporter);
+    const rows = people(20);
+    const readable = Object.entries(hostileForms(rows));
+    const unreadable: [string, Buffer][] = [
+      ['encrypted zip', encryptedZip(rows)],
+      ['random binary', randomBinary()],
+      ['zip bomb', zipBomb(64)],
+    ];
+    const submitted = await Promise.all(
+      [...readable, ...unreadable].map(async ([name, payload]) => {
+        const answer = await gw.submit(manifest(), payload, enterprise);
+        expect(answer.status, name).to.equal(202);
+        return { name, id: answer.body.id };
+      }),
+    );
+    const settled = await Promise.all(submitted.map(({ id }) => gw.settle(id, enterprise)));
+    settled.forEach((done, i) => {
+      const name = submitted[i]?.name ?? '';
+      expect(done.status, name).to.not.equal('released');
+      if (i >= readable.length) {
+        expect(done.status, name).to.equal('held');
+        expect(
+          done.classification.reasons.map((r) => r.code),
+          name,
+        ).to.include('R-INSPECT-OPAQUE');
+      } else expect(done.classification.tier, name).to.not.equal('free_flow');
+    });
   });
 
   it('(f) refuses an attestation altered after signing (422), and holds a transfer naming an unregistered one (R-EVID-ATTESTATION-MISSING)', async () => {

@@ -48,6 +48,8 @@ function reportOf(individuals: number, sensitive: number): InspectionReport {
     bytes: 1,
     findings: {},
     columns: [],
+    containers: [],
+    opaque: [],
     containsPi: individuals > 0,
     containsSpi: sensitive > 0,
     individualsDetected: individuals,

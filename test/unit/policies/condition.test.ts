@@ -33,6 +33,7 @@ const facts: Facts = {
   undeclaredPi: false,
   undeclaredSpi: false,
   domesticIdentifiers: false,
+  opaqueContent: false,
 };
 
 describe('policies/condition', () => {
