@@ -15,7 +15,6 @@ import { createRuntime, untilStopped } from '../process-runtime.js';
 
 export const startCommand: Command = {
   path: ['start'],
-  summary: 'run everything on this machine for a first look (what `npm start` runs)',
   help: [
     'Usage: xborder start',
     '',
