@@ -52,7 +52,8 @@ export function untilStopped(logger: Logger, close: () => Promise<void>): Promis
 /**
  * What `xborder start` runs several of in one process, each registered as it comes up. A signal at any time — also
  * half-way through starting — or a failed start closes them all in reverse order (issue 15: a start that cannot
- * bind a port must not leave workers, receiver or its Redis behind). A second signal exits at once; whatever is
+ * bind a port must not leave workers, receiver or its Redis behind). A second signal (over a second after the first:
+ * npm forwards Ctrl-C, so one press arrives twice) exits at once; whatever is
  * left (a redis-server child) is killed on exit by its own handler.
  */
 export interface Lifecycle {
@@ -93,8 +94,15 @@ export function createLifecycle(logger: Logger): Lifecycle {
     })();
     return run;
   };
+  let firstSignalAt = 0;
   const onSignal = (signal: string) => {
-    if (stopping) process.exit(130);
+    if (firstSignalAt !== 0) {
+      // Ctrl-C under `npm start` arrives twice — from the terminal and forwarded by npm — within milliseconds;
+      // that is one request to drain. A second press a moment later means "now".
+      if (Date.now() - firstSignalAt > 1000) process.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
     void stop(signal).then(() => signalled(allClosed));
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));

@@ -1,6 +1,7 @@
 // `xborder start` and `npm start` as real processes (issue 15): a start that cannot bind its port stops what it
 // started (workers, receiver, its own redis-server) and exits 3 naming the variable; SIGTERM to the `npm start`
-// process (npm → sh → node) stops the gateway, workers, receiver and the redis-server it started.
+// process (npm → node, exec'd) stops the gateway, workers, receiver and the redis-server it started; so does Ctrl-C at
+// the terminal, which reaches node twice (from the terminal and forwarded by npm) and must still drain.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,22 +79,29 @@ describe('e2e: xborder start and npm start stop everything they started', functi
     expect(await allClosed([ports.metrics, ports.receiver, ports.redis], 10_000)).to.deep.equal([]);
   });
 
-  it('SIGTERM to the npm start process stops gateway, workers, receiver and the Redis it started', async () => {
+  /** Runs the real `npm start` (it builds first) in its own process group, as a terminal or a service manager does. */
+  async function npmStart() {
     const { env, ports, dataDir } = await testEnv();
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    // The real `npm start` (it builds first), as a user or a service manager runs it.
     const npm = spawn('npm', ['start'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     npm.stdout.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20000)));
     npm.stderr.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20000)));
     const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
     cleanups.push(async () => {
-      // Should the test fail half-way: SIGTERM is what is under test, so give it time, then force.
+      // Should the test fail half-way: a signal is what is under test, so give it time, then force the group.
       if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGTERM');
-      const force = setTimeout(() => npm.kill('SIGKILL'), 20_000);
+      const force = setTimeout(() => {
+        try {
+          process.kill(-(npm.pid ?? 0), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 20_000);
       await exited;
       clearTimeout(force);
     });
@@ -103,11 +111,25 @@ describe('e2e: xborder start and npm start stop everything they started', functi
       if (Date.now() > deadline) throw new Error(`npm start never became ready:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(output).to.match(/Redis: redis:\/\/127\.0\.0\.1:\d+ db 0, keys under xb: and bull:/);
-    for (const port of Object.values(ports)) expect(await listening(port), `port ${port}`).to.equal(true);
+    return { npm, ports, exited, output: () => output };
+  }
 
+  it('SIGTERM to the npm start process stops gateway, workers, receiver and the Redis it started', async () => {
+    const { npm, ports, exited, output } = await npmStart();
+    expect(output()).to.match(/Redis: redis:\/\/127\.0\.0\.1:\d+ db 0, keys under xb: and bull:/);
+    for (const port of Object.values(ports)) expect(await listening(port), `port ${port}`).to.equal(true);
     npm.kill('SIGTERM');
     await exited;
-    expect(await allClosed(Object.values(ports), 20_000), output).to.deep.equal([]);
+    expect(await allClosed(Object.values(ports), 20_000), output()).to.deep.equal([]);
+    expect(output()).to.include('"msg":"stopped"');
+  });
+
+  it('Ctrl-C at the terminal (SIGINT to the whole group, which npm forwards once more) drains, then stops all', async () => {
+    const { npm, ports, exited, output } = await npmStart();
+    process.kill(-(npm.pid ?? 0), 'SIGINT');
+    await exited;
+    expect(await allClosed(Object.values(ports), 20_000), output()).to.deep.equal([]);
+    // Drained, not cut short by the forwarded copy of the same signal.
+    expect(output()).to.include('"msg":"stopped"');
   });
 });
