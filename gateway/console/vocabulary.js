@@ -199,11 +199,11 @@ function articles(text) {
 }
 
 /** Internal document references (regulation.md §…, design.md: …) are not citations a reviewer can look up. */
-const internalRef = /,?\s*(?:regulation|design)\.md\b[^;()]*/g;
-const isInternal = /(?:regulation|design)\.md\b/;
+const internalRef = /,?\s*(?:regulation|design|api)\.md\b[^;()]*/g;
+const isInternal = /(?:regulation|design|api)\.md\b/;
 
 function citationPartZh(part) {
-  const text = part.replace(/\s*\([^)]*(?:regulation|design)\.md[^)]*\)/g, '').trim();
+  const text = part.replace(/\s*\([^)]*(?:regulation|design|api)\.md[^)]*\)/g, '').trim();
   if (text === '' || isInternal.test(text)) return null;
   for (const [name, title] of instruments) {
     if (!text.startsWith(name)) continue;
@@ -234,7 +234,7 @@ export function citation(rule, lang) {
   }
   const cleaned = rule
     .split(/;\s*/)
-    .filter((p) => !/^\s*(?:regulation|design)\.md\b/.test(p) && !/^\s*§/.test(p))
+    .filter((p) => !/^\s*(?:regulation|design|api)\.md\b/.test(p) && !/^\s*§/.test(p))
     .map((p) =>
       p.replace(/\(([^)]*)\)/g, (whole, inner) =>
         isInternal.test(inner) ? `(${inner.replace(internalRef, '').trim()})` : whole,
