@@ -88,7 +88,8 @@ describe('gateway console API (in-process, real Redis)', function () {
     expect(await ids('sort=oldest')).to.deep.equal([heldId, checkingId]);
     expect(await ids(`q=${checkingId}`)).to.deep.equal([checkingId]);
     expect(await ids(`q=${checkingId}&status=held`)).to.deep.equal([]);
-    const today = new Date().toISOString().slice(0, 10);
+    // Dates are China dates (UTC+8): between 16:00 and 24:00 UTC the UTC date is China's yesterday.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     expect(await ids(`from=2020-01-01&to=${today}`)).to.have.length(2);
     expect(await ids('to=2020-01-01')).to.deep.equal([]);
     // An enterprise searching another exporter's id finds nothing.
