@@ -3,7 +3,7 @@
 // Sizes are small by default so the whole run takes a few minutes on a 2-core machine; --full uses the sizes
 // documented in docs/benchmarks.md (1 GiB payloads, 100 MB inspection, 20,000 ledger events).
 //
-//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,inspection,ledger]
+//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,inspection,ledger,cli-start]
 //
 // Asserts nothing (timings are never part of `npm test`); exits non-zero only if a benchmark fails to run.
 import { spawn } from 'node:child_process';
@@ -102,6 +102,7 @@ const benches: readonly Bench[] = [
     args: full ? [] : ['--n', '5000', '--rounds', '3'],
     parse: parseLedger,
   },
+  { name: 'cli-start', script: 'bench/cli-start.ts', args: full ? ['--rounds', '31'] : ['--rounds', '11'] },
 ];
 
 function run(bench: Bench): Promise<string> {

@@ -1,7 +1,8 @@
 // certs/compact-jws: JWS Compact Serialization parsing and signature verification (RFC 7515 §3.1, §5.2;
-// RFC 7518 §3; RFC 8037 §3.1) with node:crypto, synchronously, so evidence checks stay pure functions.
-// Knows nothing of x5c or claims; never throws for bad input.
-import { constants, verify, type KeyObject } from 'node:crypto';
+// RFC 7518 §3; RFC 8037 §3.1) with node:crypto, synchronously, so evidence checks stay pure functions; and signing
+// the same way, for `xborder token mint`, which must not wait for jose to load (issue 15). Knows nothing of x5c or
+// claims; never throws for bad input.
+import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import type { JsonObject } from './claims-reader.js';
 
 /** The asymmetric algorithms xborder accepts (api.md §5). No `none` (RFC 7518 §3.6), no HMAC. */
@@ -105,4 +106,34 @@ export function verifyJwsSignature(
   } catch {
     return false;
   }
+}
+
+/** Signs header + payload as a JWS Compact Serialization (RFC 7515 §5.1) with node:crypto; the header's `alg` is
+ * set from `alg`. Throws for a key that does not fit the algorithm (a programming or configuration error). */
+export function signCompactJwsSync(
+  alg: JwsAlgorithm,
+  header: Readonly<Record<string, unknown>>,
+  payload: Uint8Array,
+  key: KeyObject,
+): string {
+  if (!keyFitsAlgorithm(alg, key)) throw new TypeError(`the key does not fit ${alg}`);
+  const h = Buffer.from(JSON.stringify({ ...header, alg }), 'utf8').toString('base64url');
+  const signingInput = Buffer.from(`${h}.${Buffer.from(payload).toString('base64url')}`, 'ascii');
+  const signature = ((): Buffer => {
+    switch (alg) {
+      case 'ES256':
+        return sign('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' });
+      case 'EdDSA':
+        return sign(null, signingInput, key);
+      case 'PS256':
+        return sign('sha256', signingInput, {
+          key,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: 32,
+        });
+      case 'RS256':
+        return sign('sha256', signingInput, { key, padding: constants.RSA_PKCS1_PADDING });
+    }
+  })();
+  return `${signingInput.toString('ascii')}.${signature.toString('base64url')}`;
 }

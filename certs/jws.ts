@@ -1,7 +1,13 @@
 // certs/jws: the one file that touches jose — compact JWS signing, and JWT verification against a local JWKS.
-// jose's types and errors stay here: callers get strings, plain objects and closed failure codes.
-import { CompactSign, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
+// jose's types and errors stay here: callers get strings, plain objects and closed failure codes. jose is imported
+// on first use, not at load: modules that only may verify (certs/token, read by `xborder token mint`) start at
+// once (issue 15).
+import type * as Jose from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import type { KeyObject } from 'node:crypto';
+
+let joseModule: Promise<typeof Jose> | undefined;
+const jose = (): Promise<typeof Jose> => (joseModule ??= import('jose'));
 
 export type JwsHeader = Readonly<Record<string, unknown>> & { readonly alg: string };
 
@@ -11,6 +17,7 @@ export async function signCompactJws(
   payload: Uint8Array,
   key: KeyObject,
 ): Promise<string> {
+  const { CompactSign } = await jose();
   // jose refuses unknown `crit` names when signing too; we never set crit.
   return new CompactSign(payload).setProtectedHeader({ ...header }).sign(key);
 }
@@ -95,8 +102,15 @@ export function createJwksJwtVerifier(
   jwks: JsonWebKeySet,
   options: JwtVerifierOptions,
 ): (token: string, now: Date) => Promise<JwtCheck> {
-  const keySet = createLocalJWKSet(toJoseJwks(jwks));
+  const joseJwks = toJoseJwks(jwks);
+  const verifier = jose().then(({ createLocalJWKSet, jwtVerify }) => ({
+    keySet: createLocalJWKSet(joseJwks),
+    jwtVerify,
+  }));
+  // Rejections surface on the first verification, not as an unhandled rejection at start-up.
+  verifier.catch(() => undefined);
   return async (token, now) => {
+    const { keySet, jwtVerify } = await verifier;
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: options.issuer,

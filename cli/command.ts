@@ -1,11 +1,19 @@
-// cli/command: the shape of one `xborder` command — its name, its help text and what it runs.
+// cli/command: the shape of one `xborder` command — its name, its help text and what it runs — and of its entry in
+// the command list, which loads the command's module only when it is chosen.
 import type { ExitCode, Io } from './cli-io.js';
 
 export interface Command {
   /** Words that select it, e.g. ['certs', 'init']. */
   readonly path: readonly string[];
-  readonly summary: string;
   /** Full --help text: usage line, options, examples, exit codes if special. */
   readonly help: string;
   run(args: readonly string[], io: Io): Promise<ExitCode>;
+}
+
+export interface CommandEntry {
+  readonly path: readonly string[];
+  /** One line for `xborder --help`. */
+  readonly summary: string;
+  /** Imports the command's module (a dynamic import, so its dependencies load only for this command). */
+  load(): Promise<Command>;
 }

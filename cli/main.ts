@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// cli/main: the `xborder` program — finds the command named by the first words and runs it. Each command
-// lives in cli/commands/ with its own help text.
+// cli/main: the `xborder` program — finds the command named by the first words, loads its module and runs it.
+// Each command lives in cli/commands/ with its own help text; only the chosen one is imported.
 import { createIo, exitCodes, UsageError } from './cli-io.js';
-import type { Command } from './command.js';
+import type { CommandEntry } from './command.js';
 import { commands } from './commands/index.js';
 
 function overview(): string {
@@ -21,8 +21,8 @@ function overview(): string {
   ].join('\n');
 }
 
-function find(argv: readonly string[]): { command: Command; rest: string[] } | null {
-  let best: { command: Command; rest: string[] } | null = null;
+function find(argv: readonly string[]): { command: CommandEntry; rest: string[] } | null {
+  let best: { command: CommandEntry; rest: string[] } | null = null;
   for (const command of commands) {
     const matches = command.path.every((word, i) => argv[i] === word);
     if (matches && (best === null || command.path.length > best.command.path.length)) {
@@ -44,15 +44,16 @@ async function main(argv: string[]): Promise<number> {
     io.err(`Unknown command: ${argv.join(' ')}\n\n${overview()}`);
     return exitCodes.usage;
   }
+  const command = await found.command.load();
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.out(found.command.help);
+    io.out(command.help);
     return exitCodes.ok;
   }
   try {
-    return await found.command.run(found.rest, io);
+    return await command.run(found.rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`${err.message}\n\n${found.command.help}`);
+      io.err(`${err.message}\n\n${command.help}`);
       return exitCodes.usage;
     }
     throw err;

@@ -11,8 +11,9 @@ import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
-import { createMetrics } from '../platform/metrics.js';
+import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
+import { knownMetricLabels } from '../workers/metric-labels.js';
 import { createRedis } from '../platform/redis.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { openEventLog } from '../ledger/open-event-log.js';
@@ -108,6 +109,7 @@ export async function startGateway(
   const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
   if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
   const metrics = createMetrics();
+  zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
   const ledgerDir = path.join(config.dataDir, 'ledger');

@@ -159,3 +159,32 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
     }),
   };
 }
+
+/** The closed label sets a fresh process knows before any event (workers/metric-labels.ts builds them). */
+export interface KnownLabels {
+  readonly businessTypes: readonly string[];
+  readonly tiers: readonly string[];
+  readonly finishedStatuses: readonly FinishedStatus[];
+  readonly stages: readonly Stage[];
+  readonly checkResults: readonly CheckResult[];
+  /** Each check with the reason codes it can give. */
+  readonly checkReasons: Readonly<Record<CheckName, readonly string[]>>;
+  readonly detectors: readonly string[];
+}
+
+/**
+ * Sets every known label combination to zero, so a fresh deployment's series exist before the first event:
+ * `rate()` and `increase()` see a 0 → 1 step instead of a series that appears at 1, and `absent()` alerts do not fire
+ * on an idle system (issue 15). Endpoints, routes and HTTP statuses are not known in advance and start at first use.
+ */
+export function zeroKnownLabels(metrics: Metrics, known: KnownLabels): void {
+  for (const business_type of known.businessTypes)
+    for (const tier of known.tiers) metrics.transfersSubmitted.inc({ business_type, tier }, 0);
+  for (const status of known.finishedStatuses) metrics.transfersFinished.inc({ status }, 0);
+  for (const stage of known.stages) metrics.stageDuration.zero({ stage });
+  for (const [check, reasons] of Object.entries(known.checkReasons)) {
+    for (const result of known.checkResults) metrics.checkResults.inc({ check, result }, 0);
+    for (const reason of reasons) metrics.checkFailures.inc({ check, reason }, 0);
+  }
+  for (const detector of known.detectors) metrics.inspectionFindings.inc({ detector }, 0);
+}

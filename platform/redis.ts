@@ -63,3 +63,42 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
     client.disconnect();
   }
 }
+
+/** What `npm start` needs to know before it writes into a database: how many keys it holds and who created it. */
+export interface RedisDbState {
+  readonly keys: number;
+  /** The data dir of the `xborder start` that created (or first took an empty) database, from `ownerKey`. */
+  readonly owner: string | null;
+}
+
+/** Marks a database as taken by `xborder start` for one data dir, so a restart recognises it as its own. */
+export const redisOwnerKey = 'xb:meta:owner';
+
+export async function readRedisDbState(url: string, timeoutMs = 1000): Promise<RedisDbState> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const [keys, owner] = await Promise.all([client.dbsize(), client.get(redisOwnerKey)]);
+    return { keys, owner };
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Sets the owner mark unless one is there already (a database is never taken over). */
+export async function markRedisDbOwner(url: string, owner: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.set(redisOwnerKey, owner, 'NX');
+  } finally {
+    client.disconnect();
+  }
+}

@@ -9,7 +9,8 @@ import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { describeError, type Logger } from '../platform/logger.js';
 import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
-import { createMetrics } from '../platform/metrics.js';
+import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
+import { knownMetricLabels } from './metric-labels.js';
 import { createRedis } from '../platform/redis.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { openEventLog } from '../ledger/open-event-log.js';
@@ -67,6 +68,7 @@ export async function startWorkers(
   queueConnection.on('error', () => undefined);
   const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
   const metrics = createMetrics();
+  zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
   const pipeline = createPipeline(queueConnection, {

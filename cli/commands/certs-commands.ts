@@ -13,7 +13,6 @@ import type { Command } from '../command.js';
 
 export const certsInitCommand: Command = {
   path: ['certs', 'init'],
-  summary: 'create the development PKI under the data dir (idempotent)',
   help: [
     'Usage: xborder certs init [--partner ID]',
     '',
@@ -42,7 +41,6 @@ export const certsInitCommand: Command = {
 
 export const certsIssuePartnerCommand: Command = {
   path: ['certs', 'issue-partner'],
-  summary: 'issue a development signing certificate for a partner',
   help: [
     'Usage: xborder certs issue-partner --id PARTNER_ID [--replace]',
     '',
@@ -92,7 +90,6 @@ export function parseInstant(text: string, option: string): Date {
 
 export const certsVerifyCommand: Command = {
   path: ['certs', 'verify'],
-  summary: 'verify a certificate chain against the trust dir',
   help: [
     'Usage: xborder certs verify --chain FILE [--anchors DIR] [--cn NAME] [--at TIME]',
     '',

@@ -79,7 +79,6 @@ function describe(t: TransferView): string {
 
 export const submitCommand: Command = {
   path: ['submit'],
-  summary: 'submit a transfer (manifest + payload) to the gateway',
   help: [
     'Usage: xborder submit --manifest FILE --payload FILE [--idempotency-key KEY] [--url URL] [--token T]',
     '',
@@ -111,7 +110,6 @@ export const submitCommand: Command = {
 
 export const statusCommand: Command = {
   path: ['status'],
-  summary: "show a transfer's status (--watch follows it)",
   help: [
     'Usage: xborder status ID [--watch] [--url URL] [--token T]',
     '',

@@ -94,7 +94,6 @@ async function follow(
 
 export const demoCommand: Command = {
   path: ['demo'],
-  summary: 'submit one sample transfer per tier to a running gateway and show how each ends',
   help: [
     'Usage: xborder demo [--url URL] [--seed [--receiver-url URL]] [--timeout SECONDS] [--json]',
     '',

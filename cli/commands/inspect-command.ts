@@ -9,7 +9,6 @@ import type { Command } from '../command.js';
 
 export const inspectCommand: Command = {
   path: ['inspect'],
-  summary: 'inspect a file for personal information and print findings as JSON',
   help: [
     'Usage: xborder inspect FILE',
     '',

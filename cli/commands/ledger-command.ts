@@ -22,7 +22,6 @@ async function publicKeyOf(certFile: string) {
 
 export const ledgerVerifyCommand: Command = {
   path: ['ledger', 'verify'],
-  summary: 'verify the whole ledger against its signed checkpoints',
   help: [
     'Usage: xborder ledger verify [--dir DIR] [--cert FILE]',
     '',
@@ -47,7 +46,6 @@ export const ledgerVerifyCommand: Command = {
 
 export const ledgerVerifyReceiptCommand: Command = {
   path: ['ledger', 'verify-receipt'],
-  summary: "verify a transfer's ledger receipt offline",
   help: [
     'Usage: xborder ledger verify-receipt FILE [--cert GATEWAY_SIGNING_CERT] [--transfer ID]',
     '',

@@ -26,7 +26,6 @@ function count(value: string | undefined, name: string): number {
 
 export const policyExplainCommand: Command = {
   path: ['policy', 'explain'],
-  summary: 'classify a manifest file offline and explain the decision',
   help: [
     'Usage: xborder policy explain FILE [--ciio] [--ftz-area nanning|qinzhou|chongzuo] [--restricted]',
     '                                   [--individuals-ytd N] [--sensitive-ytd N] [--policy DIR]',
@@ -118,7 +117,6 @@ function decisionOf(record: TransferRecord): RecordedDecision {
 
 export const policyReplayCommand: Command = {
   path: ['policy', 'replay'],
-  summary: 'show which recent transfers a draft policy would classify differently',
   help: [
     'Usage: xborder policy replay --policy DIR [--limit N]',
     '',

@@ -16,7 +16,6 @@ const configNote = [
 
 export const gatewayCommand: Command = {
   path: ['gateway'],
-  summary: 'run the HTTP ingress (API, console, /metrics)',
   help: `Usage: xborder gateway\n\nRuns the HTTP ingress on XBORDER_HTTP_PORT (0 = a free port, printed): the /v1 API, /healthz,\n/readyz and /metrics. Run as many as needed behind a load balancer.\n${configNote}\n\nExample: XBORDER_BIND_HOST=0.0.0.0 XBORDER_REDIS_URL=redis://redis:6379 xborder gateway`,
   async run(args, io) {
     parseCommandArgs(args, {});
@@ -30,7 +29,6 @@ export const gatewayCommand: Command = {
 
 export const workersCommand: Command = {
   path: ['workers'],
-  summary: 'run the BullMQ workers (checks, release, delivery)',
   help: `Usage: xborder workers\n\nRuns the check, release and delivery workers; /metrics on XBORDER_METRICS_PORT.\nStart more processes to scale out (XBORDER_WORKER_CONCURRENCY jobs per queue in each).\n${configNote}\n\nExample: XBORDER_METRICS_PORT=9465 xborder workers`,
   async run(args, io) {
     parseCommandArgs(args, {});
@@ -44,7 +42,6 @@ export const workersCommand: Command = {
 
 export const receiverCommand: Command = {
   path: ['receiver'],
-  summary: "run the reference offshore receiver (a partner's data center)",
   help: `Usage: xborder receiver\n\nRuns the reference receiver (what a partner runs) on XBORDER_RECEIVER_PORT over mutual TLS; it keeps\neach delivery and answers with a signed receipt (docs/partner-guide.md).\n${configNote}\n\nExample: XBORDER_RECEIVER_PORT=8443 xborder receiver`,
   async run(args, io) {
     parseCommandArgs(args, {});

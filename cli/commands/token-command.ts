@@ -9,7 +9,6 @@ import type { Command } from '../command.js';
 
 export const tokenMintCommand: Command = {
   path: ['token', 'mint'],
-  summary: 'print a bearer token signed by the development issuer',
   help: [
     'Usage: xborder token mint --role enterprise|reviewer|ops|admin [--exporter USCC] [--sub NAME] [--ttl SECONDS]',
     '',

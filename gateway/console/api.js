@@ -1,6 +1,8 @@
 // console/api: the console's only way to the gateway — /v1 calls with the bearer token the user signed in
 // with. The token lives in sessionStorage (gone when the tab closes) and travels only in the Authorization
-// header, never in a cookie: the browser never attaches it by itself, so there is no CSRF surface.
+// header, never in a cookie: the browser never attaches it by itself, so there is no CSRF surface. Every call asks
+// for the console's language (api.md §6: reason messages follow Accept-Language).
+import { getLang } from './i18n.js';
 
 const tokenKey = 'xborder.token';
 
@@ -41,7 +43,10 @@ export function setUnauthenticatedHandler(handler) {
  * @returns {Promise<any>}
  */
 export async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  const headers = {
+    Accept: 'application/json',
+    'Accept-Language': getLang() === 'zh' ? 'zh-CN,zh;q=0.9' : 'en',
+  };
   const token = getToken();
   if (token !== null) headers['Authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -38,6 +38,9 @@ async function signIn(token) {
   setToken(token);
   if (!(await loadMe())) {
     clearToken();
+    // The 401 handler took the refusal for an expired session; the sign-in view says what happened instead,
+    // and a stale notice would greet the next, good sign-in as "session expired" (issue 15).
+    notice = null;
     return false;
   }
   navigate(homeOf(me.role));

@@ -1,6 +1,8 @@
 // console/i18n: the console's words in Chinese (default) and English, one table per language with the same
 // keys, plus date, duration and number formatting in the chosen language. The choice is remembered in
-// localStorage. Reason messages and rule citations come from the policy and are shown as they are.
+// localStorage. Reason messages come from the gateway in the chosen language (api.js sends Accept-Language);
+// closed values and rule citations are put in words by vocabulary.js.
+import { citation, vocabulary } from './vocabulary.js';
 
 export const languages = ['zh', 'en'];
 const langKey = 'xborder.lang';
@@ -685,6 +687,18 @@ export function setLang(lang) {
 export function t(key, params = {}, fallback) {
   const text = tables[getLang()][key] ?? tables.en[key] ?? fallback ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+for (const lang of languages) Object.assign(tables[lang], vocabulary[lang]);
+
+/** A closed value (business type, grade, evidence item…) in words; the raw value when it has no words yet. */
+export function term(kind, value) {
+  return value === undefined || value === null || value === '' ? '—' : t(`${kind}.${value}`, {}, value);
+}
+
+/** A rule citation from the policy, in words in the current language. @param {string} rule */
+export function cite(rule) {
+  return citation(rule, getLang());
 }
 
 const locale = () => (getLang() === 'zh' ? 'zh-CN' : 'en-GB');

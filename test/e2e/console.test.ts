@@ -157,7 +157,8 @@ describe('e2e: the review console in a browser', function () {
     const text = (await main.textContent()) ?? '';
     // Classification with its reason and citation, the failed check, the evidence records.
     expect(text).to.include('R-SCC-PI100K').and.include('R-EVID-FILING-MISSING');
-    expect(text).to.include('Provisions 2024 art.');
+    // Citations in words in the Chinese view (issue 15; was the English 'Provisions 2024 art.').
+    expect(text).to.include('《促进和规范数据跨境流动规定》第');
     expect(text).to.include('pipia-console').and.include('att-console-1');
     expect(text).to.include('Partner SG Pte. Ltd.');
     // The attestation's certificate chain: the leaf's subject is the partner.

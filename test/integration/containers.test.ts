@@ -62,7 +62,7 @@ describe('docker-compose.yml', () => {
     expect(service('redis').volumes).to.include('redis-data:/data');
   });
 
-  it('builds one image for every xborder role, and each service runs a registered `xborder` command with options it knows', () => {
+  it('builds one image for every xborder role, and each service runs a registered `xborder` command with options it knows', async () => {
     expect(xborderServices.map(([name]) => name)).to.include.members([
       'gateway',
       'workers',
@@ -73,8 +73,9 @@ describe('docker-compose.yml', () => {
       const build = typeof s.build === 'string' ? s.build : s.build?.context;
       expect(build, `${name}: build context`).to.equal('.');
       const words = s.command ?? [];
-      const command = commandFor(words);
-      expect(command, `${name}: "${words.join(' ')}" is not an xborder command`).to.not.equal(undefined);
+      const entry = commandFor(words);
+      expect(entry, `${name}: "${words.join(' ')}" is not an xborder command`).to.not.equal(undefined);
+      const command = await entry?.load();
       for (const option of words.filter((w) => w.startsWith('--')))
         expect(
           command?.help,

@@ -4,8 +4,16 @@
 // four-eyes decision, or ops' retry of a failed delivery.
 import { call, get } from '../api.js';
 import { facts, h, table } from '../dom.js';
-import { fmtDuration, fmtNumber, fmtTime, t } from '../i18n.js';
-import { downloadReceipt, failingReasons, reasonList, statusBadge, tierLabel } from './transfer-parts.js';
+import { fmtDuration, fmtNumber, fmtTime, t, term } from '../i18n.js';
+import {
+  downloadReceipt,
+  exporterLabel,
+  failingReasons,
+  loadExporterNames,
+  reasonList,
+  statusBadge,
+  tierLabel,
+} from './transfer-parts.js';
 
 const approvalsToRelease = 2;
 const list = (values) => (values === undefined || values.length === 0 ? '—' : values.join(', '));
@@ -29,6 +37,7 @@ export async function renderTransferDetail(target, ctx, id) {
   const path = `/v1/transfers/${encodeURIComponent(id)}`;
   const [record, evidence] = await Promise.all([get(path), get(`${path}/evidence`)]);
   const volume = await get(`/v1/exporters/${encodeURIComponent(record.exporterId)}/volume`).catch(() => null);
+  await loadExporterNames([record.exporterId], ctx);
   if (!ctx.stillCurrent()) return;
   const m = record.manifest;
   const c = record.classification;
@@ -56,14 +65,14 @@ export async function renderTransferDetail(target, ctx, id) {
         'sec-summary',
         t('detail.summary'),
         facts([
-          [t('field.exporter'), mono(record.exporterId)],
+          [t('field.exporter'), exporterLabel(record.exporterId)],
           [t('field.partner'), mono(m.partnerId)],
           [t('field.endpoint'), mono(m.endpointId)],
-          [t('field.destination'), m.destinationCountry],
-          [t('field.businessType'), m.businessType],
+          [t('field.destination'), term('country', m.destinationCountry)],
+          [t('field.businessType'), term('businessType', m.businessType)],
           [t('field.purpose'), h('span', { class: 'purpose' }, m.purpose)],
           [t('field.dataCategories'), list(m.dataCategories)],
-          [t('field.declaredGrade'), m.declaredGrade],
+          [t('field.declaredGrade'), term('grade', m.declaredGrade)],
           [t('field.submitted'), fmtTime(record.createdAt)],
           [t('field.submittedBy'), record.submittedBy],
           [
@@ -82,16 +91,16 @@ export async function renderTransferDetail(target, ctx, id) {
       t('detail.classification'),
       facts([
         [t('field.tier'), tierLabel(c.tier)],
-        [t('field.grade'), c.grade],
+        [t('field.grade'), term('grade', c.grade)],
         [t('field.matchedRow'), c.matchedRow],
         [t('field.policyVersion'), mono(c.policyVersion)],
         [
           t('field.ftz'),
           c.ftz?.match === null || c.ftz === undefined
             ? '—'
-            : `${c.ftz.area} · ${c.ftz.listId} · ${c.ftz.match}`,
+            : `${term('ftzArea', c.ftz.area)} · ${c.ftz.listId} · ${c.ftz.match}`,
         ],
-        [t('field.requiredEvidence'), list(c.requiredEvidence)],
+        [t('field.requiredEvidence'), list(c.requiredEvidence?.map((x) => term('evidenceItem', x)))],
         [t('field.requiredChecks'), list(c.requiredChecks?.map((x) => t(`check.${x}`)))],
       ]),
       h('h3', {}, t('detail.reasons')),
@@ -302,19 +311,25 @@ function evidenceSection(evidence, missing) {
     t('detail.evidence'),
     h('h3', {}, t('evidence.missing')),
     missing.length === 0 ? h('p', { class: 'empty' }, t('evidence.nothingMissing')) : reasonList(missing),
-    h('p', {}, t('field.requiredEvidence'), ': ', list(evidence.requiredEvidence)),
+    h(
+      'p',
+      {},
+      t('field.requiredEvidence'),
+      ': ',
+      list(evidence.requiredEvidence?.map((x) => term('evidenceItem', x))),
+    ),
     h('h3', {}, t('evidence.selfAssessment')),
     sa === null
       ? absent(evidence.named.selfAssessmentId)
       : facts([
           [t('field.id'), mono(sa.id)],
-          [t('field.kind'), sa.kind],
+          [t('field.kind'), term('saKind', sa.kind)],
           [t('field.completedOn'), sa.completedOn],
           [t('field.reportSha256'), mono(sa.reportSha256)],
           [t('field.partners'), list(sa.scope.partnerIds)],
           [t('field.dataCategories'), list(sa.scope.dataCategories)],
           [t('field.purposes'), list(sa.scope.purposes)],
-          [t('field.businessTypes'), list(sa.scope.businessTypes)],
+          [t('field.businessTypes'), list(sa.scope.businessTypes?.map((x) => term('businessType', x)))],
         ]),
     h('h3', {}, t('evidence.attestation')),
     att === null
@@ -325,14 +340,16 @@ function evidenceSection(evidence, missing) {
             [t('field.partner'), mono(att.partnerId)],
             [
               t('field.recipient'),
-              claims.recipient ? `${claims.recipient.name} (${claims.recipient.country})` : '—',
+              claims.recipient
+                ? `${claims.recipient.name} (${term('country', claims.recipient.country)})`
+                : '—',
             ],
-            [t('field.role'), claims.role],
+            [t('field.role'), term('recipientRole', claims.role)],
             [t('field.purposes'), list(claims.purposes)],
             [t('field.dataCategories'), list(claims.dataCategories)],
-            [t('field.storageCountry'), claims.storageCountry],
+            [t('field.storageCountry'), term('country', claims.storageCountry)],
             [t('field.retentionDays'), claims.retentionDays],
-            [t('field.onwardTransfer'), claims.onwardTransfer],
+            [t('field.onwardTransfer'), term('onwardTransfer', claims.onwardTransfer)],
             [t('field.sensitive'), yesNo(claims.sensitive)],
             [t('field.breachHours'), claims.breachNotificationHours],
             [t('field.cacSupervision'), yesNo(claims.acceptsCacSupervision)],
@@ -376,6 +393,30 @@ function evidenceSection(evidence, missing) {
   );
 }
 
+/**
+ * How close the count is to the security-assessment threshold, as a bar that is full (and red) at or past it. A
+ * drawn bar rather than <meter>: Chromium drew <meter> empty once the value reached its maximum (issue 15).
+ */
+function closeness(label, count, th) {
+  const share = th.securityAssessment > 0 ? Math.min(1, count / th.securityAssessment) : 1;
+  const region =
+    count >= th.securityAssessment ? 'over' : count >= th.standardContract ? 'contract' : 'under';
+  const pct = Math.round(share * 100);
+  const fill = h('span', { class: 'closeness-fill' });
+  // Through CSSOM: the console's CSP (style-src 'self') refuses style attributes.
+  fill.style.width = `${pct}%`;
+  return h(
+    'span',
+    {
+      class: `closeness closeness-${region}`,
+      role: 'img',
+      'aria-label': `${t('volume.meter', { label })} ${pct}%`,
+      title: `${pct}%`,
+    },
+    fill,
+  );
+}
+
 function volumeSection(volume, classification) {
   if (volume === null)
     return section('sec-volume', t('detail.volume'), h('p', { class: 'empty' }, t('volume.unavailable')));
@@ -385,14 +426,7 @@ function volumeSection(volume, classification) {
     fmtNumber(projected),
     fmtNumber(th.standardContract),
     fmtNumber(th.securityAssessment),
-    h('meter', {
-      min: '0',
-      max: String(th.securityAssessment),
-      low: String(th.standardContract),
-      high: String(th.securityAssessment),
-      value: String(Math.min(Math.max(ytd, projected), th.securityAssessment)),
-      'aria-label': t('volume.meter', { label }),
-    }),
+    closeness(label, Math.max(ytd, projected), th),
   ];
   return section(
     'sec-volume',

@@ -4,7 +4,15 @@
 import { get, query } from '../api.js';
 import { h, replace, table } from '../dom.js';
 import { fmtDuration, fmtTime, t } from '../i18n.js';
-import { downloadReceipt, failingReasons, reasonCodes, statusBadge, tierLabel } from './transfer-parts.js';
+import {
+  downloadReceipt,
+  exporterLabel,
+  failingReasons,
+  loadExporterNames,
+  reasonCodes,
+  statusBadge,
+  tierLabel,
+} from './transfer-parts.js';
 
 const statuses = ['checking', 'held', 'releasing', 'released', 'delivery_failed', 'rejected', 'blocked'];
 const tiers = [
@@ -71,7 +79,8 @@ export async function renderTransferList(target, ctx, mode) {
         name: 'reason',
         value: filters.reason ?? '',
         placeholder: 'R-HOLD-IMPID',
-        pattern: 'R-[A-Z0-9-]+',
+        // The hyphen escaped: Chromium compiles `pattern` with the v flag, where a bare `-` in a class is an error.
+        pattern: 'R-[A-Z0-9\\-]+',
         autocomplete: 'off',
         spellcheck: 'false',
       }),
@@ -214,6 +223,10 @@ export async function renderTransferList(target, ctx, mode) {
       replace(results, h('p', { class: 'error', role: 'alert' }, ctx.describeError(err)));
       return;
     }
+    await loadExporterNames(
+      page.items.map((item) => item.exporterId),
+      ctx,
+    );
     if (!ctx.stillCurrent()) return;
     items = cursor === null ? page.items : [...items, ...page.items];
     drawResults(page.nextCursor, f);
@@ -234,7 +247,7 @@ export async function renderTransferList(target, ctx, mode) {
       );
       rows = items.map((item) => [
         link(item),
-        h('span', { class: 'mono' }, item.exporterId),
+        exporterLabel(item.exporterId),
         tierLabel(item.classification.tier),
         codes(item),
         fmtTime(item.createdAt),
@@ -245,7 +258,7 @@ export async function renderTransferList(target, ctx, mode) {
       headers = ['id', 'exporter', 'status', 'tier', 'reasons', 'submitted'].map((k) => t(`col.${k}`));
       rows = items.map((item) => [
         link(item),
-        h('span', { class: 'mono' }, item.exporterId),
+        exporterLabel(item.exporterId),
         statusBadge(item.status),
         tierLabel(item.classification.tier),
         codes(item),

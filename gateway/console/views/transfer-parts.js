@@ -2,7 +2,7 @@
 // lists (code, rule citation, message), what evidence is missing, and the ledger receipt download.
 import { get } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { cite, t } from '../i18n.js';
 
 export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, t(`status.${status}`));
@@ -18,7 +18,7 @@ export function reasonCodes(reasons) {
   return h(
     'span',
     { class: 'codes' },
-    reasons.map((r) => h('code', { title: `${r.rule}: ${r.message}` }, r.code)),
+    reasons.map((r) => h('code', { title: `${cite(r.rule)}: ${r.message}` }, r.code)),
   );
 }
 
@@ -33,7 +33,7 @@ export function reasonList(reasons, empty) {
         'li',
         {},
         h('code', {}, r.code),
-        h('span', { class: 'rule' }, r.rule),
+        h('span', { class: 'rule' }, cite(r.rule)),
         h('span', { class: 'message' }, r.message),
       ),
     ),
@@ -45,6 +45,35 @@ export function failingReasons(record) {
   return Object.values(record.checks ?? {})
     .filter((c) => c !== undefined && !c.ok)
     .flatMap((c) => c.reasons);
+}
+
+const exporterNames = new Map();
+
+/**
+ * Names for exporter codes (USCC), from the registry (GET /v1/exporters/:id; reviewers, ops and admins only: an
+ * enterprise sees only its own transfers). Remembered for the page's life; a code without a record stays a code.
+ * @param {readonly string[]} ids @param {{ me: { role: string } }} ctx
+ */
+export async function loadExporterNames(ids, ctx) {
+  if (ctx.me.role === 'enterprise') return;
+  const wanted = [...new Set(ids)].filter((id) => !exporterNames.has(id));
+  await Promise.all(
+    wanted.map(async (id) => {
+      const record = await get(`/v1/exporters/${encodeURIComponent(id)}`).catch(() => null);
+      exporterNames.set(id, typeof record?.name === 'string' ? record.name : null);
+    }),
+  );
+}
+
+/** The exporter's name beside its code, when the registry has one. @param {string} id */
+export function exporterLabel(id) {
+  const name = exporterNames.get(id);
+  return h(
+    'span',
+    { class: 'exporter' },
+    name ? [h('span', { class: 'exporter-name' }, name), ' '] : null,
+    h('span', { class: 'mono' }, id),
+  );
 }
 
 /** Fetches the transfer's ledger receipt with the bearer token and hands it to the browser as a file. */

@@ -1,0 +1,252 @@
+// console/vocabulary: the words for the closed values the API answers with (business types, grades, evidence
+// items, countries, self-assessment kinds, FTZ areas) in both languages, and rule citations in words: in Chinese the
+// instrument's title and the article (《促进和规范数据跨境流动规定》第八条), in English the citation without the
+// gateway's internal document references (a reviewer has no regulation.md). Unknown values fall back to the raw
+// value, so a new enum value shows rather than vanishes.
+
+/** @type {Record<'zh' | 'en', Record<string, string>>} */
+export const vocabulary = {
+  zh: {
+    'businessType.cross_border_ecommerce': '跨境电商',
+    'businessType.cross_border_logistics': '跨境物流',
+    'businessType.cross_border_payment': '跨境支付',
+    'businessType.supply_chain': '供应链',
+    'businessType.cross_border_trade': '跨境贸易',
+    'businessType.cross_border_finance': '跨境金融',
+    'businessType.cross_border_tourism': '跨境旅游',
+    'businessType.hr_management': '人力资源管理',
+    'businessType.academic_cooperation': '学术合作',
+    'businessType.manufacturing': '制造业',
+    'businessType.service_outsourcing': '服务外包',
+    'businessType.other': '其他',
+    'grade.core': '核心数据',
+    'grade.important_notified': '重要数据（已告知）',
+    'grade.important_suspected': '疑似重要数据',
+    'grade.general': '一般数据',
+    'grade.important': '重要数据',
+    'evidenceItem.classification_record': '分类记录',
+    'evidenceItem.business_reference': '业务凭证',
+    'evidenceItem.pipia': '个人信息保护影响评估报告',
+    'evidenceItem.notice_record': '告知记录',
+    'evidenceItem.consent_record': '单独同意记录',
+    'evidenceItem.guardian_consent_record': '监护人同意记录',
+    'evidenceItem.attestation': '境外接收方承诺',
+    'evidenceItem.filing:standard_contract|certification': '标准合同备案或个人信息保护认证',
+    'evidenceItem.risk_self_assessment': '数据出境风险自评估报告',
+    'evidenceItem.recipient_legal_document': '与境外接收方的法律文件',
+    'evidenceItem.filing:security_assessment': '数据出境安全评估',
+    'evidenceItem.provenance_log': '数据来源记录',
+    'evidenceItem.contract_record': '合同记录',
+    'evidenceItem.hr_records': '人力资源管理记录',
+    'evidenceItem.incident_record': '紧急情况记录',
+    'evidenceItem.statutory_duty_record': '法定职责记录',
+    'evidenceItem.ytd_counter_snapshot': '本年出境量快照',
+    'evidenceItem.ftz_registration': '自贸试验区登记',
+    'evidenceItem.ftz_list_version': '自贸试验区负面清单版本',
+    'evidenceItem.export_licence': '出口许可',
+    'evidenceItem.foreign_request_approval': '向外国机构提供数据的批准',
+    'evidenceItem.core_data_approval': '核心数据出境批准',
+    'evidenceItem.hgr_approval': '人类遗传资源出境批准',
+    'evidenceItem.survey_mapping_approval': '测绘地理信息出境批准',
+    'evidenceItem.financial_regulator_signoff': '金融监管部门同意',
+    'evidenceItem.important_data_identification': '重要数据识别结论',
+    'saKind.pipia': '个人信息保护影响评估',
+    'saKind.risk_self_assessment': '数据出境风险自评估',
+    'ftzArea.nanning': '南宁片区',
+    'ftzArea.qinzhou': '钦州港片区',
+    'ftzArea.chongzuo': '崇左片区',
+    'recipientRole.controller': '个人信息处理者',
+    'recipientRole.processor': '受托处理者',
+    'onwardTransfer.prohibited': '禁止再转移',
+    'onwardTransfer.with_exporter_consent': '经数据出境方同意方可再转移',
+    'onwardTransfer.equivalent_protection': '接收方提供同等保护方可再转移',
+    'country.BN': '文莱',
+    'country.KH': '柬埔寨',
+    'country.ID': '印度尼西亚',
+    'country.LA': '老挝',
+    'country.MY': '马来西亚',
+    'country.MM': '缅甸',
+    'country.PH': '菲律宾',
+    'country.SG': '新加坡',
+    'country.TH': '泰国',
+    'country.VN': '越南',
+  },
+  en: {
+    'businessType.cross_border_ecommerce': 'cross-border e-commerce',
+    'businessType.cross_border_logistics': 'cross-border logistics',
+    'businessType.cross_border_payment': 'cross-border payment',
+    'businessType.supply_chain': 'supply chain',
+    'businessType.cross_border_trade': 'cross-border trade',
+    'businessType.cross_border_finance': 'cross-border finance',
+    'businessType.cross_border_tourism': 'cross-border tourism',
+    'businessType.hr_management': 'HR management',
+    'businessType.academic_cooperation': 'academic cooperation',
+    'businessType.manufacturing': 'manufacturing',
+    'businessType.service_outsourcing': 'service outsourcing',
+    'businessType.other': 'other',
+    'grade.core': 'core data',
+    'grade.important_notified': 'important data (notified)',
+    'grade.important_suspected': 'suspected important data',
+    'grade.general': 'general data',
+    'grade.important': 'important data',
+    'evidenceItem.classification_record': 'classification record',
+    'evidenceItem.business_reference': 'business reference',
+    'evidenceItem.pipia': 'PI protection impact assessment',
+    'evidenceItem.notice_record': 'notice record',
+    'evidenceItem.consent_record': 'separate consent record',
+    'evidenceItem.guardian_consent_record': 'guardian consent record',
+    'evidenceItem.attestation': 'recipient attestation',
+    'evidenceItem.filing:standard_contract|certification': 'standard contract filing or PI certification',
+    'evidenceItem.risk_self_assessment': 'risk self-assessment report',
+    'evidenceItem.recipient_legal_document': 'legal document with the recipient',
+    'evidenceItem.filing:security_assessment': 'security assessment',
+    'evidenceItem.provenance_log': 'provenance log',
+    'evidenceItem.contract_record': 'contract record',
+    'evidenceItem.hr_records': 'HR records',
+    'evidenceItem.incident_record': 'emergency record',
+    'evidenceItem.statutory_duty_record': 'statutory duty record',
+    'evidenceItem.ytd_counter_snapshot': 'year-to-date volume snapshot',
+    'evidenceItem.ftz_registration': 'FTZ registration',
+    'evidenceItem.ftz_list_version': 'FTZ negative list version',
+    'evidenceItem.export_licence': 'export licence',
+    'evidenceItem.foreign_request_approval': 'approval to answer a foreign authority',
+    'evidenceItem.core_data_approval': 'core data approval',
+    'evidenceItem.hgr_approval': 'human genetic resources approval',
+    'evidenceItem.survey_mapping_approval': 'surveying and mapping approval',
+    'evidenceItem.financial_regulator_signoff': 'financial regulator sign-off',
+    'evidenceItem.important_data_identification': 'important data identification',
+    'saKind.pipia': 'PI protection impact assessment',
+    'saKind.risk_self_assessment': 'risk self-assessment',
+    'ftzArea.nanning': 'Nanning area',
+    'ftzArea.qinzhou': 'Qinzhou Port area',
+    'ftzArea.chongzuo': 'Chongzuo area',
+    'recipientRole.controller': 'controller',
+    'recipientRole.processor': 'processor',
+    'onwardTransfer.prohibited': 'prohibited',
+    'onwardTransfer.with_exporter_consent': "with the exporter's consent",
+    'onwardTransfer.equivalent_protection': 'to recipients giving equivalent protection',
+    'country.BN': 'Brunei',
+    'country.KH': 'Cambodia',
+    'country.ID': 'Indonesia',
+    'country.LA': 'Laos',
+    'country.MY': 'Malaysia',
+    'country.MM': 'Myanmar',
+    'country.PH': 'Philippines',
+    'country.SG': 'Singapore',
+    'country.TH': 'Thailand',
+    'country.VN': 'Viet Nam',
+  },
+};
+
+/** Instruments as the policy files cite them, longest first so "Order 13" is not read as "Order 1". */
+const instruments = [
+  ['Law on Guarding State Secrets (2024 rev.)', '《保守国家秘密法》（2024年修订）'],
+  ['Export Control Law (2020)', '《出口管制法》'],
+  ['HGR Regulations (2019)', '《人类遗传资源管理条例》'],
+  ['Surveying and Mapping Law', '《测绘法》'],
+  ['Map Management Regulations', '《地图管理条例》'],
+  ['Credit Reporting Regulation', '《征信业管理条例》'],
+  ['Securities Law', '《证券法》'],
+  ['PBOC 2011 notice', '中国人民银行《关于银行业金融机构做好个人金融信息保护工作的通知》（2011年）'],
+  ['Provisions 2024', '《促进和规范数据跨境流动规定》'],
+  ['PIPL', '《个人信息保护法》'],
+  ['DSL', '《数据安全法》'],
+  ['CSL', '《网络安全法》'],
+  ['NDSMR', '《网络数据安全管理条例》'],
+  ['Order 11', '《数据出境安全评估办法》'],
+  ['Order 13', '《个人信息出境标准合同办法》'],
+  ['Order 20', '《个人信息出境认证办法》'],
+  ['GB/T 43697-2024', 'GB/T 43697-2024《数据安全技术 数据分类分级规则》'],
+  ['ASEAN MCCs', '《东盟数据跨境流动示范合同条款》'],
+  ['FTZ negative list entry', '自贸试验区数据出境负面清单条目'],
+  ['FTZ negative list', '自贸试验区数据出境负面清单'],
+];
+
+const digits = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1 → 一, 10 → 十, 35 → 三十五, 177 → 一百七十七. */
+export function chineseNumber(n) {
+  if (!Number.isInteger(n) || n < 0 || n > 999) return String(n);
+  if (n < 10) return digits[n];
+  if (n < 20) return `十${n === 10 ? '' : digits[n - 10]}`;
+  if (n < 100) return `${digits[Math.floor(n / 10)]}十${n % 10 === 0 ? '' : digits[n % 10]}`;
+  const rest = n % 100;
+  const hundreds = `${digits[Math.floor(n / 100)]}百`;
+  if (rest === 0) return hundreds;
+  return rest < 10
+    ? `${hundreds}零${digits[rest]}`
+    : `${hundreds}${rest < 20 ? '一' : ''}${chineseNumber(rest)}`;
+}
+
+/** "8" → 第八条, "5(3)" → 第五条第（三）项. */
+function article(text) {
+  const m = /^(\d+)(?:\((\d+)\))?$/.exec(text.trim());
+  if (m === null) return null;
+  const item = m[2] === undefined ? '' : `第（${chineseNumber(Number(m[2]))}）项`;
+  return `第${chineseNumber(Number(m[1]))}条${item}`;
+}
+
+/** "arts. 7, 9" / "art. 5(3)" / "arts. 7–8" in Chinese; null when the text is not an article list. */
+function articles(text) {
+  const list = text.replace(/^arts?\.\s*/, '');
+  if (list === text) return null;
+  const parts = list.split(/,\s*/).map((p) => {
+    const range = /^(\d+)\s*[–-]\s*(\d+)$/.exec(p);
+    if (range !== null) return `${article(range[1])}至${article(range[2])}`;
+    return article(p);
+  });
+  return parts.every((p) => p !== null) ? parts.join('、') : null;
+}
+
+/** Internal document references (regulation.md §…, design.md: …) are not citations a reviewer can look up. */
+const internalRef = /,?\s*(?:regulation|design|api)\.md\b[^;()]*/g;
+const isInternal = /(?:regulation|design|api)\.md\b/;
+
+function citationPartZh(part) {
+  const text = part.replace(/\s*\([^)]*(?:regulation|design|api)\.md[^)]*\)/g, '').trim();
+  if (text === '' || isInternal.test(text)) return null;
+  for (const [name, title] of instruments) {
+    if (!text.startsWith(name)) continue;
+    // A note in brackets after the article ("(recipient meets the PIPL standard)") is English commentary: left out.
+    const rest = text
+      .slice(name.length)
+      .replace(/\s+\([^)]*\)\s*$/, '')
+      .trim();
+    if (rest === '') return title;
+    const arts = articles(rest);
+    if (arts !== null) return `${title}${arts}`;
+  }
+  return null;
+}
+
+/**
+ * A rule citation from the policy in the console's language. Chinese: each "Instrument art. N" becomes the
+ * instrument's title and article; parts it cannot put in words, and internal document references, become
+ * 网关规则 (the gateway's own policy). English: the citation less internal document references.
+ * @param {string} rule @param {'zh' | 'en'} lang
+ */
+export function citation(rule, lang) {
+  if (lang === 'zh') {
+    const parts = rule.split(/;\s*/).map(citationPartZh);
+    const known = parts.filter((p) => p !== null);
+    const policy = parts.some((p) => p === null) ? ['网关规则'] : [];
+    return [...new Set([...known, ...policy])].join('；');
+  }
+  const cleaned = rule
+    .split(/;\s*/)
+    .filter((p) => !/^\s*(?:regulation|design|api)\.md\b/.test(p) && !/^\s*§/.test(p))
+    .map((p) =>
+      p.replace(/\(([^)]*)\)/g, (whole, inner) =>
+        isInternal.test(inner) ? `(${inner.replace(internalRef, '').trim()})` : whole,
+      ),
+    )
+    .map((p) =>
+      p
+        .replace(/\s*\(\s*\)/g, '')
+        .replace(internalRef, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((p) => p !== '');
+  return cleaned.length === 0 ? 'gateway policy' : cleaned.join('; ');
+}
