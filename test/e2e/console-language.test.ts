@@ -2,12 +2,11 @@
 // against a real gateway, workers and receiver: in zh-CN and in en, the queue and a held transfer's detail page show
 // no raw closed value (snake_case business types, grades, tiers, statuses, evidence items such as
 // `filing:standard_contract|certification`), no citation of a repository file, exporter names beside their codes,
-// and the browser logs no console error. In Chinese every citation is in Chinese, and — once the policy's reasons
-// carry `messageZh` — every reason message too. Screenshots of the queue and the detail page in both languages go
+// and the browser logs no console error. In Chinese every citation is in Chinese, and every reason message too. Screenshots of the queue and the detail page in both languages go
 // to /tmp/screens for a person to look at. Also: a refused sign-in followed by a good one shows no "session
 // expired", and the enterprise list's receipt button stays on one line.
 import { expect } from 'chai';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
@@ -26,10 +25,6 @@ const screens = '/tmp/screens';
 const hanzi = /[\u4e00-\u9fff]/;
 /** A snake_case identifier or an evidence id with ':'/'|' — the shapes of the API's closed values, never words. */
 const rawValue = /\b[a-z]+(?:_[a-z]+)+\b|\b[a-z_]+:[a-z_|]+/g;
-/** Whether the policy files give reasons a Chinese message yet (the "rules" change of issue 15). */
-const policiesHaveMessageZh = readdirSync('policies')
-  .filter((f) => f.endsWith('.yaml'))
-  .some((f) => readFileSync(path.join('policies', f), 'utf8').includes('messageZh'));
 
 interface Transfer {
   id: string;
@@ -185,12 +180,7 @@ describe('e2e: the console in zh-CN and en', function () {
     });
   }
 
-  it("zh: every reason message is Chinese (needs the policy reasons' messageZh)", async function () {
-    if (!policiesHaveMessageZh) {
-      // Written for the rules change of issue 15 (reasons with messageZh, api.md §6 Accept-Language); it runs as
-      // soon as the policy files carry messageZh.
-      this.skip();
-    }
+  it('zh: every reason message is Chinese (api.md §6: reasons follow Accept-Language)', async function () {
     const { page } = await open('zh');
     await signIn(page, await gw.token('reviewer', 'rev-zh-msg'));
     await page.goto(`${gatewayUrl}/console/#/transfer/${heldId}`);
