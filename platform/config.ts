@@ -8,6 +8,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
   readonly redisUrl: string;
+  /** XBORDER_REDIS_URL was set: `xborder start` then uses that Redis even when its database is not empty. */
+  readonly redisUrlExplicit: boolean;
   /** Redis Sentinel (XBORDER_REDIS_SENTINELS + XBORDER_REDIS_SENTINEL_MASTER), or null for the URL's host. */
   readonly redisSentinels: SentinelTarget | null;
   /** Address the gateway, workers' metrics and receiver listen on: loopback unless deployed (0.0.0.0). */
@@ -189,6 +191,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
   const config: Config = {
     redisUrl: readRedisUrl(env),
+    redisUrlExplicit: (env['XBORDER_REDIS_URL'] ?? '') !== '',
     redisSentinels: readSentinels(env),
     bindHost: readBindHost(env),
     httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),

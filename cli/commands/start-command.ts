@@ -60,7 +60,7 @@ async function run(rt: Runtime, io: Io): Promise<ExitCode> {
     const redis = await ensureRedis({
       url: config.redisUrl,
       // An explicit choice is the user's to make; the default URL is only a guess (issue 15).
-      explicit: (process.env['XBORDER_REDIS_URL'] ?? '') !== '',
+      explicit: config.redisUrlExplicit,
       dataDir: config.dataDir,
       say: (line) => io.err(line),
     });

@@ -18,6 +18,14 @@ describe('platform/config', () => {
     expect(config.logLevel).to.equal('info');
   });
 
+  it('says whether XBORDER_REDIS_URL was set, so xborder start may use a non-empty database only then', () => {
+    expect(loadConfig({}, '/srv/app').redisUrlExplicit).to.equal(false);
+    expect(loadConfig({ XBORDER_REDIS_URL: '' }, '/srv/app').redisUrlExplicit).to.equal(false);
+    expect(loadConfig({ XBORDER_REDIS_URL: 'redis://127.0.0.1:6379' }, '/srv/app').redisUrlExplicit).to.equal(
+      true,
+    );
+  });
+
   it('is frozen', () => {
     const config = loadConfig({}, '/srv/app');
     expect(Object.isFrozen(config)).to.equal(true);
