@@ -52,6 +52,9 @@ async function testEnv(): Promise<{
     XBORDER_HTTP_PORT: String(ports.http),
     XBORDER_METRICS_PORT: String(ports.metrics),
     XBORDER_RECEIVER_PORT: String(ports.receiver),
+    // Start launches redis-server, which hangs under libfaketime (npm run test:dates): this process tree runs
+    // on the real clock.
+    LD_PRELOAD: '',
   };
   return { env, ports, dataDir };
 }

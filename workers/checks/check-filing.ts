@@ -20,6 +20,13 @@ const kindNamesZh: Readonly<Record<FilingKind, string>> = {
   security_assessment: '数据出境安全评估',
 };
 const kindZh = (kind: FilingKind): string => kindNamesZh[kind];
+/** Reason messages are read by people (the console shows them as given): words, not the API's values. */
+const kindNamesEn: Readonly<Record<FilingKind, string>> = {
+  standard_contract: 'standard contract filing',
+  certification: 'PI certification',
+  security_assessment: 'security assessment',
+};
+const kindEn = (kind: FilingKind): string => kindNamesEn[kind];
 
 /** `kinds`: the filing kinds that fit the tier (policies/evidence.yaml; SCC or certification, or assessment). */
 export function checkFiling(
@@ -49,7 +56,7 @@ export function checkFiling(
     return fail({
       code: 'R-EVID-FILING-MISSING',
       rule,
-      message: `Filing ${id} is a ${filing.kind}; this tier needs one of: ${kinds.join(', ')}`,
+      message: `Filing ${id} is a ${kindEn(filing.kind)}; this tier needs one of: ${kinds.map(kindEn).join(', ')}`,
       messageZh: `备案 ${id} 为${kindZh(filing.kind)}；本级别需要以下之一：${kinds.map(kindZh).join('、')}`,
     });
   }

@@ -38,6 +38,8 @@ const ruleFor = (kind: SelfAssessmentKind): string =>
 
 const kindZh = (kind: SelfAssessmentKind): string =>
   kind === 'pipia' ? '个人信息保护影响评估' : '数据出境风险自评估';
+/** Reason messages are read by people (the console shows them as given): words, not the API's values. */
+const kindEn = (kind: SelfAssessmentKind): string => (kind === 'pipia' ? 'PIPIA' : 'risk self-assessment');
 
 /**
  * Recency and scope of one record of the right kind (PIPL art. 56; NDSMR art. 38). Rules reference §0.1 C6: the
@@ -152,7 +154,7 @@ export function checkSelfAssessment(
     return fail({
       code: 'R-EVID-PIPIA-MISSING',
       rule: ruleFor(primary),
-      message: `Self-assessment ${id} is a ${record.kind}; this transfer needs a ${requirement.kinds.map((k) => k.kind).join(' and a ')}`,
+      message: `Self-assessment ${id} is a ${kindEn(record.kind)}; this transfer needs a ${requirement.kinds.map((k) => kindEn(k.kind)).join(' and a ')}`,
       messageZh: `自评估 ${id} 为${kindZh(record.kind)}；本次传输需要${requirement.kinds.map((k) => kindZh(k.kind)).join('和')}`,
     });
   }
@@ -170,7 +172,7 @@ export function checkSelfAssessment(
       reasons.push({
         code: 'R-EVID-PIPIA-MISSING',
         rule: `${ruleFor(other.kind)}; Order 11 art. 5`,
-        message: `Besides ${record.kind} ${id}, this transfer needs a ${other.kind}; none is registered for this exporter`,
+        message: `Besides ${kindEn(record.kind)} ${id}, this transfer needs a ${kindEn(other.kind)}; none is registered for this exporter`,
         messageZh: `除${kindZh(record.kind)} ${id} 外，本次传输还需要${kindZh(other.kind)}，但该数据处理者未登记`,
       });
     } else {

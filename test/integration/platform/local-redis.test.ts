@@ -26,6 +26,16 @@ describe('platform/local-redis: which Redis xborder start uses', function () {
   const said: string[] = [];
   const say = (line: string) => said.push(line);
 
+  // ensureRedis starts redis-server with this process's environment, and redis-server hangs under libfaketime
+  // (npm run test:dates): its children here run on the real clock, and the next tests' as before.
+  const preload = process.env['LD_PRELOAD'];
+  before(() => {
+    delete process.env['LD_PRELOAD'];
+  });
+  after(() => {
+    if (preload !== undefined) process.env['LD_PRELOAD'] = preload;
+  });
+
   beforeEach(async () => {
     said.length = 0;
     foreign = await startRedisServer();

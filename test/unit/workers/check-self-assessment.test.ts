@@ -123,7 +123,7 @@ describe('workers/checks/check-self-assessment', () => {
       const otherExporters = record({ id: 'pipia-x', exporterId: '91451400MA5PDEM13W' });
       const verdict = checkSelfAssessment(m, risk, riskAndPipia, now, [risk, otherExporters]);
       expect(codes(verdict)).to.deep.equal(['R-EVID-PIPIA-MISSING']);
-      expect(verdict.ok ? '' : verdict.reasons[0]?.message).to.contain('needs a pipia');
+      expect(verdict.ok ? '' : verdict.reasons[0]?.message).to.contain('needs a PIPIA');
       expect(verdict.ok ? '' : verdict.reasons[0]?.rule).to.contain('Order 11 art. 5');
     });
 
