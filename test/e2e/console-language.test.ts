@@ -61,15 +61,10 @@ describe('e2e: the console in zh-CN and en', function () {
     await page.locator('#session .who').waitFor();
   }
 
-  /**
-   * Raw closed values in main's text and the reason tooltips' citations. Reason messages are the gateway's
-   * (api.md §6, checked below for Chinese); some English ones still name values (issue 15 note), so they are left
-   * out here.
-   */
+  /** Raw closed values in main's text (reason messages included) and the reason tooltips' citations. */
   async function rawValuesOn(page: Page): Promise<string[]> {
     const text = await page.evaluate<string>(`(() => {
       const main = document.querySelector('main').cloneNode(true);
-      for (const m of main.querySelectorAll('.reasons .message')) m.remove();
       for (const s of main.querySelectorAll('script, style')) s.remove();
       return main.textContent;
     })()`);

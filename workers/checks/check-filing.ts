@@ -44,7 +44,7 @@ export function checkFiling(
       rule,
       message:
         id === undefined
-          ? `The manifest names no filing; this tier needs one of: ${kinds.join(', ')}`
+          ? `The manifest names no filing; this tier needs one of: ${kinds.map(kindEn).join(', ')}`
           : `Filing ${id} is not registered`,
       messageZh:
         id === undefined
