@@ -49,7 +49,8 @@ function dbOf(url: string): number {
   return Number.isInteger(db) ? db : 0;
 }
 
-function freeLocalPort(): Promise<number> {
+/** A port free on loopback now (the OS picks it); tests use it too (test/support/redis-server.ts). */
+export function freeLocalPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -2,9 +2,9 @@
 // crash tests: kill -9 and restart on the same data dir). Real Redis, never a mock.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLocalPort } from '../../platform/local-redis.js';
 import { pingRedis } from '../../platform/redis.js';
 
 export interface TestRedis {
@@ -16,21 +16,8 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** A port free on loopback now: the same probe `xborder start` uses for its own redis-server. */
+export const freePort = freeLocalPort;
 
 /**
  * The environment for a redis-server child. `npm run test:dates` runs the suite under libfaketime to move the
