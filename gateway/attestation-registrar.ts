@@ -7,7 +7,7 @@ import type { EventLog } from '../platform/event-log.js';
 import { verifyAttestation } from '../certs/attestation.js';
 import type { AttestationRecord } from '../registry/records.js';
 import type { RegistryStore } from '../registry/registry-store.js';
-import type { TrustStore } from '../workers/trust-store.js';
+import type { TrustStore } from '../transfers/trust-store.js';
 import type { Principal } from './principal.js';
 
 export interface AttestationRegistrar {

@@ -7,7 +7,7 @@ import type { EventLog } from '../platform/event-log.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
-import type { TransferPipeline } from '../workers/pipeline.js';
+import type { TransferPipeline } from '../transfers/queue-contract.js';
 import type { Principal } from './principal.js';
 
 /** api.md §6: releasing a held transfer overrides the rules, so it needs two different reviewers. */

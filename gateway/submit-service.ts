@@ -14,9 +14,9 @@ import type { RegistryStore } from '../registry/registry-store.js';
 import type { InspectionSummary, TransferRecord, TransferStatus } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { PeopleCount, VolumeStore } from '../registry/volume-store.js';
-import type { TransferPipeline } from '../workers/pipeline.js';
+import type { TransferPipeline } from '../transfers/queue-contract.js';
 import type { Principal } from './principal.js';
-import type { ClassifyService } from '../registry/classifier.js';
+import type { ClassifyService } from '../transfers/classify-transfer.js';
 
 export interface SubmitAnswer {
   readonly id: string;

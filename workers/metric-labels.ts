@@ -1,6 +1,6 @@
 // workers/metric-labels: every value the labelled counters of platform/metrics.ts can take that is known before
 // the first event — business types, tiers, final statuses, stages, checks with the reason codes each can give
-// (docs/errors.md, workers/checks/), inspection detectors. Both the gateway and the workers zero them at start.
+// (docs/errors.md, transfers/checks/), inspection detectors. Both the gateway and the workers zero them at start.
 import { detectorNames } from '../inspection/detectors.js';
 import { checkNames, tiers } from '../policies/classification.js';
 import { businessTypes } from '../policies/manifest.js';
@@ -9,7 +9,7 @@ import type { CheckName, KnownLabels } from '../platform/metrics.js';
 /** The hold a check gives when it could not run at all (workers/process-check.ts). */
 const checkError = 'R-HOLD-CHECK-ERROR';
 
-/** Reason codes per check; test/unit/workers/metric-labels.test.ts keeps this in step with workers/checks/. */
+/** Reason codes per check; test/unit/workers/metric-labels.test.ts keeps this in step with transfers/checks/. */
 export const checkReasonCodes: Readonly<Record<CheckName, readonly string[]>> = {
   self_assessment: [
     'R-EVID-PIPIA-MISSING',

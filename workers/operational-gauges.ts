@@ -9,7 +9,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Redis } from '../platform/redis.js';
-import type { TransferPipeline } from './pipeline.js';
+import type { TransferPipeline } from '../transfers/queue-contract.js';
 
 /** A scrape must answer well inside Prometheus' default 10 s timeout, whatever Redis does. */
 const pingTimeoutMs = 1000;

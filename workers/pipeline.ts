@@ -1,25 +1,19 @@
-// workers/pipeline: the queue contract and the one wrapper around BullMQ — queue names, job data (ids only,
-// never payload bytes or personal data), job ids that make every enqueue idempotent, retry rules, and the
-// workers' plumbing. Nothing outside this file imports bullmq.
+// workers/pipeline: the one wrapper around BullMQ — it implements the queue contract of
+// transfers/queue-contract.ts with job ids that make every enqueue idempotent, retry rules, and the workers'
+// plumbing. Nothing outside this file imports bullmq.
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
+import {
+  queueNames,
+  type CheckJob,
+  type DeliveryRetry,
+  type JobProbe,
+  type QueueName,
+  type TransferJob,
+  type TransferPipeline,
+} from '../transfers/queue-contract.js';
 import type { QueueState } from '../platform/metrics.js';
-
-export const queueNames = {
-  checks: 'xborder-checks',
-  release: 'xborder-release',
-  delivery: 'xborder-delivery',
-} as const;
-export type QueueName = (typeof queueNames)[keyof typeof queueNames];
-
-export interface CheckJob {
-  readonly transferId: string;
-  readonly check: CheckName;
-}
-export interface TransferJob {
-  readonly transferId: string;
-}
 
 /** Infrastructure trouble (Redis, disk) is retried; evidence failures are results, not job failures. */
 const checkAttempts = 5;
@@ -34,20 +28,6 @@ const jobIds = {
   release: (transferId: string) => `release-${transferId}`,
   delivery: (transferId: string, round: number) => `deliver-${transferId}-${round}`,
 };
-
-export interface TransferPipeline {
-  /** Enqueues one child job per required check and a parent release job that runs when they are done. */
-  start(transferId: string, checks: readonly CheckName[]): Promise<void>;
-  /** Enqueues delivery. `round` distinguishes an ops retry from the first delivery (job ids are unique). */
-  deliver(transferId: string, round: number): Promise<void>;
-  jobCounts(): Promise<{ queue: QueueName; state: QueueState; count: number }[]>;
-  close(): Promise<void>;
-}
-
-export interface DeliveryRetry {
-  readonly attempts: number;
-  readonly backoffMs: number;
-}
 
 export function createPipeline(connection: Redis, retry: DeliveryRetry): TransferPipeline {
   const flows = new FlowProducer({ connection });
@@ -124,21 +104,6 @@ export function createPipeline(connection: Redis, retry: DeliveryRetry): Transfe
 
 /** Job states in which a job will still run (or is running). */
 const liveStates = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
-
-/** Looks up a transfer's jobs, for the pipeline reconciler (workers/reconcile-pipeline.ts). */
-export interface JobProbe {
-  /**
-   * The state of the transfer's release job (the parent of its checks) for `checks`, or of its delivery job of
-   * `round` for `delivery`: `live` when it will still run or is running, `finished` when it completed or
-   * failed (and is still kept), `missing` when there is no such job.
-   */
-  jobState(
-    transferId: string,
-    stage: 'checks' | 'delivery',
-    round?: number,
-  ): Promise<'live' | 'finished' | 'missing'>;
-  close(): Promise<void>;
-}
 
 export function createJobProbe(connection: Redis): JobProbe {
   const release = new Queue<TransferJob>(queueNames.release, { connection });

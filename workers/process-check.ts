@@ -3,7 +3,8 @@
 // infrastructure errors throw, and on the last attempt even those become a failed check, so the release
 // stage holds the transfer for a person instead of waiting forever.
 import type { Reason } from '../policies/classification.js';
-import type { CheckJob, JobContext } from './pipeline.js';
+import type { JobContext } from './pipeline.js';
+import type { CheckJob } from '../transfers/queue-contract.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { describeError } from '../platform/logger.js';
 

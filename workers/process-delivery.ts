@@ -9,7 +9,8 @@ import { describeError } from '../platform/logger.js';
 import type { Reason } from '../policies/classification.js';
 import { attemptOutcomes, type AttemptOutcome, type TransferRecord } from '../registry/transfer.js';
 import { DeliveryNetworkError, postDelivery } from './deliver-http.js';
-import type { JobContext, TransferJob } from './pipeline.js';
+import type { JobContext } from './pipeline.js';
+import type { TransferJob } from '../transfers/queue-contract.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 class AttemptFailed extends Error {

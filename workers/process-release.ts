@@ -3,7 +3,8 @@
 // current yearly volume (another transfer may have crossed a threshold meanwhile); a changed decision holds
 // it, an unchanged one releases it to the delivery queue.
 import type { Reason, Tier } from '../policies/classification.js';
-import type { JobContext, TransferJob } from './pipeline.js';
+import type { JobContext } from './pipeline.js';
+import type { TransferJob } from '../transfers/queue-contract.js';
 import type { WorkerDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
 

@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock.js';
 import { describeError, type Logger } from '../platform/logger.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
-import type { JobProbe, TransferPipeline } from './pipeline.js';
+import type { JobProbe, TransferPipeline } from '../transfers/queue-contract.js';
 
 export interface PipelineReconcilerDeps {
   readonly transfers: TransferStore;

@@ -15,25 +15,19 @@ import { createRedis } from '../platform/redis.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
-import { createClassifier } from '../registry/classifier.js';
-import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
+import { createClassifier } from '../transfers/classify-transfer.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
 import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
-import { createEvidenceChecker } from './evidence.js';
+import { createEvidenceChecker } from '../transfers/check-evidence.js';
 import { createGaugeRefresher } from './operational-gauges.js';
-import {
-  createJobProbe,
-  createPipeline,
-  queueNames,
-  startWorker,
-  type CheckJob,
-  type TransferJob,
-} from './pipeline.js';
+import { createJobProbe, createPipeline, startWorker } from './pipeline.js';
+import { queueNames, type CheckJob, type TransferJob } from '../transfers/queue-contract.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
 import { createPipelineReconciler } from './reconcile-pipeline.js';
-import { createTrustStore } from './trust-store.js';
+import { createTrustStore } from '../transfers/trust-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Retention sweeps this often; each sweep runs until it has caught up or its time budget is spent. */
@@ -133,7 +127,7 @@ export async function startWorkers(
     pipeline,
     ledger,
     ledgerDir: path.join(config.dataDir, 'ledger'),
-    // Provisions 2024 art. 9 extension window, the same count the gateway exports (registry/filing-expiry.ts).
+    // Provisions 2024 art. 9 extension window, the same count the gateway exports (transfers/filing-expiry.ts).
     filingsExpiring: async (now) =>
       listExpiringFilings(
         await stores.registry.listFilings(),

@@ -6,14 +6,14 @@ import type { Metrics } from '../platform/metrics.js';
 import type { Cidr } from '../platform/outbound-address.js';
 import type { Resolve } from '../platform/outbound-guard.js';
 import type { Signer } from '../certs/signer.js';
-import type { ClassifyService } from '../registry/classifier.js';
+import type { ClassifyService } from '../transfers/classify-transfer.js';
 import type { PayloadStore } from '../registry/payload-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { VolumeStore } from '../registry/volume-store.js';
-import type { EvidenceChecker } from './evidence.js';
-import type { TransferPipeline } from './pipeline.js';
-import type { TrustStore } from './trust-store.js';
+import type { EvidenceChecker } from '../transfers/check-evidence.js';
+import type { TransferPipeline } from '../transfers/queue-contract.js';
+import type { TrustStore } from '../transfers/trust-store.js';
 
 export interface TlsMaterial {
   readonly cert: string;

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { AppError } from '../../platform/errors.js';
 import { localiseReasons, reasonLanguageOf } from '../../policies/localise-reasons.js';
 import { parseManifest } from '../../policies/manifest.js';
-import type { ClassifyService } from '../../registry/classifier.js';
+import type { ClassifyService } from '../../transfers/classify-transfer.js';
 import { principalOf } from '../auth.js';
 import { parseBody } from '../params.js';
 

@@ -21,7 +21,7 @@ import {
   expiryWarningWorkingDays,
   listExpiringFilings,
   sccFilingDelay,
-} from '../../registry/filing-expiry.js';
+} from '../../transfers/filing-expiry.js';
 import type { Filing } from '../../registry/records.js';
 import type { WorkingDayCalendar } from '../../policies/working-days.js';
 import type { RegistryStore } from '../../registry/registry-store.js';

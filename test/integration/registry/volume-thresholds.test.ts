@@ -7,7 +7,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { createRedis, type Redis } from '../../../platform/redis.js';
 import type { InspectionReport } from '../../../inspection/inspector.js';
 import { parseManifest, type Manifest } from '../../../policies/manifest.js';
-import { createClassifier, type ClassifyService } from '../../../registry/classifier.js';
+import { createClassifier, type ClassifyService } from '../../../transfers/classify-transfer.js';
 import { createRegistryStore } from '../../../registry/registry-store.js';
 import { createVolumeStore, type VolumeStore } from '../../../registry/volume-store.js';
 import { policy } from '../../unit/policies/fixtures.js';

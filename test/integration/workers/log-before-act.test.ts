@@ -20,7 +20,7 @@ import { openStores, type Stores } from '../../../registry/open-stores.js';
 import { storeBuffer } from '../../../registry/payload-store.js';
 import type { TransferCore } from '../../../registry/transfer.js';
 import { createDeliveryProcessor } from '../../../workers/process-delivery.js';
-import { createTrustStore } from '../../../workers/trust-store.js';
+import { createTrustStore } from '../../../transfers/trust-store.js';
 import type { WorkerDeps } from '../../../workers/worker-deps.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 

@@ -8,12 +8,8 @@ import { createLogger } from '../../../platform/logger.js';
 import { createRedis, type Redis } from '../../../platform/redis.js';
 import type { TransferCore } from '../../../registry/transfer.js';
 import { createTransferStore, type TransferStore } from '../../../registry/transfer-store.js';
-import {
-  createJobProbe,
-  createPipeline,
-  type JobProbe,
-  type TransferPipeline,
-} from '../../../workers/pipeline.js';
+import type { JobProbe, TransferPipeline } from '../../../transfers/queue-contract.js';
+import { createJobProbe, createPipeline } from '../../../workers/pipeline.js';
 import { createPipelineReconciler, type PipelineReconciler } from '../../../workers/reconcile-pipeline.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 

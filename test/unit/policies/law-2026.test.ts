@@ -5,11 +5,11 @@ import type { Tier } from '../../../policies/classification.js';
 import { classify } from '../../../policies/classify.js';
 import { parseManifest } from '../../../policies/manifest.js';
 import { countWorkingDays, weekdaysOnly } from '../../../policies/working-days.js';
-import { filingExpiresAt, listExpiringFilings, sccFilingDelay } from '../../../registry/filing-expiry.js';
+import { filingExpiresAt, listExpiringFilings, sccFilingDelay } from '../../../transfers/filing-expiry.js';
 import type { Filing, SelfAssessment } from '../../../registry/records.js';
-import { checkFiling } from '../../../workers/checks/check-filing.js';
-import { checkSelfAssessment } from '../../../workers/checks/check-self-assessment.js';
-import { classification as workerClassification, manifest as workerManifest } from '../workers/fixtures.js';
+import { checkFiling } from '../../../transfers/checks/check-filing.js';
+import { checkSelfAssessment } from '../../../transfers/checks/check-self-assessment.js';
+import { classification as workerClassification, manifest as workerManifest } from '../transfers/fixtures.js';
 import { baseManifest, editedFiles, input, pi, policy, type InputPatch } from './fixtures.js';
 import { parsePolicy } from '../../../policies/parse-policy.js';
 

@@ -1,14 +1,14 @@
 // workers/metric-labels: the reason codes zeroed per check are the ones the checks can give — every code written in
-// workers/checks/check-<name>.ts, each documented in docs/errors.md — so a dashboard's per-reason panel has a
+// transfers/checks/check-<name>.ts, each documented in docs/errors.md — so a dashboard's per-reason panel has a
 // series for each from the start (issue 15).
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { checkReasonCodes } from '../../../workers/metric-labels.js';
 
 const files = {
-  self_assessment: 'workers/checks/check-self-assessment.ts',
-  attestation: 'workers/checks/check-attestation.ts',
-  filing: 'workers/checks/check-filing.ts',
+  self_assessment: 'transfers/checks/check-self-assessment.ts',
+  attestation: 'transfers/checks/check-attestation.ts',
+  filing: 'transfers/checks/check-filing.ts',
 } as const;
 
 describe('workers/metric-labels', () => {

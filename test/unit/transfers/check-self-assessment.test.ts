@@ -3,7 +3,7 @@ import {
   checkSelfAssessment,
   pickSelfAssessment,
   type SelfAssessmentRequirement,
-} from '../../../workers/checks/check-self-assessment.js';
+} from '../../../transfers/checks/check-self-assessment.js';
 import type { SelfAssessment } from '../../../registry/records.js';
 import { manifest, now } from './fixtures.js';
 
@@ -41,7 +41,7 @@ function record(overrides: Partial<SelfAssessment> = {}): SelfAssessment {
 
 const codes = (v: ReturnType<typeof checkSelfAssessment>) => (v.ok ? [] : v.reasons.map((r) => r.code));
 
-describe('workers/checks/check-self-assessment', () => {
+describe('transfers/checks/check-self-assessment', () => {
   it('passes a recent PIPIA whose scope covers the transfer, with a notice record', () => {
     expect(checkSelfAssessment(manifest(), record(), pipia, now)).to.deep.equal({ ok: true });
   });

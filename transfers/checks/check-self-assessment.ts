@@ -1,4 +1,4 @@
-// workers/checks/check-self-assessment: the exporter's own PIPL-side evidence — the PIPIA and/or risk
+// transfers/checks/check-self-assessment: the exporter's own PIPL-side evidence — the PIPIA and/or risk
 // self-assessment (present, right kind, recent enough, scope covers the transfer), the art. 39 notice record,
 // and separate consent when the legal basis is consent. Pure: (transfer, records, settings, now) → verdict.
 import type { Manifest } from '../../policies/manifest.js';

@@ -1,4 +1,4 @@
-// workers/checks/check-attestation: the partner's signed attestation. The signature, the x5c chain to a trust
+// transfers/checks/check-attestation: the partner's signed attestation. The signature, the x5c chain to a trust
 // anchor, validity and revocation are verified by certs/ (passed in as `verification`); this binds the
 // verified claims to the transfer: partner, exporter, endpoint, purpose, categories, business type, sensitive
 // PI and storage country (regulation.md §9.1). Pure.

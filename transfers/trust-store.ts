@@ -1,4 +1,4 @@
-// workers/trust-store: the trust material for partner and receiver certificates — PEM anchors and CRL files
+// transfers/trust-store: the trust material for partner and receiver certificates — PEM anchors and CRL files
 // (RFC 5280 §5) in XBORDER_TRUST_DIR. Re-read when a file is added, removed or rewritten (checked at most every
 // few seconds), so a new anchor or a fresh CRL needs no restart. Fails closed: an unreadable dir has no anchors.
 import { readdir, readFile, stat } from 'node:fs/promises';

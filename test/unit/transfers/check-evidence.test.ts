@@ -1,4 +1,4 @@
-// workers/evidence with the real policy files and an in-memory registry: which self-assessment kinds a transfer
+// transfers/check-evidence with the real policy files and an in-memory registry: which self-assessment kinds a transfer
 // needs, and the PIPIA looked up beside the named risk self-assessment (regulation.md §10.3 T4).
 import { expect } from 'chai';
 import path from 'node:path';
@@ -6,8 +6,8 @@ import { createFixedClock } from '../../../platform/clock.js';
 import { loadPolicy } from '../../../policies/load-policy.js';
 import type { SelfAssessment } from '../../../registry/records.js';
 import type { RegistryStore } from '../../../registry/registry-store.js';
-import { createEvidenceChecker } from '../../../workers/evidence.js';
-import type { TrustStore } from '../../../workers/trust-store.js';
+import { createEvidenceChecker } from '../../../transfers/check-evidence.js';
+import type { TrustStore } from '../../../transfers/trust-store.js';
 import { classification, manifest, now } from './fixtures.js';
 
 const exporter = '91450100MA5KDEM11G';
@@ -29,7 +29,7 @@ function selfAssessment(id: string, kind: SelfAssessment['kind'], exporterId = e
   };
 }
 
-describe('workers/evidence self_assessment (real policy, in-memory registry)', () => {
+describe('transfers/check-evidence self_assessment (real policy, in-memory registry)', () => {
   const policy = loadPolicy(path.resolve('policies'));
   const noTrust: TrustStore = {
     anchors: () => Promise.resolve([]),

@@ -1,8 +1,8 @@
-// registry/filing-expiry: which active filings run out soon — pure (filings and `now` in, a list out), so the
+// transfers/filing-expiry: which active filings run out soon — pure (filings and `now` in, a list out), so the
 // review console's expiring-soon list and an expiry metric compute the same thing. Renewal of a CAC filing
 // takes weeks of paperwork, hence a warning window counted in working days.
 import { countWorkingDays, weekdaysOnly, type WorkingDayCalendar } from '../policies/working-days.js';
-import { parseInstant, type Filing } from './records.js';
+import { parseInstant, type Filing } from '../registry/records.js';
 
 /** How far ahead a filing counts as expiring: 60 working days (Provisions 2024 art. 9's extension window), on the
  * State Council working-day calendar (policies/working-days.yaml). */
@@ -23,7 +23,7 @@ const cappedKinds: readonly Filing['kind'][] = ['security_assessment', 'certific
 
 /**
  * When a filing stops being valid: validUntil, capped at validFrom + 3 years for a security assessment
- * (Provisions 2024 art. 9) and a certification (Order 20; §0.1 C7). The filing check (workers/checks/check-filing.ts)
+ * (Provisions 2024 art. 9) and a certification (Order 20; §0.1 C7). The filing check (transfers/checks/check-filing.ts)
  * uses the same instant, so a filing shows as expiring before the check starts failing it. Null when a date does
  * not parse.
  */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { countWorkingDays, filingExpiresAt, listExpiringFilings } from '../../../registry/filing-expiry.js';
+import { countWorkingDays, filingExpiresAt, listExpiringFilings } from '../../../transfers/filing-expiry.js';
 import type { Filing } from '../../../registry/records.js';
 
 function filing(id: string, validUntil: string, status: Filing['status'] = 'active'): Filing {
@@ -22,7 +22,7 @@ function filing(id: string, validUntil: string, status: Filing['status'] = 'acti
 // Monday 2 March 2026, 10:00 in Shanghai.
 const now = new Date('2026-03-02T02:00:00Z');
 
-describe('registry/filing-expiry', () => {
+describe('transfers/filing-expiry', () => {
   it('counts Monday to Friday only, on the Shanghai calendar', () => {
     expect(countWorkingDays(now, new Date('2026-03-06T00:00:00+08:00'))).to.equal(4); // Tue–Fri
     expect(countWorkingDays(now, new Date('2026-03-08T00:00:00+08:00'))).to.equal(4); // + Sat, Sun

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkAttestation } from '../../../workers/checks/check-attestation.js';
+import { checkAttestation } from '../../../transfers/checks/check-attestation.js';
 import type { AttestationClaims, AttestationVerification } from '../../../certs/attestation.js';
 import { classification, manifest } from './fixtures.js';
 import { attestationClaims } from '../../support/attestation-claims.js';
@@ -28,7 +28,7 @@ function verified(overrides: Partial<AttestationClaims> = {}): AttestationVerifi
 
 const codes = (v: ReturnType<typeof checkAttestation>) => (v.ok ? [] : v.reasons.map((r) => r.code));
 
-describe('workers/checks/check-attestation', () => {
+describe('transfers/checks/check-attestation', () => {
   it('passes a verified attestation whose claims cover the transfer', () => {
     expect(checkAttestation(manifest(), classification(), verified())).to.deep.equal({ ok: true });
   });

@@ -1,10 +1,10 @@
-// workers/checks/check-filing: the CAC filing record — SCC filing or certification for `standard_contract`,
+// transfers/checks/check-filing: the CAC filing record — SCC filing or certification for `standard_contract`,
 // a security-assessment approval for `security_assessment`. Kind fits the tier; active; within validity
 // (an assessment result lasts 3 years, Provisions 2024 art. 9); scope covers partner, categories, purpose and
 // the exporter's projected yearly volume (NDSMR art. 38 scope lock). Pure.
 import type { Manifest } from '../../policies/manifest.js';
 import type { Classification, Reason } from '../../policies/classification.js';
-import { filingExpiresAt } from '../../registry/filing-expiry.js';
+import { filingExpiresAt } from '../filing-expiry.js';
 import { parseInstant, type Filing, type FilingKind } from '../../registry/records.js';
 import { fail, missingFrom, samePurpose, verdictOf, type CheckVerdict } from './check-outcome.js';
 

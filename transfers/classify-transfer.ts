@@ -1,4 +1,4 @@
-// registry/classifier: gathers what a classification needs from the registry and the volume counters, then
+// transfers/classify-transfer: gathers what a classification needs from the registry and the volume counters, then
 // calls the pure evaluator. Used at intake, by POST /v1/classify, and again by the release stage (another
 // transfer may have crossed a threshold meanwhile).
 import type { Clock } from '../platform/clock.js';
@@ -8,8 +8,8 @@ import type { Manifest } from '../policies/manifest.js';
 import type { Classification } from '../policies/classification.js';
 import { classify } from '../policies/classify.js';
 import type { Policy } from '../policies/policy.js';
-import type { RegistryStore } from './registry-store.js';
-import type { PeopleCount, VolumeStore } from './volume-store.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+import type { PeopleCount, VolumeStore } from '../registry/volume-store.js';
 
 export interface ClassifyContext {
   /** The transfer whose people are in the volume store's per-transfer counters; null for a dry run. */

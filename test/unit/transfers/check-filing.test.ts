@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkFiling } from '../../../workers/checks/check-filing.js';
+import { checkFiling } from '../../../transfers/checks/check-filing.js';
 import type { Filing } from '../../../registry/records.js';
 import { classification, manifest, now } from './fixtures.js';
 
@@ -25,7 +25,7 @@ function filing(overrides: Partial<Filing> = {}): Filing {
 
 const codes = (v: ReturnType<typeof checkFiling>) => (v.ok ? [] : v.reasons.map((r) => r.code));
 
-describe('workers/checks/check-filing', () => {
+describe('transfers/checks/check-filing', () => {
   it('passes an active SCC filing whose scope covers partner, categories, purpose and volume', () => {
     expect(checkFiling(manifest(), classification(), filing(), scc, now)).to.deep.equal({ ok: true });
   });

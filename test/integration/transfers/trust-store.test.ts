@@ -1,4 +1,4 @@
-// workers/trust-store on a real directory: anchors and CRLs are read together, a CRL rewritten in place is
+// transfers/trust-store on a real directory: anchors and CRLs are read together, a CRL rewritten in place is
 // picked up, and an unreadable directory yields no anchors (fail closed).
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
@@ -7,10 +7,10 @@ import path from 'node:path';
 import { verifyChain } from '../../../certs/chain.js';
 import { parseCertificate } from '../../../certs/certificate.js';
 import { buildCrl } from '../../../certs/crl-builder.js';
-import { createTrustStore } from '../../../workers/trust-store.js';
+import { createTrustStore } from '../../../transfers/trust-store.js';
 import { NOW, daysFromNow, issue, makeKey, type Issued } from '../../unit/certs/test-pki.js';
 
-describe('workers/trust-store (real directory)', () => {
+describe('transfers/trust-store (real directory)', () => {
   let dir: string;
   let root: Issued;
   let intermediate: Issued;

@@ -1,4 +1,4 @@
-// workers/checks/check-outcome: the answer every evidence check returns — pass, or fail with reasons that
+// transfers/checks/check-outcome: the answer every evidence check returns — pass, or fail with reasons that
 // cite their rule (api.md §6 R-EVID-* codes). Pure data and constructors.
 import type { Reason } from '../../policies/classification.js';
 

@@ -1,4 +1,4 @@
-// workers/evidence: loads the registry records a check needs and runs the pure check. Used by the check
+// transfers/check-evidence: loads the registry records a check needs and runs the pure check. Used by the check
 // jobs and again before every delivery attempt, so evidence revoked or expired in the meantime stops a
 // transfer still in flight (fail closed: a record that cannot be loaded fails its check).
 import type { Clock } from '../platform/clock.js';
