@@ -8,10 +8,8 @@ import type { Metrics } from '../platform/metrics.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
+import { approvalsNeeded } from '../transfers/vocabulary.js';
 import type { Principal } from './principal.js';
-
-/** api.md §6: releasing a held transfer overrides the rules, so it needs two different reviewers. */
-export const approvalsToRelease = 2;
 
 export interface ReviewService {
   decide(
@@ -45,7 +43,7 @@ export function createReviewService(deps: {
       const result = await transfers.decide(
         id,
         { reviewer: reviewer.sub, decision, comment, at },
-        approvalsToRelease,
+        approvalsNeeded,
       );
       if (!result.ok) {
         if (result.reason === 'missing') throw new AppError('NOT_FOUND');

@@ -2,21 +2,12 @@
 // failed check holds the transfer with its reasons. Otherwise the transfer is classified again with the
 // current yearly volume (another transfer may have crossed a threshold meanwhile); a changed decision holds
 // it, an unchanged one releases it to the delivery queue.
-import type { Reason, Tier } from '../policies/classification.js';
+import type { Reason } from '../policies/classification.js';
 import type { JobContext } from './pipeline.js';
 import type { TransferJob } from '../transfers/queue-contract.js';
 import type { WorkerDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
-
-/** Reason messages are read by people: tiers in words, not the API's values. */
-const tierNames: Readonly<Record<Tier, { readonly en: string; readonly zh: string }>> = {
-  prohibited: { en: 'prohibited', zh: '禁止出境' },
-  manual_review: { en: 'manual review', zh: '人工审核' },
-  security_assessment: { en: 'security assessment', zh: '安全评估' },
-  standard_contract: { en: 'standard contract or certification', zh: '标准合同或认证' },
-  exempt: { en: 'exempt', zh: '豁免' },
-  free_flow: { en: 'free flow', zh: '自由流动' },
-};
+import { tierNames } from '../transfers/vocabulary.js';
 
 async function hold(deps: WorkerDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
   const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), {

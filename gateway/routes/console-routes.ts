@@ -1,9 +1,11 @@
 // gateway/routes/console-routes: the review console's static files at /console (HTML, CSS, browser JS from
 // gateway/console/), with no token: the page signs in by itself and calls /v1 with a bearer header. Strict
 // headers: same-origin scripts and styles only (no inline code, nothing from outside), no framing, no referrer.
+// The console's closed sets come from the server (/console/vocabulary.json), so the browser keeps no copies.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { consoleVocabulary } from '../../transfers/vocabulary.js';
 
 /**
  * tsc does not copy non-TypeScript files, so from dist/gateway/routes/ the console is found in the source
@@ -42,6 +44,7 @@ export function createConsoleRoutes(dir: string | undefined = findConsoleDir()):
   });
   // The gateway's root has nothing else to show a person who opens it in a browser.
   router.get('/', (_req, res) => res.redirect(302, '/console/'));
+  router.get('/console/vocabulary.json', (_req, res) => res.json(consoleVocabulary));
   if (dir !== undefined)
     router.use('/console', express.static(dir, { index: 'index.html', redirect: true, dotfiles: 'ignore' }));
   return router;

@@ -14,8 +14,8 @@ import {
   statusBadge,
   tierLabel,
 } from './transfer-parts.js';
+import { terms } from '../terms.js';
 
-const approvalsToRelease = 2;
 const list = (values) => (values === undefined || values.length === 0 ? '—' : values.join(', '));
 const mono = (text) =>
   text === undefined || text === null ? '—' : h('span', { class: 'mono' }, String(text));
@@ -29,8 +29,8 @@ function section(id, title, ...content) {
 export function fourEyesText(record) {
   const n = record.approvals.length;
   return n === 0
-    ? t('review.fourEyesNone', { of: approvalsToRelease })
-    : t('review.fourEyes', { n, of: approvalsToRelease, by: record.approvals.join(', ') });
+    ? t('review.fourEyesNone', { of: terms.approvalsNeeded })
+    : t('review.fourEyes', { n, of: terms.approvalsNeeded, by: record.approvals.join(', ') });
 }
 
 export async function renderTransferDetail(target, ctx, id) {

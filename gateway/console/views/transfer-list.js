@@ -13,16 +13,8 @@ import {
   statusBadge,
   tierLabel,
 } from './transfer-parts.js';
+import { terms } from '../terms.js';
 
-const statuses = ['checking', 'held', 'releasing', 'released', 'delivery_failed', 'rejected', 'blocked'];
-const tiers = [
-  'prohibited',
-  'manual_review',
-  'security_assessment',
-  'standard_contract',
-  'exempt',
-  'free_flow',
-];
 const ages = [
   ['', 'age.any'],
   ['1', 'age.1h'],
@@ -30,7 +22,6 @@ const ages = [
   ['72', 'age.72h'],
   ['168', 'age.7d'],
 ];
-const approvalsToRelease = 2;
 
 /** Filters per list, kept while the tab lives so coming back from a transfer keeps them. */
 const remembered = { queue: {}, search: {}, mine: {} };
@@ -61,7 +52,7 @@ export async function renderTransferList(target, ctx, mode) {
         t('filter.status'),
         select('f-status', filters.status, [
           ['', t('filter.any')],
-          ...statuses.map((s) => [s, t(`status.${s}`)]),
+          ...terms.statuses.map((s) => [s, t(`status.${s}`)]),
         ]),
       ),
     );
@@ -69,7 +60,7 @@ export async function renderTransferList(target, ctx, mode) {
     field(
       'f-tier',
       t('filter.tier'),
-      select('f-tier', filters.tier, [['', t('filter.any')], ...tiers.map((x) => [x, t(`tier.${x}`)])]),
+      select('f-tier', filters.tier, [['', t('filter.any')], ...terms.tiers.map((x) => [x, t(`tier.${x}`)])]),
     ),
     field(
       'f-reason',
@@ -252,7 +243,7 @@ export async function renderTransferList(target, ctx, mode) {
         codes(item),
         fmtTime(item.createdAt),
         h('strong', {}, fmtDuration(now - Date.parse(item.statusSince))),
-        t('review.count', { n: item.approvals.length, of: approvalsToRelease }),
+        t('review.count', { n: item.approvals.length, of: terms.approvalsNeeded }),
       ]);
     } else if (mode === 'search') {
       headers = ['id', 'exporter', 'status', 'tier', 'reasons', 'submitted'].map((k) => t(`col.${k}`));
