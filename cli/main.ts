@@ -2,7 +2,8 @@
 // cli/main: the `xborder` program — finds the command named by the first words, loads its module and runs it.
 // Each command lives in cli/commands/ with its own help text; only the chosen one is imported.
 import { createIo, exitCodes, UsageError } from './cli-io.js';
-import type { CommandEntry } from './command.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import type { CommandEntry, ConfigSource } from './command.js';
 import { commands } from './commands/index.js';
 
 function overview(): string {
@@ -32,6 +33,12 @@ function find(argv: readonly string[]): { command: CommandEntry; rest: string[] 
   return best;
 }
 
+/** Loaded on first use, not up front: `--help` and commands that need no configuration run with any environment. */
+function configOnce(): ConfigSource {
+  let config: Config | undefined;
+  return () => (config ??= loadConfig(process.env));
+}
+
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const io = createIo(json);
@@ -50,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   try {
-    return await command.run(found.rest, io);
+    return await command.run(found.rest, io, configOnce());
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`${err.message}\n\n${command.help}`);

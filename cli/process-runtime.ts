@@ -1,6 +1,7 @@
 // cli/process-runtime: what every long-running process shares — the frozen config (a bad value stops it
 // with the variable's name), the logger, and draining on SIGTERM/SIGINT.
-import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { ConfigError, type Config } from '../platform/config.js';
+import type { ConfigSource } from './command.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { createLogger, describeError, type Logger } from '../platform/logger.js';
 
@@ -10,10 +11,10 @@ export interface Runtime {
   readonly logger: Logger;
 }
 
-export function createRuntime(name: string): Runtime {
+export function createRuntime(name: string, source: ConfigSource): Runtime {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = source();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`xborder: bad configuration: ${err.message}\n`);

@@ -6,7 +6,6 @@ import { createDevPki, issuePartnerCert } from '../../certs/dev-pki.js';
 import { verifyChain } from '../../certs/chain.js';
 import { parsePem } from '../../certs/pem.js';
 import { isTrustFileName, parseTrustFiles } from '../../certs/trust-files.js';
-import { loadConfig } from '../../platform/config.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs, required } from '../args.js';
 import type { Command } from '../command.js';
@@ -23,9 +22,9 @@ export const certsInitCommand: Command = {
     '',
     'Example: XBORDER_DATA_DIR=/var/lib/xborder xborder certs init --partner partner-sg-01',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { partner: { type: 'string' } });
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const pki = await createDevPki(
       path.join(config.dataDir, 'pki'),
       values.partner === undefined ? {} : { partnerId: values.partner },
@@ -50,10 +49,10 @@ export const certsIssuePartnerCommand: Command = {
     '',
     'Example: xborder certs issue-partner --id partner-my-01',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { id: { type: 'string' }, replace: { type: 'boolean' } });
     const id = required(values.id, 'id');
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const issued = await issuePartnerCert(path.join(config.dataDir, 'pki'), id, {
       replace: values.replace === true,
     });
@@ -101,7 +100,7 @@ export const certsVerifyCommand: Command = {
     '',
     'Example: xborder certs verify --chain partner-chain.pem --cn partner-sg-01 --at 2025-06-01T00:00:00Z --json',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, {
       chain: { type: 'string' },
       anchors: { type: 'string' },
@@ -110,7 +109,7 @@ export const certsVerifyCommand: Command = {
     });
     const chainFile = required(values.chain, 'chain');
     const at = values.at === undefined ? new Date() : parseInstant(values.at, 'at');
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const anchorsDir = values.anchors ?? config.trustDir;
     const certs = parsePem(await readFile(chainFile, 'utf8'));
     if (certs === undefined || certs.length === 0)

@@ -1,10 +1,10 @@
 // cli/commands/client-commands: `xborder submit` and `xborder status` — the enterprise client. Submit
 // streams the payload with a progress bar on large uploads; status can follow a transfer until it settles.
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../platform/config.js';
 import { exitCodes, UsageError, type ExitCode, type Io } from '../cli-io.js';
 import { parseCommandArgs, required } from '../args.js';
 import type { Command } from '../command.js';
+import type { Config } from '../../platform/config.js';
 import { getJson, uploadTransfer, type GatewayAnswer } from '../gateway-client.js';
 
 const connection = [
@@ -15,8 +15,7 @@ const connection = [
 /** Statuses after which nothing changes without a person acting. */
 const settled = new Set(['released', 'held', 'blocked', 'rejected', 'delivery_failed']);
 
-function target(values: { url?: string | undefined; token?: string | undefined }) {
-  const config = loadConfig(process.env);
+function target(values: { url?: string | undefined; token?: string | undefined }, config: Config) {
   const token = values.token ?? config.client.token;
   if (token === undefined) throw new UsageError('A bearer token is required: --token or XBORDER_TOKEN');
   return { gatewayUrl: values.url ?? config.client.gatewayUrl, token };
@@ -88,7 +87,7 @@ export const submitCommand: Command = {
     '',
     'Example: xborder submit --manifest examples/supply-chain.manifest.json --payload examples/supply-chain.csv',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, {
       manifest: { type: 'string' },
       payload: { type: 'string' },
@@ -98,7 +97,7 @@ export const submitCommand: Command = {
     });
     const manifestJson = await readFile(required(values.manifest, 'manifest'), 'utf8');
     const answer = await uploadTransfer({
-      ...target(values),
+      ...target(values, readConfig()),
       manifestJson,
       payloadFile: required(values.payload, 'payload'),
       ...(values['idempotency-key'] === undefined ? {} : { idempotencyKey: values['idempotency-key'] }),
@@ -121,7 +120,7 @@ export const statusCommand: Command = {
     '',
     'Example: xborder status 01J8Z3Q4T6V8X0Y2A4C6E8G0J2 --watch',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values, positionals } = parseCommandArgs(
       args,
       { watch: { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } },
@@ -129,7 +128,7 @@ export const statusCommand: Command = {
     );
     const id = positionals[0];
     if (id === undefined) throw new UsageError('ID is required');
-    const { gatewayUrl, token } = target(values);
+    const { gatewayUrl, token } = target(values, readConfig());
     let lastStatus = '';
     for (;;) {
       const answer = await getJson(gatewayUrl, token, `/v1/transfers/${encodeURIComponent(id)}`);

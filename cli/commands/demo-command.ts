@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mintToken, type TokenRole } from '../../certs/token.js';
-import { loadConfig, type Config } from '../../platform/config.js';
+import type { Config } from '../../platform/config.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -114,7 +114,7 @@ export const demoCommand: Command = {
     '',
     'Example: npm start   (then, in another terminal)   node dist/cli/main.js demo',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, {
       url: { type: 'string' },
       seed: { type: 'boolean' },
@@ -126,7 +126,7 @@ export const demoCommand: Command = {
       throw new UsageError('--timeout must be a positive number');
     if (values['receiver-url'] !== undefined && values.seed !== true)
       throw new UsageError('--receiver-url only applies with --seed');
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const gatewayUrl = (values.url ?? config.client.gatewayUrl).replace(/\/+$/, '');
     const issuerFile = path.join(config.dataDir, 'pki', 'auth', 'issuer.key');
     let issuerKey: string;

@@ -3,7 +3,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig } from '../../platform/config.js';
 import { parsePem } from '../../certs/pem.js';
 import { verifyLedger } from '../../ledger/verify-ledger.js';
 import { releaseEventTypes, verifyTransferReceipt } from '../../ledger/receipt.js';
@@ -28,9 +27,9 @@ export const ledgerVerifyCommand: Command = {
     'DIR defaults to <data dir>/ledger; FILE (the gateway signing certificate, PEM) to XBORDER_SIGNING_CERT.',
     'Exit 0 when every leaf, hash and checkpoint verifies; 1 with the first bad index otherwise.',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { dir: { type: 'string' }, cert: { type: 'string' } });
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const publicKey = await publicKeyOf(values.cert ?? config.signing.cert);
     const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), {
       keyName: ledgerKeyName,
@@ -55,7 +54,7 @@ export const ledgerVerifyReceiptCommand: Command = {
     "with the receipt's transferId); --transfer ID also requires that transfer. Prints the entry.",
     '--cert defaults to XBORDER_SIGNING_CERT. Exit 0 valid, 1 not (with reason codes).',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values, positionals } = parseCommandArgs(
       args,
       { cert: { type: 'string' }, transfer: { type: 'string' } },
@@ -65,7 +64,7 @@ export const ledgerVerifyReceiptCommand: Command = {
     if (file === undefined) throw new UsageError('FILE is required');
     const parsed = parseJsonText(await readFile(file, 'utf8'));
     if (!parsed.ok) throw new UsageError(`${file} is not JSON`);
-    const publicKey = await publicKeyOf(values.cert ?? loadConfig(process.env).signing.cert);
+    const publicKey = await publicKeyOf(values.cert ?? readConfig().signing.cert);
     // verifyTransferReceipt checks the shape itself and never throws: an arbitrary value is safe to pass.
     const result = verifyTransferReceipt(
       parsed.value,

@@ -1,7 +1,6 @@
 // cli/commands/policy-command: `xborder policy explain FILE` — classify a manifest offline and print the
 // decision with every rule in order and the reasons with their citations.
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../platform/config.js';
 import { parseJsonText } from '../../platform/schema.js';
 import { classify } from '../../policies/classify.js';
 import { explain } from '../../policies/explain.js';
@@ -36,7 +35,7 @@ export const policyExplainCommand: Command = {
     'that none is, e.g. because the only list is example data) and why a national exemption won.',
     'XBORDER_ALLOW_EXAMPLE_FTZ_LISTS=true lets an example list be in force. Exit 0 unless the input is invalid.',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values, positionals } = parseCommandArgs(
       args,
       {
@@ -64,7 +63,7 @@ export const policyExplainCommand: Command = {
       );
       return exitCodes.negative;
     }
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const policy = loadPolicy(values.policy ?? config.policyDir, {
       allowExampleLists: config.allowExampleFtzLists === true,
     });
@@ -125,7 +124,7 @@ export const policyReplayCommand: Command = {
     'were; never payloads) as of the time each was decided, and lists those whose tier would change, with',
     'the draft rule that decides them. N defaults to 1000. Exit 0 when nothing changes, 1 when something does.',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { policy: { type: 'string' }, limit: { type: 'string' } });
     const dir = values.policy;
     if (dir === undefined) throw new UsageError('--policy DIR is required');
@@ -133,7 +132,7 @@ export const policyReplayCommand: Command = {
     if (!Number.isSafeInteger(limit) || limit < 1)
       throw new UsageError('--limit must be a positive whole number');
     const draft = loadPolicy(dir);
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const redis = createRedis(config.redisUrl, { sentinels: config.redisSentinels });
     try {
       const store = createTransferStore(redis);

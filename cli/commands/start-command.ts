@@ -156,8 +156,8 @@ export const startCommand: Command = {
     '',
     'Example: npm start     (the same as: npm run build && node dist/cli/main.js start)',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     parseCommandArgs(args, {});
-    return run(createRuntime('xborder'), io);
+    return run(createRuntime('xborder', readConfig), io);
   },
 };

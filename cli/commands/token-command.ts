@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mintToken, tokenRoles, type TokenRole } from '../../certs/token.js';
-import { loadConfig } from '../../platform/config.js';
 import { exitCodes, UsageError } from '../cli-io.js';
 import { parseCommandArgs, required } from '../args.js';
 import type { Command } from '../command.js';
@@ -18,7 +17,7 @@ export const tokenMintCommand: Command = {
     '',
     'Example: export TOKEN=$(xborder token mint --role reviewer --sub alice)',
   ].join('\n'),
-  async run(args, io) {
+  async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, {
       role: { type: 'string' },
       exporter: { type: 'string' },
@@ -33,7 +32,7 @@ export const tokenMintCommand: Command = {
     const ttl = values.ttl === undefined ? 8 * 3600 : Number(values.ttl);
     if (!Number.isSafeInteger(ttl) || ttl < 1)
       throw new UsageError('--ttl must be a positive number of seconds');
-    const config = loadConfig(process.env);
+    const config = readConfig();
     const key = await readFile(path.join(config.dataDir, 'pki', 'auth', 'issuer.key'), 'utf8');
     const token = await mintToken(
       {

@@ -7,6 +7,7 @@ import { explain } from '../../../policies/explain.js';
 import { ftzListsInForce } from '../../../policies/match-ftz-list.js';
 import { parsePolicy } from '../../../policies/parse-policy.js';
 import type { Policy } from '../../../policies/policy.js';
+import { loadConfig } from '../../../platform/config.js';
 import { editedFiles, examplesAllowed, input, pi, policy, policyWith, type InputPatch } from './fixtures.js';
 
 /** The example list with `example: false`: what an operator gets after loading the official entries. */
@@ -158,12 +159,16 @@ describe('xborder policy explain: which FTZ list is in force (issue #13 item 1)'
     Object.assign(process.env, env);
     let out = '';
     try {
-      await policyExplainCommand.run([file, ...args], {
-        json: false,
-        out: (t) => (out += `${t}\n`),
-        err: () => undefined,
-        result: (_v, text) => (out += `${text()}\n`),
-      });
+      await policyExplainCommand.run(
+        [file, ...args],
+        {
+          json: false,
+          out: (t) => (out += `${t}\n`),
+          err: () => undefined,
+          result: (_v, text) => (out += `${text()}\n`),
+        },
+        () => loadConfig(process.env),
+      );
     } finally {
       process.env = saved;
     }
