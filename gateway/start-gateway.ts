@@ -4,31 +4,20 @@
 import { access, constants } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Express } from 'express';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
-import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
-import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
-import { knownMetricLabels } from '../workers/metric-labels.js';
-import { createRedis } from '../platform/redis.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
-import { openEventLog } from '../ledger/open-event-log.js';
-import { loadPolicy } from '../policies/load-policy.js';
 import { ftzListsInForce } from '../policies/match-ftz-list.js';
 import { createPayloadInspector } from '../inspection/payload-inspector.js';
 import { createTokenVerifier } from '../certs/token.js';
-import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../transfers/classify-transfer.js';
-import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
-import { openStores } from '../registry/open-stores.js';
+import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
-import { createPipeline } from '../workers/pipeline.js';
-import { createTrustStore } from '../transfers/trust-store.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
 import { createIntakeHandler } from './intake.js';
@@ -85,7 +74,9 @@ export async function startGateway(
   deps: { clock: Clock; logger: Logger },
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
-  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
+  const core = await openProcess(config, { clock, logger, name: 'gateway' });
+  const { policy, keys, redis, queueConnection, stores, metrics, events, ledger, ledgerDir, pipeline, trust } =
+    core;
   // Rules reference §0.1: say at start which FTZ negative list is in force, or that none is.
   const ftzStatus = () => ftzListsInForce(policy, clock.now());
   for (const s of ftzStatus()) {
@@ -93,32 +84,9 @@ export async function startGateway(
     if (s.inForce && !s.example) logger.info(`FTZ negative list: ${s.detail}`, fields);
     else logger.warn(`FTZ negative list: ${s.detail}`, fields);
   }
-  const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
-  const redis = createRedis(config.redisUrl, {
-    connectionName: 'xborder-gateway',
-    sentinels: config.redisSentinels,
-  });
-  redis.on('error', () => undefined);
-  const queueConnection = createRedis(config.redisUrl, {
-    blocking: true,
-    connectionName: 'xborder-gateway-queues',
-    sentinels: config.redisSentinels,
-  });
-  queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
   const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
   if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
-  const metrics = createMetrics();
-  zeroKnownLabels(metrics, knownMetricLabels);
-  const signer = await loadSigner(config.signing.key, config.signing.cert);
-  const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const ledgerDir = path.join(config.dataDir, 'ledger');
   const heldBacklog = createHeldBacklog(redis);
-  const pipeline = createPipeline(queueConnection, {
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  });
-  const trust = createTrustStore(config.trustDir);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);
   const verifyTokenWith = createTokenVerifier({
@@ -197,13 +165,7 @@ export async function startGateway(
             count: () => stores.transfers.countByStatus('held'),
             oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
           },
-          filingsExpiring: async (now) =>
-            listExpiringFilings(
-              await stores.registry.listFilings(),
-              now,
-              expiryWarningWorkingDays,
-              policy.workingDays,
-            ).length,
+          filingsExpiring: (now) => core.filingsExpiring(now),
         }),
       ),
       createConsoleRoutes(),
@@ -264,10 +226,7 @@ export async function startGateway(
         });
         server.closeIdleConnections();
       });
-      await pipeline.close();
-      await ledger.close();
-      redis.disconnect();
-      queueConnection.disconnect();
+      await core.close();
     },
   };
 }

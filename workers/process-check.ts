@@ -5,10 +5,10 @@
 import type { Reason } from '../policies/classification.js';
 import type { JobContext } from './pipeline.js';
 import type { CheckJob } from '../transfers/queue-contract.js';
-import type { WorkerDeps } from './worker-deps.js';
+import type { CheckDeps } from './worker-deps.js';
 import { describeError } from '../platform/logger.js';
 
-export function createCheckProcessor(deps: WorkerDeps) {
+export function createCheckProcessor(deps: CheckDeps) {
   return async (job: JobContext<CheckJob>): Promise<void> => {
     const { transferId, check } = job.data;
     const log = deps.logger.child({ transferId, check });

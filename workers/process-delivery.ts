@@ -11,7 +11,7 @@ import { attemptOutcomes, type AttemptOutcome, type TransferRecord } from '../re
 import { DeliveryNetworkError, postDelivery } from './deliver-http.js';
 import type { JobContext } from './pipeline.js';
 import type { TransferJob } from '../transfers/queue-contract.js';
-import type { WorkerDeps } from './worker-deps.js';
+import type { DeliveryDeps } from './worker-deps.js';
 
 class AttemptFailed extends Error {
   constructor(
@@ -48,7 +48,7 @@ function receiptOutcome(result: Extract<ReceiptVerification, { ok: false }>): At
   return 'receipt_invalid';
 }
 
-export function createDeliveryProcessor(deps: WorkerDeps) {
+export function createDeliveryProcessor(deps: DeliveryDeps) {
   const { transfers, events, metrics, clock } = deps;
 
   /** Answers the record as it now stands, with the release's ledger index (no second read of the record). */

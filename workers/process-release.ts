@@ -5,11 +5,11 @@
 import type { Reason } from '../policies/classification.js';
 import type { JobContext } from './pipeline.js';
 import type { TransferJob } from '../transfers/queue-contract.js';
-import type { WorkerDeps } from './worker-deps.js';
+import type { ReleaseDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import { tierNames } from '../transfers/vocabulary.js';
 
-async function hold(deps: WorkerDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
+async function hold(deps: ReleaseDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
   const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), {
     holdReasons: reasons,
   });
@@ -22,7 +22,7 @@ async function hold(deps: WorkerDeps, record: TransferRecord, reasons: readonly 
   deps.logger.info('transfer held', { transferId: record.id, reasons: reasons.map((r) => r.code).join(',') });
 }
 
-export function createReleaseProcessor(deps: WorkerDeps) {
+export function createReleaseProcessor(deps: ReleaseDeps) {
   return async (job: JobContext<TransferJob>): Promise<void> => {
     const { transferId } = job.data;
     const record = await deps.transfers.get(transferId);

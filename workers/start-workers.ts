@@ -4,30 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { describeError, type Logger } from '../platform/logger.js';
-import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
-import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
-import { knownMetricLabels } from './metric-labels.js';
-import { createRedis } from '../platform/redis.js';
-import { loadSigner } from '../certs/load-signer.js';
-import { openEventLog } from '../ledger/open-event-log.js';
-import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../transfers/classify-transfer.js';
-import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
-import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from '../transfers/check-evidence.js';
+import { openProcess } from './open-process.js';
 import { createGaugeRefresher } from './operational-gauges.js';
-import { createJobProbe, createPipeline, startWorker } from './pipeline.js';
+import { createJobProbe, startWorker } from './pipeline.js';
 import { queueNames, type CheckJob, type TransferJob } from '../transfers/queue-contract.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
 import { createPipelineReconciler } from './reconcile-pipeline.js';
-import { createTrustStore } from '../transfers/trust-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Retention sweeps this often; each sweep runs until it has caught up or its time budget is spent. */
@@ -47,29 +37,8 @@ export async function startWorkers(
   base: { clock: Clock; logger: Logger; metricsPort?: number },
 ): Promise<RunningWorkers> {
   const { clock, logger } = base;
-  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
-  const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
-  const redis = createRedis(config.redisUrl, {
-    connectionName: 'xborder-workers',
-    sentinels: config.redisSentinels,
-  });
-  redis.on('error', () => undefined);
-  const queueConnection = createRedis(config.redisUrl, {
-    blocking: true,
-    connectionName: 'xborder-workers-queues',
-    sentinels: config.redisSentinels,
-  });
-  queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
-  const metrics = createMetrics();
-  zeroKnownLabels(metrics, knownMetricLabels);
-  const signer = await loadSigner(config.signing.key, config.signing.cert);
-  const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const pipeline = createPipeline(queueConnection, {
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  });
-  const trust = createTrustStore(config.trustDir);
+  const core = await openProcess(config, { clock, logger, name: 'workers' });
+  const { policy, redis, queueConnection, stores, metrics, signer, events, ledger, pipeline, trust } = core;
   const [tlsCert, tlsKey, tlsCa] = await Promise.all([
     readFile(config.tls.cert, 'utf8'),
     readFile(config.tls.key, 'utf8'),
@@ -126,15 +95,8 @@ export async function startWorkers(
     redis,
     pipeline,
     ledger,
-    ledgerDir: path.join(config.dataDir, 'ledger'),
-    // Provisions 2024 art. 9 extension window, the same count the gateway exports (transfers/filing-expiry.ts).
-    filingsExpiring: async (now) =>
-      listExpiringFilings(
-        await stores.registry.listFilings(),
-        now,
-        expiryWarningWorkingDays,
-        policy.workingDays,
-      ).length,
+    ledgerDir: core.ledgerDir,
+    filingsExpiring: (now) => core.filingsExpiring(now),
   });
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
@@ -169,11 +131,8 @@ export async function startWorkers(
       reconciler.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pipeline.close();
       await probe.close();
-      await ledger.close();
-      redis.disconnect();
-      queueConnection.disconnect();
+      await core.close();
     },
   };
 }

@@ -43,3 +43,11 @@ export interface WorkerDeps {
   /** The DNS resolver behind the connect-time check; the system's unless a test supplies one. */
   readonly resolve?: Resolve;
 }
+
+/** What each processor is given: only the dependencies it uses. */
+export type CheckDeps = Pick<WorkerDeps, 'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'evidence'>;
+export type ReleaseDeps = Pick<
+  WorkerDeps,
+  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'classifier' | 'pipeline'
+>;
+export type DeliveryDeps = Omit<WorkerDeps, 'classifier' | 'pipeline'>;

@@ -1,0 +1,98 @@
+// workers/open-process: what the gateway's and the workers' composition roots create the same way from the
+// frozen config — the policy, the keys, the two Redis connections (records and queues), the stores, the zeroed
+// metrics, the signer, the ledger, the pipeline and the trust store — and how they are closed. Each root adds
+// its own parts; nothing here starts serving.
+import path from 'node:path';
+import type { Signer } from '../certs/signer.js';
+import { loadSigner } from '../certs/load-signer.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { openEventLog } from '../ledger/open-event-log.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { EventLog } from '../platform/event-log.js';
+import type { Logger } from '../platform/logger.js';
+import { deriveKeys, loadMasterKey, type Keys } from '../platform/master-key.js';
+import { createMetrics, zeroKnownLabels, type Metrics } from '../platform/metrics.js';
+import { createRedis, type Redis } from '../platform/redis.js';
+import { loadPolicy } from '../policies/load-policy.js';
+import type { Policy } from '../policies/policy.js';
+import { openStores, type Stores } from '../registry/open-stores.js';
+import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
+import type { TransferPipeline } from '../transfers/queue-contract.js';
+import { createTrustStore, type TrustStore } from '../transfers/trust-store.js';
+import { knownMetricLabels } from './metric-labels.js';
+import { createPipeline } from './pipeline.js';
+
+export interface ProcessCore {
+  readonly policy: Policy;
+  readonly keys: Keys;
+  /** Records, counters and the ledger sequencer. */
+  readonly redis: Redis;
+  /** BullMQ's blocking connection. */
+  readonly queueConnection: Redis;
+  readonly stores: Stores;
+  readonly metrics: Metrics;
+  readonly signer: Signer;
+  readonly events: EventLog;
+  readonly ledger: Ledger;
+  readonly ledgerDir: string;
+  readonly pipeline: TransferPipeline;
+  readonly trust: TrustStore;
+  /** Active filings inside their Provisions 2024 art. 9 extension window now (the gauge both processes export). */
+  filingsExpiring(now: Date): Promise<number>;
+  /** Closes the pipeline and the ledger, then both connections. */
+  close(): Promise<void>;
+}
+
+export async function openProcess(
+  config: Config,
+  deps: { clock: Clock; logger: Logger; name: 'gateway' | 'workers' },
+): Promise<ProcessCore> {
+  const { clock, logger, name } = deps;
+  const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
+  const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
+  const redis = createRedis(config.redisUrl, {
+    connectionName: `xborder-${name}`,
+    sentinels: config.redisSentinels,
+  });
+  redis.on('error', () => undefined);
+  const queueConnection = createRedis(config.redisUrl, {
+    blocking: true,
+    connectionName: `xborder-${name}-queues`,
+    sentinels: config.redisSentinels,
+  });
+  queueConnection.on('error', () => undefined);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const metrics = createMetrics();
+  zeroKnownLabels(metrics, knownMetricLabels);
+  const signer = await loadSigner(config.signing.key, config.signing.cert);
+  const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
+  const pipeline = createPipeline(queueConnection, {
+    attempts: config.deliveryAttempts,
+    backoffMs: config.deliveryBackoffMs,
+  });
+  return {
+    policy,
+    keys,
+    redis,
+    queueConnection,
+    stores,
+    metrics,
+    signer,
+    events,
+    ledger,
+    ledgerDir: path.join(config.dataDir, 'ledger'),
+    pipeline,
+    trust: createTrustStore(config.trustDir),
+    async filingsExpiring(now) {
+      const filings = await stores.registry.listFilings();
+      return listExpiringFilings(filings, now, expiryWarningWorkingDays, policy.workingDays).length;
+    },
+    async close() {
+      await pipeline.close();
+      await ledger.close();
+      redis.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}
