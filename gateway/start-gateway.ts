@@ -75,8 +75,19 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
   const core = await openProcess(config, { clock, logger, name: 'gateway' });
-  const { policy, keys, redis, queueConnection, stores, metrics, events, ledger, ledgerDir, pipeline, trust } =
-    core;
+  const {
+    policy,
+    keys,
+    redis,
+    queueConnection,
+    stores,
+    metrics,
+    events,
+    ledger,
+    ledgerDir,
+    pipeline,
+    trust,
+  } = core;
   // Rules reference §0.1: say at start which FTZ negative list is in force, or that none is.
   const ftzStatus = () => ftzListsInForce(policy, clock.now());
   for (const s of ftzStatus()) {

@@ -45,7 +45,10 @@ export interface WorkerDeps {
 }
 
 /** What each processor is given: only the dependencies it uses. */
-export type CheckDeps = Pick<WorkerDeps, 'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'evidence'>;
+export type CheckDeps = Pick<
+  WorkerDeps,
+  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'evidence'
+>;
 export type ReleaseDeps = Pick<
   WorkerDeps,
   'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'classifier' | 'pipeline'

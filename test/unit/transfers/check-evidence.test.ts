@@ -5,9 +5,9 @@ import path from 'node:path';
 import { createFixedClock } from '../../../platform/clock.js';
 import { loadPolicy } from '../../../policies/load-policy.js';
 import type { SelfAssessment } from '../../../registry/records.js';
-import type { RegistryStore } from '../../../registry/registry-store.js';
 import { createEvidenceChecker } from '../../../transfers/check-evidence.js';
 import type { TrustStore } from '../../../transfers/trust-store.js';
+import { createMemoryRegistryStore } from '../../support/memory-registry-store.js';
 import { classification, manifest, now } from './fixtures.js';
 
 const exporter = '91450100MA5KDEM11G';
@@ -37,13 +37,8 @@ describe('transfers/check-evidence self_assessment (real policy, in-memory regis
     snapshot: () => Promise.resolve({ anchors: [], crlCount: 0, revocationSources: [] }),
   };
   const checkerWith = (records: SelfAssessment[]) => {
-    const registry = {
-      getSelfAssessment: (id: string) => Promise.resolve(records.find((r) => r.id === id) ?? null),
-      listSelfAssessments: (exporterId: string) =>
-        Promise.resolve(records.filter((r) => r.exporterId === exporterId)),
-      // No filing registered: the PIPIA's age is then measured to now (rules reference §0.1 C6).
-      getFiling: () => Promise.resolve(null),
-    } as Partial<RegistryStore> as RegistryStore;
+    // No filing registered: the PIPIA's age is then measured to now (rules reference §0.1 C6).
+    const registry = createMemoryRegistryStore({ selfAssessments: records });
     return createEvidenceChecker({ registry, policy, trust: noTrust, clock: createFixedClock(now) });
   };
   const securityAssessment = (withPi: boolean) =>
