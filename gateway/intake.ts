@@ -5,13 +5,13 @@
 // An upload that stops making progress is cut off with 408, so stalled clients cannot pile up connections.
 import { localiseReasons, reasonLanguageOf } from '../policies/localise-reasons.js';
 import type { Request, RequestHandler, Response } from 'express';
-import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../platform/errors.js';
 import { parseJsonText } from '../platform/schema.js';
 import { parseManifest, type Manifest } from '../policies/manifest.js';
+import { canonicalJson } from '../ledger/canonical-json.js';
 import { principalOf } from './auth.js';
 import { readParts, type PartReader } from './multipart-parts.js';
 import { holdLease, type HeldLease } from './idempotency-lease.js';
@@ -66,7 +66,7 @@ function rejectUpload(req: Request, res: Response, err: unknown, next: (err: unk
 
 function digestOf(manifest: Manifest): string {
   return createHash('sha256')
-    .update(canonicalize(manifest) ?? '')
+    .update(canonicalJson(manifest) ?? '')
     .digest('hex');
 }
 

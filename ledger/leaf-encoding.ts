@@ -1,6 +1,6 @@
 // ledger/leaf-encoding: a ledger event and its leaf bytes — UTF-8 of RFC 8785 (JCS) canonical JSON, so the same
-// event always hashes the same (api.md §8). The only file that touches `canonicalize`. Pure.
-import canonicalize from 'canonicalize';
+// event always hashes the same (api.md §8). Pure.
+import { canonicalJson } from './canonical-json.js';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -59,7 +59,7 @@ function isJsonData(value: unknown): boolean {
 export function encodeLeaf(event: LedgerEvent): Buffer {
   const issues = checkLedgerEvent(event);
   if (issues.length > 0) throw new TypeError(`not a ledger event: ${issues.join('; ')}`);
-  const text = canonicalize(event);
+  const text = canonicalJson(event);
   if (text === undefined) throw new TypeError('not a ledger event: it has no JSON form');
   return Buffer.from(text, 'utf8');
 }

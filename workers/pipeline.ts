@@ -1,7 +1,7 @@
 // workers/pipeline: the one wrapper around BullMQ — it implements the queue contract of
 // transfers/queue-contract.ts with job ids that make every enqueue idempotent, retry rules, and the workers'
 // plumbing. Nothing outside this file imports bullmq.
-import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
 import {
@@ -155,6 +155,3 @@ export function startWorker<T>(
   worker.on('error', options.onError);
   return { close: () => worker.close() };
 }
-
-/** Thrown by a processor for a failure that retrying cannot fix. */
-export { UnrecoverableError };
