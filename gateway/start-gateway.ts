@@ -75,19 +75,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
   const core = await openProcess(config, { clock, logger, name: 'gateway' });
-  const {
-    policy,
-    keys,
-    redis,
-    queueConnection,
-    stores,
-    metrics,
-    events,
-    ledger,
-    ledgerDir,
-    pipeline,
-    trust,
-  } = core;
+  const { policy, stores, metrics, events, ledger, pipeline } = core;
   // Rules reference §0.1: say at start which FTZ negative list is in force, or that none is.
   const ftzStatus = () => ftzListsInForce(policy, clock.now());
   for (const s of ftzStatus()) {
@@ -97,9 +85,9 @@ export async function startGateway(
   }
   const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
   if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
-  const heldBacklog = createHeldBacklog(redis);
+  const heldBacklog = createHeldBacklog(core.redis);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
-  const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);
+  const hashId = (id: string) => keyedHash(core.keys.ledgerIdKey, id);
   const verifyTokenWith = createTokenVerifier({
     jwks: await loadJwks(config.authJwks),
     issuer: config.authIssuer,
@@ -113,7 +101,7 @@ export async function startGateway(
     classifier,
     inspect: (onPersonKeys) =>
       createPayloadInspector({
-        personKey: keys.personKey,
+        personKey: core.keys.personKey,
         onPersonKeys,
         residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
         limits: { maxExpandedBytes: config.maxExpandedBytes },
@@ -149,10 +137,13 @@ export async function startGateway(
           const failing: string[] = [];
           // Both connections: records and the ledger sequencer use one, the queues the other. The policy
           // needs no probe: loadPolicy above refuses to start the process on any problem.
-          const [records, queues] = await Promise.all([isRedisUp(redis), isRedisUp(queueConnection)]);
+          const [records, queues] = await Promise.all([
+            isRedisUp(core.redis),
+            isRedisUp(core.queueConnection),
+          ]);
           if (!records || !queues) failing.push('redis');
           // Releases and registry changes are "log before act": a ledger that cannot be written stops them.
-          if (!(await isWritable(ledgerDir))) failing.push('ledger');
+          if (!(await isWritable(core.ledgerDir))) failing.push('ledger');
           return failing;
         },
         detail: () => ({
@@ -168,10 +159,10 @@ export async function startGateway(
         createGaugeRefresher({
           metrics,
           clock,
-          redis,
+          redis: core.redis,
           pipeline,
           ledger,
-          ledgerDir,
+          ledgerDir: core.ledgerDir,
           held: {
             count: () => stores.transfers.countByStatus('held'),
             oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
@@ -199,7 +190,12 @@ export async function startGateway(
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
       createRegistryRoutes({
         registry: stores.registry,
-        attestations: createAttestationRegistrar({ registry: stores.registry, trust, events, clock }),
+        attestations: createAttestationRegistrar({
+          registry: stores.registry,
+          trust: core.trust,
+          events,
+          clock,
+        }),
         events,
         clock,
         checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
