@@ -8,7 +8,7 @@ import type { Metrics } from '../platform/metrics.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
-import { approvalsNeeded } from '../transfers/vocabulary.js';
+import { approvalsNeeded } from '../transfers/transfer-vocabulary.js';
 import type { Principal } from './principal.js';
 
 export interface ReviewService {

@@ -8,7 +8,7 @@ import {
   evidenceReasonCodes,
   tiers,
   type ReasonCode,
-} from '../transfers/vocabulary.js';
+} from '../transfers/transfer-vocabulary.js';
 import type { CheckName, KnownLabels } from '../platform/metrics.js';
 
 /** The hold a check gives when it could not run at all (workers/process-check.ts). */

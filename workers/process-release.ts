@@ -7,7 +7,7 @@ import type { JobContext } from './pipeline.js';
 import type { TransferJob } from '../transfers/queue-contract.js';
 import type { ReleaseDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
-import { tierNames } from '../transfers/vocabulary.js';
+import { tierNames } from '../transfers/transfer-vocabulary.js';
 
 async function hold(deps: ReleaseDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
   const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { consoleVocabulary } from '../../transfers/vocabulary.js';
+import { consoleVocabulary } from '../../transfers/transfer-vocabulary.js';
 
 /**
  * tsc does not copy non-TypeScript files, so from dist/gateway/routes/ the console is found in the source

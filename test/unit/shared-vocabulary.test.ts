@@ -1,6 +1,6 @@
 // The pure rooms may not import each other (design.md "Dependency direction"), so certs/ keeps its own copies
 // of a few lists the manifest defines. This test keeps the copies in step with the originals, and the closed set
-// of reason codes (transfers/vocabulary.ts) in step with docs/errors.md and the sources, as Fastify keeps its
+// of reason codes (transfers/transfer-vocabulary.ts) in step with docs/errors.md and the sources, as Fastify keeps its
 // error catalogue in step with its docs.
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { tiers } from '../../policies/classification.js';
 import { businessTypes, usccPattern } from '../../policies/manifest.js';
 import { attestationBusinessTypes, recipientRoles } from '../../certs/attestation-claims.js';
 import { PartnerBody } from '../../registry/records.js';
-import { consoleVocabulary, evidenceReasonCodes, reasonCodes } from '../../transfers/vocabulary.js';
+import { consoleVocabulary, evidenceReasonCodes, reasonCodes } from '../../transfers/transfer-vocabulary.js';
 import { inspectionReasonCodes, tierReasonCodes } from '../../policies/reason-codes.js';
 
 describe('vocabulary shared between rooms', () => {

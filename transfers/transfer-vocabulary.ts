@@ -1,4 +1,4 @@
-// transfers/vocabulary: the one place the rest of the gateway takes its closed sets from — tiers, statuses,
+// transfers/transfer-vocabulary: the one place the rest of the gateway takes its closed sets from — tiers, statuses,
 // business types, check names, the reason codes and how many approvals release a held transfer. The policy
 // terms are defined in policies/ (which may import no other room, design.md "Dependency direction") and the
 // statuses in registry/transfer.ts; this module hands them on and adds the terms of the review. No logic.
