@@ -7,6 +7,7 @@ import type { EventLog } from '../platform/event-log.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
+import { decideReview } from '../transfers/decide-review.js';
 import type { TransferPipeline } from '../workers/pipeline.js';
 import type { Principal } from './principal.js';
 
@@ -42,7 +43,8 @@ export function createReviewService(deps: {
   return {
     async decide(id, reviewer, decision, comment) {
       const at = clock.now().toISOString();
-      const result = await transfers.decide(
+      const result = await decideReview(
+        transfers,
         id,
         { reviewer: reviewer.sub, decision, comment, at },
         approvalsToRelease,
