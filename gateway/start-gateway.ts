@@ -25,6 +25,7 @@ import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
+import { createKeys } from '../registry/keys.js';
 import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { createPipeline } from '../workers/pipeline.js';
@@ -94,18 +95,21 @@ export async function startGateway(
     else logger.warn(`FTZ negative list: ${s.detail}`, fields);
   }
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
+  const redisKeys = createKeys(config.redisPrefix);
   const redis = createRedis(config.redisUrl, {
     connectionName: 'xborder-gateway',
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   redis.on('error', () => undefined);
   const queueConnection = createRedis(config.redisUrl, {
     blocking: true,
     connectionName: 'xborder-gateway-queues',
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, redisKeys);
   const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
   if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
   const metrics = createMetrics();
@@ -113,11 +117,15 @@ export async function startGateway(
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
   const ledgerDir = path.join(config.dataDir, 'ledger');
-  const heldBacklog = createHeldBacklog(redis);
-  const pipeline = createPipeline(queueConnection, {
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  });
+  const heldBacklog = createHeldBacklog(redis, redisKeys);
+  const pipeline = createPipeline(
+    queueConnection,
+    {
+      attempts: config.deliveryAttempts,
+      backoffMs: config.deliveryBackoffMs,
+    },
+    config.queuePrefix,
+  );
   const trust = createTrustStore(config.trustDir);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);

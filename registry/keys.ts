@@ -88,11 +88,6 @@ export function createKeys(prefix: string) {
     retentionLock: () => `${prefix}:retention-lock`,
     /** The data dir of the `xborder start` that took this database (platform/local-redis.ts). */
     redisOwner: () => `${prefix}:meta:owner`,
-    /**
-     * The head of the ledger sequencer's keys (ledger/redis-sequencer.ts). Under the default prefix it keeps the
-     * name it had before prefixes were configurable, `xborder:{ledger}`, so an upgrade finds its sequencer state.
-     */
-    ledgerSequencer: () => (prefix === defaultRedisPrefix ? 'xborder:{ledger}' : `${prefix}:ledger`),
   };
 }
 

@@ -17,6 +17,7 @@ import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../registry/classifier.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
+import { createKeys } from '../registry/keys.js';
 import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
@@ -55,26 +56,33 @@ export async function startWorkers(
   const { clock, logger } = base;
   const policy = loadPolicy(config.policyDir, { allowExampleLists: config.allowExampleFtzLists === true });
   const keys = deriveKeys(loadMasterKey(config.masterKey, config.dataDir));
+  const redisKeys = createKeys(config.redisPrefix);
   const redis = createRedis(config.redisUrl, {
     connectionName: 'xborder-workers',
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   redis.on('error', () => undefined);
   const queueConnection = createRedis(config.redisUrl, {
     blocking: true,
     connectionName: 'xborder-workers-queues',
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, redisKeys);
   const metrics = createMetrics();
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const pipeline = createPipeline(queueConnection, {
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  });
+  const pipeline = createPipeline(
+    queueConnection,
+    {
+      attempts: config.deliveryAttempts,
+      backoffMs: config.deliveryBackoffMs,
+    },
+    config.queuePrefix,
+  );
   const trust = createTrustStore(config.trustDir);
   const [tlsCert, tlsKey, tlsCa] = await Promise.all([
     readFile(config.tls.cert, 'utf8'),
@@ -98,7 +106,7 @@ export async function startWorkers(
     endpointAllowedNets: config.endpointAllowedNets,
   };
   const onError = (err: unknown) => logger.error('worker error', { error: describeError(err) });
-  const options = { concurrency: config.workerConcurrency, onError };
+  const options = { concurrency: config.workerConcurrency, onError, prefix: config.queuePrefix };
   const workers = [
     startWorker<CheckJob>(queueConnection, queueNames.checks, createCheckProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.release, createReleaseProcessor(deps), options),
@@ -111,12 +119,13 @@ export async function startWorkers(
     transfers: stores.transfers,
     payloads: stores.payloads,
     retentionMs: config.retentionSeconds * 1000,
+    keys: redisKeys,
     clock,
     logger,
   }).start(retentionSweepEveryMs);
 
   // Transfers whose record says work is pending but whose job was never enqueued (a crash between the two).
-  const probe = createJobProbe(queueConnection);
+  const probe = createJobProbe(queueConnection, config.queuePrefix);
   const reconciler = createPipelineReconciler({
     transfers: stores.transfers,
     pipeline,
