@@ -166,8 +166,13 @@ function readClusterNodes(env: Env): readonly RedisNode[] {
  * A key prefix. On a cluster it must hold a {hash tag}: every key one script or MULTI touches then lives in
  * one slot (Redis Cluster spec, "Hash tags"), and BullMQ refuses a cluster prefix without one for flows.
  */
-function readKeyPrefix(env: Env, name: string, fallback: string, cluster: boolean): string {
-  const raw = readString(env, name, cluster ? `{${fallback}}` : fallback);
+function readKeyPrefix(
+  env: Env,
+  name: string,
+  fallback: { readonly single: string; readonly cluster: string },
+  cluster: boolean,
+): string {
+  const raw = readString(env, name, cluster ? fallback.cluster : fallback.single);
   if (!/^[A-Za-z0-9._{}-]+$/.test(raw))
     throw new ConfigError(name, `may hold only letters, digits, . _ - { }, got "${raw}"`);
   if (cluster && !/^[^{}]*\{[^{}]+\}/.test(raw))
@@ -241,8 +246,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     redisUrlExplicit: (env['XBORDER_REDIS_URL'] ?? '') !== '',
     redisSentinels: readSentinels(env),
     redisClusterNodes,
-    redisPrefix: readKeyPrefix(env, 'XBORDER_REDIS_PREFIX', 'xb', cluster),
-    queuePrefix: readKeyPrefix(env, 'XBORDER_QUEUE_PREFIX', 'bull', cluster),
+    // api.md §2: `xb` and `bull`; on a cluster one hash tag each, `{xb}` and `{xborder}`.
+    redisPrefix: readKeyPrefix(env, 'XBORDER_REDIS_PREFIX', { single: 'xb', cluster: '{xb}' }, cluster),
+    queuePrefix: readKeyPrefix(
+      env,
+      'XBORDER_QUEUE_PREFIX',
+      { single: 'bull', cluster: '{xborder}' },
+      cluster,
+    ),
     bindHost: readBindHost(env),
     httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),
     metricsPort: readPort(env, 'XBORDER_METRICS_PORT', 9464),

@@ -1,5 +1,5 @@
 // The pipeline on a real 3-master Redis 7 Cluster (issue #17 item 3): every process a cluster client, records
-// under one hash tag ({xb}), every queue of the flow under another ({bull}), every key a script touches in KEYS.
+// under one hash tag ({xb}), every queue of the flow under another ({xborder}), every key a script touches in KEYS.
 // Before, 21 of 30 transfers failed here ("Script attempted to access a non local key").
 import { expect } from 'chai';
 import { runOnTopology, burstSize, type TopologyRun } from '../support/pipeline-on-topology.js';
