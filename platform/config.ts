@@ -178,7 +178,7 @@ function readKeyPrefix(
   if (cluster && !/^[^{}]*\{[^{}]+\}/.test(raw))
     throw new ConfigError(
       name,
-      `must hold a {hash tag} on a Redis Cluster (e.g. "{${fallback}}"), got "${raw}"`,
+      `must hold a {hash tag} on a Redis Cluster (e.g. "${fallback.cluster}"), got "${raw}"`,
     );
   return raw;
 }

@@ -135,7 +135,7 @@ export async function runOnTopology(
             decision: 'approve',
             comment: 'contract verified offline',
           });
-          seen.push((decided.body as TransferBody).status);
+          seen.push(decided.body.status);
         };
         await decide('rev-a');
         await decide('rev-b');
