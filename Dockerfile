@@ -24,6 +24,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Redis scripts are .lua files read from the package root (tsc does not copy them into dist/).
+COPY --from=build /app/registry/scripts ./registry/scripts
+COPY --from=build /app/ledger/scripts ./ledger/scripts
 COPY --from=build /app/policies/*.yaml ./policies/
 COPY --from=build /app/gateway/console ./gateway/console
 COPY --from=build /app/examples ./examples

@@ -8,6 +8,7 @@ import type { Metrics } from '../platform/metrics.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
+import { decideReview } from '../transfers/decide-review.js';
 import { approvalsNeeded } from '../transfers/transfer-vocabulary.js';
 import type { Principal } from './principal.js';
 
@@ -40,7 +41,8 @@ export function createReviewService(deps: {
   return {
     async decide(id, reviewer, decision, comment) {
       const at = clock.now().toISOString();
-      const result = await transfers.decide(
+      const result = await decideReview(
+        transfers,
         id,
         { reviewer: reviewer.sub, decision, comment, at },
         approvalsNeeded,

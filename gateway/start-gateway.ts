@@ -85,7 +85,7 @@ export async function startGateway(
   }
   const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
   if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
-  const heldBacklog = createHeldBacklog(core.redis);
+  const heldBacklog = createHeldBacklog(core.redis, core.redisKeys);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(core.keys.ledgerIdKey, id);
   const verifyTokenWith = createTokenVerifier({

@@ -38,6 +38,15 @@ export function computeLedgerRetryWindowMs(
   return Math.min(backoff + attempts + dayMs, 365 * dayMs);
 }
 
+/**
+ * The head of the sequencer's Redis keys under XBORDER_REDIS_PREFIX. Under the default prefix it keeps the name
+ * it had before prefixes were configurable, so an upgrade finds its sequencer state; any other prefix (a {hash
+ * tag} on a cluster) puts the sequencer's keys in the records' slot.
+ */
+export function sequencerPrefix(redisPrefix: string): string {
+  return redisPrefix === 'xb' ? 'xborder:{ledger}' : `${redisPrefix}:ledger`;
+}
+
 export async function openEventLog(deps: {
   config: Config;
   redis: Redis;
@@ -57,6 +66,7 @@ export async function openEventLog(deps: {
     sequencer: createRedisSequencer({
       dir,
       redis: deps.redis,
+      prefix: sequencerPrefix(deps.config.redisPrefix),
       timeoutMs: appendTimeoutMs,
       retentionMs: computeLedgerRetryWindowMs(deps.config),
       onError,

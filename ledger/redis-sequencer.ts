@@ -23,12 +23,11 @@
 // still ahead of the cursor, and the next holder may read them much later.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from '../platform/redis.js';
+import { duplicateRedis, type Redis } from '../platform/redis.js';
 import { readEventId } from './leaf-encoding.js';
 import { LedgerError } from './ledger-error.js';
 import { openLedgerStore, type LedgerStore } from './ledger-store.js';
-import { createLuaScript } from '../platform/lua-script.js';
-import { publishIntegratedSource, releaseLeaseSource, renewLeaseSource } from './redis-sequencer-scripts.js';
+import { loadLuaScript } from '../platform/lua-script.js';
 import type { Sequenced, Sequencer, SequencerItem } from './sequencer.js';
 
 export interface RedisSequencerOptions {
@@ -105,9 +104,9 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     done: (id: string): string => `${prefix}:done:${id}`,
   };
 
-  const renewLease = createLuaScript(redis, renewLeaseSource);
-  const releaseLease = createLuaScript(redis, releaseLeaseSource);
-  const publishIntegrated = createLuaScript(redis, publishIntegratedSource);
+  const renewLease = loadLuaScript(redis, 'ledger/scripts/renew-lease.lua');
+  const releaseLease = loadLuaScript(redis, 'ledger/scripts/release-lease.lua');
+  const publishIntegrated = loadLuaScript(redis, 'ledger/scripts/publish-integrated.lua');
 
   let closed = false;
   const listeners: ((size: number) => void)[] = [];
@@ -122,7 +121,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     for (const w of waiters) w.resolve({ index, duplicate });
   };
 
-  const subscriber = redis.duplicate();
+  const subscriber = duplicateRedis(redis);
   subscriber.on('error', () => undefined);
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== keys.channel) return;
@@ -370,7 +369,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
       if (store === undefined) return;
       let cursor = await reconcile(store);
       if (cursor === undefined) return;
-      blocking = redis.duplicate();
+      blocking = duplicateRedis(redis);
       blocking.on('error', () => undefined);
       sequencing = true;
       while (holding()) {

@@ -2,7 +2,7 @@
 // a bad value stops the process at boot with the variable's name. Must not do I/O.
 import path from 'node:path';
 import { parseCidrList, type Cidr } from './outbound-address.js';
-import type { SentinelTarget } from './redis.js';
+import type { RedisNode, SentinelTarget } from './redis.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -12,6 +12,12 @@ export interface Config {
   readonly redisUrlExplicit: boolean;
   /** Redis Sentinel (XBORDER_REDIS_SENTINELS + XBORDER_REDIS_SENTINEL_MASTER), or null for the URL's host. */
   readonly redisSentinels: SentinelTarget | null;
+  /** XBORDER_REDIS_CLUSTER_NODES: seeds of a Redis Cluster (every connection a cluster client), or empty. */
+  readonly redisClusterNodes: readonly RedisNode[];
+  /** XBORDER_REDIS_PREFIX: the head of every record key (registry/keys.ts); a {hash tag} on a cluster. */
+  readonly redisPrefix: string;
+  /** XBORDER_QUEUE_PREFIX: BullMQ's prefix for every queue, worker and flow; a {hash tag} on a cluster. */
+  readonly queuePrefix: string;
   /** Address the gateway, workers' metrics and receiver listen on: loopback unless deployed (0.0.0.0). */
   readonly bindHost: string;
   readonly httpPort: number;
@@ -125,6 +131,58 @@ function readRedisUrl(env: Env): string {
   return raw;
 }
 
+/** host:port[,host:port…] (IPv6 in brackets), as XBORDER_REDIS_SENTINELS and XBORDER_REDIS_CLUSTER_NODES take. */
+function readNodes(name: string, list: string): readonly RedisNode[] {
+  return Object.freeze(
+    list.split(',').map((entry) => {
+      const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (match?.[1] === undefined || port < 1 || port > 65535) {
+        throw new ConfigError(name, `must be host:port[,host:port…], got "${entry}"`);
+      }
+      return Object.freeze({ host: match[1].replace(/^\[|\]$/g, ''), port });
+    }),
+  );
+}
+
+function readClusterNodes(env: Env): readonly RedisNode[] {
+  const list = readString(env, 'XBORDER_REDIS_CLUSTER_NODES', '');
+  if (list === '') return Object.freeze([]);
+  if (readString(env, 'XBORDER_REDIS_SENTINELS', '') !== '')
+    throw new ConfigError(
+      'XBORDER_REDIS_CLUSTER_NODES',
+      'cannot be set together with XBORDER_REDIS_SENTINELS',
+    );
+  const url = new URL(readRedisUrl(env));
+  if (url.pathname !== '' && url.pathname !== '/' && url.pathname !== '/0')
+    throw new ConfigError(
+      'XBORDER_REDIS_URL',
+      'a Redis Cluster has database 0 only; drop the /db from the URL',
+    );
+  return readNodes('XBORDER_REDIS_CLUSTER_NODES', list);
+}
+
+/**
+ * A key prefix. On a cluster it must hold a {hash tag}: every key one script or MULTI touches then lives in
+ * one slot (Redis Cluster spec, "Hash tags"), and BullMQ refuses a cluster prefix without one for flows.
+ */
+function readKeyPrefix(
+  env: Env,
+  name: string,
+  fallback: { readonly single: string; readonly cluster: string },
+  cluster: boolean,
+): string {
+  const raw = readString(env, name, cluster ? fallback.cluster : fallback.single);
+  if (!/^[A-Za-z0-9._{}-]+$/.test(raw))
+    throw new ConfigError(name, `may hold only letters, digits, . _ - { }, got "${raw}"`);
+  if (cluster && !/^[^{}]*\{[^{}]+\}/.test(raw))
+    throw new ConfigError(
+      name,
+      `must hold a {hash tag} on a Redis Cluster (e.g. "${fallback.cluster}"), got "${raw}"`,
+    );
+  return raw;
+}
+
 function readSentinels(env: Env): SentinelTarget | null {
   const list = readString(env, 'XBORDER_REDIS_SENTINELS', '');
   const master = readString(env, 'XBORDER_REDIS_SENTINEL_MASTER', '');
@@ -133,15 +191,7 @@ function readSentinels(env: Env): SentinelTarget | null {
     throw new ConfigError('XBORDER_REDIS_SENTINELS', 'is required with XBORDER_REDIS_SENTINEL_MASTER');
   if (master === '')
     throw new ConfigError('XBORDER_REDIS_SENTINEL_MASTER', 'is required with XBORDER_REDIS_SENTINELS');
-  const nodes = list.split(',').map((entry) => {
-    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(entry);
-    const port = Number(match?.[2]);
-    if (match?.[1] === undefined || port < 1 || port > 65535) {
-      throw new ConfigError('XBORDER_REDIS_SENTINELS', `must be host:port[,host:port…], got "${entry}"`);
-    }
-    return { host: match[1].replace(/^\[|\]$/g, ''), port };
-  });
-  return Object.freeze({ master, nodes: Object.freeze(nodes) });
+  return Object.freeze({ master, nodes: readNodes('XBORDER_REDIS_SENTINELS', list) });
 }
 
 function readBindHost(env: Env): string {
@@ -189,10 +239,21 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataDir = path.resolve(cwd, readString(env, 'XBORDER_DATA_DIR', './.xborder'));
   const pki = path.join(dataDir, 'pki');
   const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
+  const redisClusterNodes = readClusterNodes(env);
+  const cluster = redisClusterNodes.length > 0;
   const config: Config = {
     redisUrl: readRedisUrl(env),
     redisUrlExplicit: (env['XBORDER_REDIS_URL'] ?? '') !== '',
     redisSentinels: readSentinels(env),
+    redisClusterNodes,
+    // api.md §2: `xb` and `bull`; on a cluster one hash tag each, `{xb}` and `{xborder}`.
+    redisPrefix: readKeyPrefix(env, 'XBORDER_REDIS_PREFIX', { single: 'xb', cluster: '{xb}' }, cluster),
+    queuePrefix: readKeyPrefix(
+      env,
+      'XBORDER_QUEUE_PREFIX',
+      { single: 'bull', cluster: '{xborder}' },
+      cluster,
+    ),
     bindHost: readBindHost(env),
     httpPort: readPort(env, 'XBORDER_HTTP_PORT', 8080),
     metricsPort: readPort(env, 'XBORDER_METRICS_PORT', 9464),

@@ -28,14 +28,23 @@ export interface EnsureRedisOptions {
   readonly explicit: boolean;
   readonly dataDir: string;
   readonly say: (line: string) => void;
+  /**
+   * Set when XBORDER_REDIS_CLUSTER_NODES or XBORDER_REDIS_SENTINELS say where Redis is: then it is the operator's,
+   * neither started nor inspected here (DBSIZE and the owner mark mean nothing across a cluster's nodes).
+   */
+  readonly topology?: 'cluster' | 'sentinel';
+  /** The owner mark's key under XBORDER_REDIS_PREFIX (registry/keys.ts redisOwner). */
+  readonly ownerKey?: string;
+  /** Where xborder keeps its keys, for the lines it prints: `keys under xb: and bull:` by default. */
+  readonly keyPrefixes?: string;
 }
 
 export class RedisUnavailableError extends Error {}
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** Where xborder keeps its keys in a database: its own records and BullMQ's queues. */
-const keyPrefixes = 'keys under xb: and bull:';
+/** Where xborder keeps its keys in a database by default: its own records and BullMQ's queues. */
+const defaultKeyPrefixes = 'keys under xb: and bull:';
 
 /** The URL without its password, for printing. */
 export function displayRedisUrl(url: string): string {
@@ -127,17 +136,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-async function startOwn(
-  url: string,
-  dataDir: string,
-  say: (line: string) => void,
-  why: string,
-): Promise<LocalRedis> {
+async function startOwn(url: string, options: EnsureRedisOptions, why: string): Promise<LocalRedis> {
+  const { dataDir, say } = options;
+  const keyPrefixes = options.keyPrefixes ?? defaultKeyPrefixes;
   const parsed = new URL(url);
   const port = parsed.port === '' ? '6379' : parsed.port;
   const dir = path.join(dataDir, 'redis');
   const child = await startRedisServer(port, dir, url);
-  await markRedisDbOwner(url, dataDir);
+  await markRedisDbOwner(url, dataDir, options.ownerKey);
   say(
     `Redis: ${displayRedisUrl(url)} db ${dbOf(url)}, ${keyPrefixes} — redis-server started by xborder ${why}` +
       ` (AOF on, data in ${dir}); it stops when xborder stops.`,
@@ -148,16 +154,23 @@ async function startOwn(
 export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRedis> {
   const { url, explicit, dataDir, say } = options;
   const parsed = new URL(url);
+  const keyPrefixes = options.keyPrefixes ?? defaultKeyPrefixes;
   const shown = `${displayRedisUrl(url)} db ${dbOf(url)}, ${keyPrefixes}`;
   const external = (): LocalRedis => ({ url, started: false, process: null, stop: () => Promise.resolve() });
+  if (options.topology !== undefined) {
+    say(
+      `Redis: a ${options.topology === 'cluster' ? 'Redis Cluster (XBORDER_REDIS_CLUSTER_NODES)' : 'master found through Sentinel (XBORDER_REDIS_SENTINELS)'}, ${keyPrefixes} — as configured (not started, inspected or stopped by xborder).`,
+    );
+    return external();
+  }
   if (await pingRedis(url)) {
     if (explicit) {
       say(`Redis: ${shown} — already running, as XBORDER_REDIS_URL says (not stopped by xborder).`);
       return external();
     }
-    const state = await readRedisDbState(url);
+    const state = await readRedisDbState(url, 1000, options.ownerKey);
     if (state.keys === 0 || state.owner === dataDir) {
-      await markRedisDbOwner(url, dataDir);
+      await markRedisDbOwner(url, dataDir, options.ownerKey);
       say(
         `Redis: ${shown} — already running, ${state.keys === 0 ? 'its database was empty' : `its database was created by xborder for ${dataDir}`} (not stopped by xborder).`,
       );
@@ -171,8 +184,7 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRed
     own.port = String(await freeLocalPort());
     return startOwn(
       own.toString().replace(/\/$/, ''),
-      dataDir,
-      say,
+      options,
       'on a free port instead (set XBORDER_REDIS_URL to choose a Redis)',
     );
   }
@@ -181,5 +193,5 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRed
       `Redis does not answer at ${displayRedisUrl(url)}. Start it, or point XBORDER_REDIS_URL at a running Redis.`,
     );
   }
-  return startOwn(url, dataDir, say, 'because none answered there');
+  return startOwn(url, options, 'because none answered there');
 }

@@ -6,13 +6,14 @@
 // answering "in progress" for many minutes. Before creating the transfer the holder binds the transfer id it is
 // about to create to the claim; a retry that finds a lapsed lease with a bound id looks for that transfer, and
 // answers it if it exists (the holder died after creating it) or takes the key over if not (it died before).
-// Every step is one Lua script, compare-and-set on the holder's owner token, timed by Redis' own clock.
+// Every step is one Lua script (registry/scripts/*-idempotency-*.lua), compare-and-set on the holder's owner
+// token, timed by Redis' own clock.
 // Correctness assumes a holder does not stall longer than a lease between its last renewal and its next step;
 // the lease is renewed every third of it, so that is a pause of over ten seconds (docs/benchmarks.md).
 import { randomBytes } from 'node:crypto';
-import { createLuaScript } from '../platform/lua-script.js';
+import { loadLuaScript } from '../platform/lua-script.js';
 import type { Redis } from '../platform/redis.js';
-import { keys } from './keys.js';
+import { keys as defaultKeys, type Keys } from './keys.js';
 
 /** Keys live a day: long enough for any client retry loop, short enough to keep Redis bounded. */
 export const idempotencyTtlSeconds = 24 * 3600;
@@ -40,87 +41,6 @@ export interface IdempotencyStore {
   release(exporterId: string, key: string, owner: string): Promise<void>;
 }
 
-/** Redis' clock in milliseconds, so leases do not depend on the gateways' clocks agreeing. */
-const nowLua = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`;
-
-/**
- * KEYS[1] the idempotency key. ARGV[1] manifest digest; ARGV[2] owner token; ARGV[3] lease ms; ARGV[4] TTL s.
- * Returns {'claimed'}, {'done', digest, transferId}, {'in_progress', digest, ms left}, or {'orphan', digest,
- * transferId, stored text} for a lapsed lease whose holder had bound a transfer id (the caller resolves it).
- * A stored value without an owner is finished: { manifestSha256, transferId }.
- */
-const claimLua = `${nowLua}
-local text = redis.call('GET', KEYS[1])
-if text then
-  local held = cjson.decode(text)
-  if held.owner == nil then return {'done', held.manifestSha256, held.transferId} end
-  local leaseUntil = tonumber(held.leaseUntil) or 0
-  if leaseUntil > now then return {'in_progress', held.manifestSha256, tostring(leaseUntil - now)} end
-  if held.transferId then return {'orphan', held.manifestSha256, held.transferId, text} end
-end
-redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = ARGV[1], owner = ARGV[2],
-  leaseUntil = now + tonumber(ARGV[3]) }), 'EX', ARGV[4])
-return {'claimed'}
-`;
-
-/**
- * Resolves a lapsed claim whose holder bound a transfer id. KEYS[1] the idempotency key; KEYS[2] that transfer's
- * record. ARGV[1] the stored text the claim script saw; ARGV[2..5] as for a claim.
- * Returns {'changed'} when the key moved meanwhile, {'done', digest, transferId} when the transfer exists, or
- * {'claimed'} when it does not (its holder died before creating it, so nothing was created).
- */
-const resolveOrphanLua = `${nowLua}
-local text = redis.call('GET', KEYS[1])
-if text ~= ARGV[1] then return {'changed'} end
-local held = cjson.decode(text)
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = held.manifestSha256,
-    transferId = held.transferId }), 'EX', ARGV[5])
-  return {'done', held.manifestSha256, held.transferId}
-end
-redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = ARGV[2], owner = ARGV[3],
-  leaseUntil = now + tonumber(ARGV[4]) }), 'EX', ARGV[5])
-return {'claimed'}
-`;
-
-/**
- * Renews the lease and optionally binds a transfer id. KEYS[1] the key. ARGV[1] owner; ARGV[2] lease ms;
- * ARGV[3] transfer id or ''. Returns 1, or 0 when the key is not this owner's.
- */
-const renewLua = `${nowLua}
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-local held = cjson.decode(text)
-if held.owner ~= ARGV[1] then return 0 end
-held.leaseUntil = now + tonumber(ARGV[2])
-if ARGV[3] ~= '' then held.transferId = ARGV[3] end
-redis.call('SET', KEYS[1], cjson.encode(held), 'KEEPTTL')
-return 1
-`;
-
-/** KEYS[1] the key. ARGV[1] owner; ARGV[2] transfer id; ARGV[3] TTL s. Returns 1, or 0 when not the owner's. */
-const completeLua = `
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-local held = cjson.decode(text)
-if held.owner ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], cjson.encode({ manifestSha256 = held.manifestSha256, transferId = ARGV[2] }),
-  'EX', ARGV[3])
-return 1
-`;
-
-/** KEYS[1] the key. ARGV[1] owner. Deletes the key if it is this owner's claim; returns 1 if it did. */
-const releaseLua = `
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-if cjson.decode(text).owner ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-return 1
-`;
-
 function decodeState(
   reply: unknown,
 ): IdempotencyState | { state: 'orphan'; text: string; transferId: string } | null {
@@ -134,14 +54,15 @@ function decodeState(
 
 export function createIdempotencyStore(
   redis: Redis,
-  options: { readonly leaseMs?: number } = {},
+  options: { readonly leaseMs?: number; readonly keys?: Keys } = {},
 ): IdempotencyStore {
   const leaseMs = options.leaseMs ?? claimLeaseMs;
-  const claimScript = createLuaScript(redis, claimLua);
-  const resolveOrphanScript = createLuaScript(redis, resolveOrphanLua);
-  const renewScript = createLuaScript(redis, renewLua);
-  const completeScript = createLuaScript(redis, completeLua);
-  const releaseScript = createLuaScript(redis, releaseLua);
+  const keys = options.keys ?? defaultKeys;
+  const claimScript = loadLuaScript(redis, 'registry/scripts/claim-idempotency-key.lua');
+  const resolveOrphanScript = loadLuaScript(redis, 'registry/scripts/resolve-idempotency-orphan.lua');
+  const renewScript = loadLuaScript(redis, 'registry/scripts/renew-idempotency-key.lua');
+  const completeScript = loadLuaScript(redis, 'registry/scripts/complete-idempotency-key.lua');
+  const releaseScript = loadLuaScript(redis, 'registry/scripts/release-idempotency-key.lua');
 
   return {
     leaseMs,

@@ -2,6 +2,7 @@
 // composition roots of the gateway and the workers.
 import path from 'node:path';
 import type { Redis } from '../platform/redis.js';
+import { keys as defaultKeys, type Keys } from './keys.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
 import { createPayloadStore, type PayloadStore } from './payload-store.js';
 import { createRegistryStore, type RegistryStore } from './registry-store.js';
@@ -16,12 +17,17 @@ export interface Stores {
   readonly payloads: PayloadStore;
 }
 
-export function openStores(redis: Redis, dataDir: string, payloadWrapKey: Buffer): Stores {
+export function openStores(
+  redis: Redis,
+  dataDir: string,
+  payloadWrapKey: Buffer,
+  keys: Keys = defaultKeys,
+): Stores {
   return {
-    registry: createRegistryStore(redis),
-    transfers: createTransferStore(redis),
-    volume: createVolumeStore(redis),
-    idempotency: createIdempotencyStore(redis),
+    registry: createRegistryStore(redis, keys),
+    transfers: createTransferStore(redis, keys),
+    volume: createVolumeStore(redis, { keys }),
+    idempotency: createIdempotencyStore(redis, { keys }),
     payloads: createPayloadStore(path.join(dataDir, 'payloads'), payloadWrapKey),
   };
 }

@@ -1,7 +1,7 @@
 // registry/registry-store: Redis-backed registry records of api.md §5. Every PUT is an idempotent upsert.
 // It stores what the parsers in records.ts accepted; it makes no judgement about evidence.
 import type { Redis } from '../platform/redis.js';
-import { keys, type RecordKind } from './keys.js';
+import { keys as defaultKeys, type Keys, type RecordKind } from './keys.js';
 import type {
   AttestationRecord,
   Endpoint,
@@ -42,7 +42,7 @@ function decode<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-export function createRegistryStore(redis: Redis): RegistryStore {
+export function createRegistryStore(redis: Redis, keys: Keys = defaultKeys): RegistryStore {
   async function put<T extends { readonly id: string }>(kind: RecordKind, record: T, now: Date): Promise<T> {
     await redis
       .multi()

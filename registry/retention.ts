@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
 import { describeError, type Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
-import { keys } from './keys.js';
+import { keys as defaultKeys, type Keys } from './keys.js';
 import type { PayloadStore } from './payload-store.js';
 import type { TransferStatus } from './transfer.js';
 import type { TransferStore } from './transfer-store.js';
@@ -35,6 +35,8 @@ export interface RetentionDeps {
   readonly retentionMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The key space (XBORDER_REDIS_PREFIX); the default prefix when absent. */
+  readonly keys?: Keys;
 }
 
 /** The smallest id a transfer created at `at` can have: ids before it were created earlier (ULID order). */
@@ -44,6 +46,7 @@ function firstIdAt(at: Date): string {
 
 export function createRetentionSweeper(deps: RetentionDeps): RetentionSweeper {
   const { redis, transfers, payloads, clock } = deps;
+  const keys = deps.keys ?? defaultKeys;
 
   /** A payload is removed when no transfer in Redis references it and it was not stored again lately. */
   async function releasePayload(transferId: string, sha256: string, cutoff: Date): Promise<void> {

@@ -1,12 +1,15 @@
 // registry/transfer-store: transfer records in Redis — one hash per transfer, lex-sorted indexes (ids are
 // time-sortable) by exporter, status, tier and hold-reason code for paging and search without scans, and
-// every status change as one Lua script so concurrent workers and reviewers cannot race and the indexes never
-// drift from the records. It never judges: callers decide, this store applies atomically.
+// every status change as one Lua script (registry/scripts/*.lua) so concurrent workers and reviewers cannot race
+// and the indexes never drift from the records. It never judges: callers decide, this store applies atomically.
+// Every key a script touches is passed in KEYS (Redis Cluster): the store reads the record first, names the
+// index keys from what it read, and the script writes only if the record is still what was read (else the
+// store reads again).
 import type { Redis } from '../platform/redis.js';
-import { createLuaScript } from '../platform/lua-script.js';
+import { loadLuaScript } from '../platform/lua-script.js';
 import type { CheckName, Reason, Tier } from '../policies/classification.js';
 import { createId } from '../platform/ids.js';
-import { keys } from './keys.js';
+import { keys as defaultKeys, type Keys } from './keys.js';
 import {
   transferStatuses,
   type CheckOutcome,
@@ -19,143 +22,28 @@ import {
   type TransferStatus,
 } from './transfer.js';
 
-const statusIndexKeys = transferStatuses.map((s) => keys.transfersByStatus(s));
-
-/**
- * Moves a transfer between statuses when its current status is allowed.
- * KEYS[1] transfer hash; KEYS[2..8] status indexes in `transferStatuses` order
- * ARGV[1] allowed current statuses, comma-separated; ARGV[2] new status; ARGV[3] updatedAt;
- * ARGV[4] hold-reason index key prefix; ARGV[5] "1" when the hold reasons are replaced; ARGV[6] the new hold
- * reason codes, comma-separated; ARGV[7] a delivery attempt (JSON) to append to `attempts` with the change, or "";
- * ARGV[8..] field/value pairs to set with the change
- * Returns the previous status, or "!<current>" when the transition is not allowed ("!" when the transfer is missing).
- * The hold-reason indexes are named from the codes stored in the record, so they are built here from ARGV[4]
- * rather than passed as KEYS (the old codes are only known inside the script): single-instance Redis only.
- */
-const transitionLua = `
-local statuses = {'checking','held','releasing','released','delivery_failed','rejected','blocked'}
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return '!' end
-local allowed = false
-for s in string.gmatch(ARGV[1], '[^,]+') do if s == current then allowed = true end end
-if not allowed then return '!' .. current end
-local id = redis.call('HGET', KEYS[1], 'id')
-for i, s in ipairs(statuses) do
-  if s == current then redis.call('ZREM', KEYS[i + 1], id) end
-  if s == ARGV[2] then redis.call('ZADD', KEYS[i + 1], 0, id) end
-end
-if ARGV[5] == '1' then
-  for _, r in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'holdReasons') or '[]')) do
-    redis.call('ZREM', ARGV[4] .. r.code, id)
-  end
-  for code in string.gmatch(ARGV[6], '[^,]+') do redis.call('ZADD', ARGV[4] .. code, 0, id) end
-end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
-if ARGV[2] ~= current then redis.call('HSET', KEYS[1], 'statusAt', ARGV[3]) end
-if ARGV[7] ~= '' then
-  local attempts = cjson.decode(redis.call('HGET', KEYS[1], 'attempts') or '[]')
-  table.insert(attempts, cjson.decode(ARGV[7]))
-  redis.call('HSET', KEYS[1], 'attempts', cjson.encode(attempts))
-end
-for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-return current
-`;
-
-/**
- * Records a reviewer's decision on a held transfer (api.md §6: four eyes; one rejection ends it).
- * KEYS[1] transfer hash; KEYS[2..8] status indexes
- * ARGV[1] reviewer; ARGV[2] approve|reject; ARGV[3] comment; ARGV[4] at; ARGV[5] approvals needed
- * Returns the new status, or "!not_held:<status>", "!own_transfer", "!missing".
- * A second approval by the same reviewer is recorded as a decision but does not count twice.
- */
-const decideLua = `
-local statuses = {'checking','held','releasing','released','delivery_failed','rejected','blocked'}
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return '!missing' end
-if current ~= 'held' then return '!not_held:' .. current end
-if redis.call('HGET', KEYS[1], 'submittedBy') == ARGV[1] then return '!own_transfer' end
-local decisions = cjson.decode(redis.call('HGET', KEYS[1], 'decisions') or '[]')
-table.insert(decisions, { reviewer = ARGV[1], decision = ARGV[2], comment = ARGV[3], at = ARGV[4] })
-local approvers = {}
-local count = 0
-for _, d in ipairs(decisions) do
-  if d.decision == 'approve' and not approvers[d.reviewer] then approvers[d.reviewer] = true; count = count + 1 end
-end
-local next = 'held'
-if ARGV[2] == 'reject' then next = 'rejected' elseif count >= tonumber(ARGV[5]) then next = 'releasing' end
-redis.call('HSET', KEYS[1], 'decisions', cjson.encode(decisions), 'updatedAt', ARGV[4])
-if next ~= current then
-  local id = redis.call('HGET', KEYS[1], 'id')
-  for i, s in ipairs(statuses) do
-    if s == current then redis.call('ZREM', KEYS[i + 1], id) end
-    if s == next then redis.call('ZADD', KEYS[i + 1], 0, id) end
-  end
-  redis.call('HSET', KEYS[1], 'status', next, 'statusAt', ARGV[4])
-  if next == 'releasing' then
-    redis.call('HSET', KEYS[1], 'release', cjson.encode({ at = ARGV[4], by = 'review', ledgerIndex = cjson.null }))
-  end
-end
-return next
-`;
-
-/**
- * Appends one element to a JSON array held in a hash field.
- * KEYS[1] transfer hash; ARGV[1] field; ARGV[2] element JSON. Returns the new length, or -1 if missing.
- */
-/**
- * Removes a finished transfer from Redis (retention: the ledger keeps its history).
- * KEYS[1] transfer hash; KEYS[2] its people HLL; KEYS[3] its sensitive-people HLL; KEYS[4] the all-transfers index;
- * KEYS[5], KEYS[6] the same HLLs under their pre-#12 names (registry/keys.ts), if a transfer in flight kept them
- * ARGV[1] key prefix of the transfer indexes ("xb:transfers:"); ARGV[2] statuses that may be purged, comma-separated
- * Returns the payload digest of the purged transfer, or "" when it is missing or not in a purgeable status.
- * The exporter, status, tier and hold-reason index keys are derived from the record itself, like transition's.
- */
-const purgeLua = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return '' end
-local allowed = false
-for s in string.gmatch(ARGV[2], '[^,]+') do if s == status then allowed = true end end
-if not allowed then return '' end
-local id = redis.call('HGET', KEYS[1], 'id')
-local core = cjson.decode(redis.call('HGET', KEYS[1], 'core'))
-local holds = cjson.decode(redis.call('HGET', KEYS[1], 'holdReasons') or '[]')
-redis.call('ZREM', KEYS[4], id)
-redis.call('ZREM', ARGV[1] .. 'exporter:' .. core.exporterId, id)
-redis.call('ZREM', ARGV[1] .. 'status:' .. status, id)
-redis.call('ZREM', ARGV[1] .. 'tier:' .. core.classification.tier, id)
-for _, reason in ipairs(holds) do redis.call('ZREM', ARGV[1] .. 'hold-reason:' .. reason.code, id) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6])
-return core.inspection.sha256
-`;
-
-/**
- * Reads a transfer only if it is in one exporter's index: the tenant check and the read in one round trip,
- * the same work whether the id is another exporter's or no one's.
- * KEYS[1] transfer hash; KEYS[2] the exporter's transfer index; ARGV[1] the id. Returns HGETALL's list, or {}.
- */
-const getOwnedLua = `
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {} end
-return redis.call('HGETALL', KEYS[1])
-`;
-
-const appendLua = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local list = cjson.decode(redis.call('HGET', KEYS[1], ARGV[1]) or '[]')
-table.insert(list, cjson.decode(ARGV[2]))
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
-return #list
-`;
-
 export type TransitionResult =
   | { readonly ok: true; readonly from: TransferStatus }
   | { readonly ok: false; readonly current: TransferStatus | null };
-export type DecideResult =
-  | { readonly ok: true; readonly status: TransferStatus }
-  | {
-      readonly ok: false;
-      readonly reason: 'missing' | 'own_transfer' | 'not_held';
-      readonly current?: TransferStatus;
-    };
+
+/** What a reviewer's decision reads of a transfer; `version` identifies the decisions read (compare-and-set). */
+export interface StoredReview {
+  readonly status: TransferStatus;
+  readonly submittedBy: string;
+  readonly decisions: readonly Decision[];
+  readonly version: string;
+}
+
+/** What a judged decision writes (transfers/judge-review.ts decides it). */
+export interface ReviewWrite {
+  readonly status: TransferStatus;
+  readonly decisions: readonly Decision[];
+  readonly release: ReleaseInfo | null;
+  readonly at: string;
+}
+
+/** `changed`: the transfer moved since it was read; nothing was written. */
+export type WriteResult = 'ok' | 'missing' | 'changed';
 
 export interface ListQuery {
   readonly status?: TransferStatus;
@@ -202,7 +90,10 @@ export interface TransferStore {
   recordCheck(id: string, outcome: CheckOutcome): Promise<void>;
   /** Sets fields without a status change, e.g. the release's ledger index once it is durable. */
   annotate(id: string, set: TransitionFields): Promise<void>;
-  decide(id: string, decision: Decision, approvalsNeeded: number): Promise<DecideResult>;
+  /** The transfer's review state, or null when it is missing. */
+  reviewState(id: string): Promise<StoredReview | null>;
+  /** Writes a judged decision if the transfer is still as `read` (same status, same decisions). */
+  recordReview(id: string, read: StoredReview, write: ReviewWrite): Promise<WriteResult>;
   appendAttempt(id: string, attempt: DeliveryAttempt): Promise<number>;
   list(query: ListQuery): Promise<TransferPage>;
   /** One transfer by exact id, if it also meets the query's filters (search by id). */
@@ -229,11 +120,13 @@ export interface TransitionFields {
   readonly attempt?: DeliveryAttempt;
 }
 
-/** ARGV[4..6] of the transition script: where hold-reason indexes live and whether the reasons change. */
-function holdReasonArgs(set: TransitionFields): string[] {
-  const codes = [...new Set((set.holdReasons ?? []).map((r) => r.code))];
-  return [keys.transfersByHoldReason(''), set.holdReasons === undefined ? '0' : '1', codes.join(',')];
+/** Distinct hold-reason codes of a stored `holdReasons` field or of new reasons. */
+function holdCodes(reasons: readonly Reason[]): string[] {
+  return [...new Set(reasons.map((r) => r.code))];
 }
+
+/** Rounds of read, then compare-and-set, before a write gives up: each repeats only after a concurrent change. */
+const maxRounds = 20;
 
 function encodeFields(set: TransitionFields): string[] {
   const fields: string[] = [];
@@ -280,12 +173,50 @@ function decodeRecord(hash: Record<string, string>): TransferRecord | null {
   };
 }
 
-export function createTransferStore(redis: Redis): TransferStore {
-  const transitionScript = createLuaScript(redis, transitionLua);
-  const decideScript = createLuaScript(redis, decideLua);
-  const appendScript = createLuaScript(redis, appendLua);
-  const purgeScript = createLuaScript(redis, purgeLua);
-  const getOwnedScript = createLuaScript(redis, getOwnedLua);
+export function createTransferStore(redis: Redis, keys: Keys = defaultKeys): TransferStore {
+  const setStatusScript = loadLuaScript(redis, 'registry/scripts/set-status.lua');
+  const appendScript = loadLuaScript(redis, 'registry/scripts/append-to-list.lua');
+  const purgeScript = loadLuaScript(redis, 'registry/scripts/purge-transfer.lua');
+  const getOwnedScript = loadLuaScript(redis, 'registry/scripts/get-owned-transfer.lua');
+
+  /** One compare-and-set status write (registry/scripts/set-status.lua). */
+  async function setStatus(
+    id: string,
+    change: {
+      readonly from: TransferStatus;
+      readonly to: TransferStatus;
+      readonly at: string;
+      readonly leave?: readonly string[];
+      readonly join?: readonly string[];
+      readonly guard?: { readonly field: string; readonly value: string };
+      readonly attempt?: DeliveryAttempt;
+      readonly fields?: readonly string[];
+    },
+  ): Promise<WriteResult> {
+    const leave = change.leave ?? [];
+    const result = await setStatusScript(
+      [
+        keys.transfer(id),
+        keys.transfersByStatus(change.from),
+        keys.transfersByStatus(change.to),
+        ...leave,
+        ...(change.join ?? []),
+      ],
+      [
+        id,
+        change.from,
+        change.to,
+        change.at,
+        leave.length,
+        change.guard?.field ?? '',
+        change.guard?.value ?? '',
+        change.attempt === undefined ? '' : JSON.stringify(change.attempt),
+        ...(change.fields ?? []),
+      ],
+    );
+    if (result === 'ok' || result === 'missing' || result === 'changed') return result;
+    throw new Error(`set-status.lua answered an unexpected reply for transfer ${id}`);
+  }
 
   async function get(id: string): Promise<TransferRecord | null> {
     const hash = await redis.hgetall(keys.transfer(id));
@@ -372,22 +303,32 @@ export function createTransferStore(redis: Redis): TransferStore {
 
     async transition(id, from, to, now, set = {}) {
       const fields = encodeFields(set);
-      const result = String(
-        await transitionScript(
-          [keys.transfer(id), ...statusIndexKeys],
-          [
-            from.join(','),
-            to,
-            now.toISOString(),
-            ...holdReasonArgs(set),
-            set.attempt === undefined ? '' : JSON.stringify(set.attempt),
-            ...fields,
-          ],
-        ),
-      );
-      if (!result.startsWith('!')) return { ok: true, from: result as TransferStatus };
-      const current = result.slice(1);
-      return { ok: false, current: isStatus(current) ? current : null };
+      for (let round = 0; round < maxRounds; round += 1) {
+        const [status, holdText] = await redis.hmget(keys.transfer(id), 'status', 'holdReasons');
+        if (status === null || status === undefined || !isStatus(status)) return { ok: false, current: null };
+        if (!from.includes(status)) return { ok: false, current: status };
+        // The hold-reason indexes to leave are named from the reasons stored now: guarded by the script.
+        const replacing = set.holdReasons !== undefined;
+        const written = await setStatus(id, {
+          from: status,
+          to,
+          at: now.toISOString(),
+          ...(replacing
+            ? {
+                leave: holdCodes(parseJson<Reason[]>(holdText ?? undefined, [])).map(
+                  keys.transfersByHoldReason,
+                ),
+                join: holdCodes(set.holdReasons).map(keys.transfersByHoldReason),
+                guard: { field: 'holdReasons', value: holdText ?? '' },
+              }
+            : {}),
+          ...(set.attempt === undefined ? {} : { attempt: set.attempt }),
+          fields,
+        });
+        if (written === 'missing') return { ok: false, current: null };
+        if (written === 'ok') return { ok: true, from: status };
+      }
+      throw new Error(`transfer ${id}: its status kept changing; transition not applied`);
     },
 
     async annotate(id, set) {
@@ -399,22 +340,34 @@ export function createTransferStore(redis: Redis): TransferStore {
       await redis.hset(keys.transfer(id), `check:${outcome.check}`, JSON.stringify(outcome));
     },
 
-    async decide(id, decision, approvalsNeeded) {
-      const result = String(
-        await decideScript(
-          [keys.transfer(id), ...statusIndexKeys],
-          [decision.reviewer, decision.decision, decision.comment, decision.at, approvalsNeeded],
-        ),
+    async reviewState(id) {
+      const [status, submittedBy, decisions] = await redis.hmget(
+        keys.transfer(id),
+        'status',
+        'submittedBy',
+        'decisions',
       );
-      if (result === '!missing') return { ok: false, reason: 'missing' };
-      if (result === '!own_transfer') return { ok: false, reason: 'own_transfer' };
-      if (result.startsWith('!not_held:')) {
-        const current = result.slice('!not_held:'.length);
-        return isStatus(current)
-          ? { ok: false, reason: 'not_held', current }
-          : { ok: false, reason: 'not_held' };
-      }
-      return { ok: true, status: result as TransferStatus };
+      if (status === null || status === undefined || !isStatus(status)) return null;
+      return {
+        status,
+        submittedBy: submittedBy ?? '',
+        decisions: parseJson<Decision[]>(decisions ?? undefined, []),
+        version: decisions ?? '',
+      };
+    },
+
+    async recordReview(id, read, write) {
+      return setStatus(id, {
+        from: read.status,
+        to: write.status,
+        at: write.at,
+        guard: { field: 'decisions', value: read.version },
+        fields: [
+          'decisions',
+          JSON.stringify(write.decisions),
+          ...(write.release === null ? [] : ['release', JSON.stringify(write.release)]),
+        ],
+      });
     },
 
     async appendAttempt(id, attempt) {
@@ -491,20 +444,38 @@ export function createTransferStore(redis: Redis): TransferStore {
     },
 
     async purge(id, statuses) {
-      const digest = String(
-        await purgeScript(
-          [
-            keys.transfer(id),
-            keys.transferPeople(id),
-            keys.transferSensitivePeople(id),
-            keys.transfersAll(),
-            keys.legacyTransferPeople(id),
-            keys.legacyTransferSensitivePeople(id),
-          ],
-          [keys.transferIndexPrefix(), statuses.join(',')],
-        ),
-      );
-      return digest === '' ? null : digest;
+      for (let round = 0; round < maxRounds; round += 1) {
+        const [status, coreText, holdText] = await redis.hmget(
+          keys.transfer(id),
+          'status',
+          'core',
+          'holdReasons',
+        );
+        if (status === null || status === undefined || !isStatus(status) || !statuses.includes(status))
+          return null;
+        if (coreText === null || coreText === undefined) return null;
+        const core = JSON.parse(coreText) as TransferCore;
+        const deleted = [
+          keys.transferPeople(id),
+          keys.transferSensitivePeople(id),
+          keys.legacyTransferPeople(id),
+          keys.legacyTransferSensitivePeople(id),
+        ];
+        const indexes = [
+          keys.transfersAll(),
+          keys.transfersByExporter(core.exporterId),
+          keys.transfersByStatus(status),
+          keys.transfersByTier(core.classification.tier),
+          ...holdCodes(parseJson<Reason[]>(holdText ?? undefined, [])).map(keys.transfersByHoldReason),
+        ];
+        const result = await purgeScript(
+          [keys.transfer(id), ...deleted, ...indexes],
+          [id, status, holdText ?? '', deleted.length],
+        );
+        if (result === 'ok') return core.inspection.sha256;
+        if (result === 'missing') return null;
+      }
+      throw new Error(`transfer ${id}: it kept changing; not purged`);
     },
   };
 }

@@ -11,8 +11,8 @@
 // total never under-counts. The year is the calendar year in Asia/Shanghai: it resets at 00:00 on 1 January China
 // time. Memory per million people: bench/volume-memory.ts (docs/benchmarks.md).
 import type { Redis } from '../platform/redis.js';
-import { createLuaScript } from '../platform/lua-script.js';
-import { keys } from './keys.js';
+import { loadLuaScript } from '../platform/lua-script.js';
+import { keys as defaultKeys, type Keys } from './keys.js';
 
 /**
  * Redis' HyperLogLog has a standard error of 0.81% (16384 registers). Adding 5σ keeps every estimate above the
@@ -64,46 +64,6 @@ export function shanghaiYear(now: Date): number {
   return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
-/**
- * The last step of a commit, atomic and once per transfer (the member copies before it are idempotent).
- * KEYS[1] transfer hash; KEYS[2] year state hash; KEYS[3..4] year SETs; KEYS[5..6] year HLLs; KEYS[7..8] transfer
- * keys. ARGV[1..2] declared counts; ARGV[3] margin; ARGV[4] exact limit.
- * Returns 1 when committed now, 0 when it had been committed before.
- */
-const finishCommitLua = `
-if redis.call('HSETNX', KEYS[1], 'volumeCommitted', '1') == 0 then return 0 end
-local margin = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local function finish(suffix, surplusField, yearSet, yearHll, tKey, declared)
-  local mode = redis.call('HGET', KEYS[2], 'mode' .. suffix) or 'exact'
-  local ttype = redis.call('TYPE', tKey)['ok']
-  local tcount = 0
-  if ttype == 'set' then
-    tcount = redis.call('SCARD', tKey)
-  elseif ttype == 'string' then
-    -- A transfer recorded as an HLL before exact counting: merged, and counted whole as surplus with the margin.
-    redis.call('PFMERGE', yearHll, yearHll, tKey)
-    local c = redis.call('PFCOUNT', tKey)
-    if c > 0 then tcount = math.ceil(c * (1 + margin)) end
-    if mode == 'exact' then redis.call('HINCRBY', KEYS[2], surplusField, tcount) end
-  end
-  redis.call('HINCRBY', KEYS[2], surplusField, math.max(0, declared - tcount))
-  if mode == 'exact' then
-    local n = redis.call('SCARD', yearSet)
-    if n > limit then
-      -- Past the top threshold: keep the exact count as a floor and free the SET.
-      redis.call('HSET', KEYS[2], 'mode' .. suffix, 'estimate', 'floor' .. suffix, n)
-      redis.call('UNLINK', yearSet)
-    end
-  else
-    redis.call('UNLINK', yearSet)
-  end
-end
-finish('I', 'individuals', KEYS[3], KEYS[5], KEYS[7], tonumber(ARGV[1]))
-finish('S', 'sensitive', KEYS[4], KEYS[6], KEYS[8], tonumber(ARGV[2]))
-return 1
-`;
-
 /** Members read and written per round trip: bounded commands, so Redis never blocks on one huge transfer. */
 const slice = 10_000;
 
@@ -112,8 +72,12 @@ const withMargin = (estimate: number): number =>
 
 type Mode = 'exact' | 'estimate';
 
-export function createVolumeStore(redis: Redis, options: { readonly exactLimit?: number } = {}): VolumeStore {
-  const finishScript = createLuaScript(redis, finishCommitLua);
+export function createVolumeStore(
+  redis: Redis,
+  options: { readonly exactLimit?: number; readonly keys?: Keys } = {},
+): VolumeStore {
+  const keys = options.keys ?? defaultKeys;
+  const finishScript = loadLuaScript(redis, 'registry/scripts/finish-volume-commit.lua');
   const exactLimit = options.exactLimit ?? exactCountLimit;
 
   interface Kind {

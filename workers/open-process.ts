@@ -16,6 +16,7 @@ import { createMetrics, zeroKnownLabels, type Metrics } from '../platform/metric
 import { createRedis, type Redis } from '../platform/redis.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import type { Policy } from '../policies/policy.js';
+import { createKeys, type Keys as RedisKeys } from '../registry/keys.js';
 import { openStores, type Stores } from '../registry/open-stores.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
@@ -26,6 +27,8 @@ import { createPipeline } from './pipeline.js';
 export interface ProcessCore {
   readonly policy: Policy;
   readonly keys: Keys;
+  /** Record key names under XBORDER_REDIS_PREFIX. */
+  readonly redisKeys: RedisKeys;
   /** Records, counters and the ledger sequencer. */
   readonly redis: Redis;
   /** BullMQ's blocking connection. */
@@ -54,15 +57,18 @@ export async function openProcess(
   const redis = createRedis(config.redisUrl, {
     connectionName: `xborder-${name}`,
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   redis.on('error', () => undefined);
   const queueConnection = createRedis(config.redisUrl, {
     blocking: true,
     connectionName: `xborder-${name}-queues`,
     sentinels: config.redisSentinels,
+    cluster: config.redisClusterNodes,
   });
   queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const redisKeys = createKeys(config.redisPrefix);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, redisKeys);
   const metrics = createMetrics();
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
@@ -70,10 +76,11 @@ export async function openProcess(
   const pipeline = createPipeline(queueConnection, {
     attempts: config.deliveryAttempts,
     backoffMs: config.deliveryBackoffMs,
-  });
+  }, config.queuePrefix);
   return {
     policy,
     keys,
+    redisKeys,
     redis,
     queueConnection,
     stores,

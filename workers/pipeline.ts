@@ -29,12 +29,22 @@ const jobIds = {
   delivery: (transferId: string, round: number) => `deliver-${transferId}-${round}`,
 };
 
-export function createPipeline(connection: Redis, retry: DeliveryRetry): TransferPipeline {
-  const flows = new FlowProducer({ connection });
+/**
+ * BullMQ's key prefix (XBORDER_QUEUE_PREFIX). One prefix for every queue, so on a Redis Cluster, where it is a
+ * {hash tag}, a flow's parent and children (release and checks) live in one slot as BullMQ's scripts need.
+ */
+export const defaultQueuePrefix = 'bull';
+
+export function createPipeline(
+  connection: Redis,
+  retry: DeliveryRetry,
+  prefix: string = defaultQueuePrefix,
+): TransferPipeline {
+  const flows = new FlowProducer({ connection, prefix });
   const queues = {
-    checks: new Queue<CheckJob>(queueNames.checks, { connection }),
-    release: new Queue<TransferJob>(queueNames.release, { connection }),
-    delivery: new Queue<TransferJob>(queueNames.delivery, { connection }),
+    checks: new Queue<CheckJob>(queueNames.checks, { connection, prefix }),
+    release: new Queue<TransferJob>(queueNames.release, { connection, prefix }),
+    delivery: new Queue<TransferJob>(queueNames.delivery, { connection, prefix }),
   };
   const states: QueueState[] = ['waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'];
 
@@ -105,9 +115,9 @@ export function createPipeline(connection: Redis, retry: DeliveryRetry): Transfe
 /** Job states in which a job will still run (or is running). */
 const liveStates = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
 
-export function createJobProbe(connection: Redis): JobProbe {
-  const release = new Queue<TransferJob>(queueNames.release, { connection });
-  const delivery = new Queue<TransferJob>(queueNames.delivery, { connection });
+export function createJobProbe(connection: Redis, prefix: string = defaultQueuePrefix): JobProbe {
+  const release = new Queue<TransferJob>(queueNames.release, { connection, prefix });
+  const delivery = new Queue<TransferJob>(queueNames.delivery, { connection, prefix });
   return {
     async jobState(transferId, stage, round = 0) {
       const state =
@@ -145,10 +155,11 @@ export function startWorker<T>(
   connection: Redis,
   queue: QueueName,
   processor: Processor<T>,
-  options: { concurrency: number; onError: (err: unknown) => void },
+  options: { concurrency: number; onError: (err: unknown) => void; prefix?: string },
 ): RunningWorker {
   const worker = new Worker<T>(queue, (job) => processor(contextOf(job)), {
     connection,
+    prefix: options.prefix ?? defaultQueuePrefix,
     concurrency: options.concurrency,
     autorun: true,
   });

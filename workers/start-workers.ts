@@ -61,7 +61,7 @@ export async function startWorkers(
     endpointAllowedNets: config.endpointAllowedNets,
   };
   const onError = (err: unknown) => logger.error('worker error', { error: describeError(err) });
-  const options = { concurrency: config.workerConcurrency, onError };
+  const options = { concurrency: config.workerConcurrency, onError, prefix: config.queuePrefix };
   const workers = [
     startWorker<CheckJob>(queueConnection, queueNames.checks, createCheckProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.release, createReleaseProcessor(deps), options),
@@ -74,12 +74,13 @@ export async function startWorkers(
     transfers: stores.transfers,
     payloads: stores.payloads,
     retentionMs: config.retentionSeconds * 1000,
+    keys: core.redisKeys,
     clock,
     logger,
   }).start(retentionSweepEveryMs);
 
   // Transfers whose record says work is pending but whose job was never enqueued (a crash between the two).
-  const probe = createJobProbe(queueConnection);
+  const probe = createJobProbe(queueConnection, config.queuePrefix);
   const reconciler = createPipelineReconciler({
     transfers: stores.transfers,
     pipeline,

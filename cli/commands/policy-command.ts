@@ -10,6 +10,7 @@ import { parseManifest } from '../../policies/manifest.js';
 import { ftzAreas, type FtzArea } from '../../policies/classification.js';
 import { recordedInput, replayDecisions, type RecordedDecision } from '../../policies/replay.js';
 import { createRedis } from '../../platform/redis.js';
+import { createKeys } from '../../registry/keys.js';
 import { createTransferStore } from '../../registry/transfer-store.js';
 import type { TransferRecord } from '../../registry/transfer.js';
 import { exitCodes, UsageError } from '../cli-io.js';
@@ -133,9 +134,12 @@ export const policyReplayCommand: Command = {
       throw new UsageError('--limit must be a positive whole number');
     const draft = loadPolicy(dir);
     const config = readConfig();
-    const redis = createRedis(config.redisUrl, { sentinels: config.redisSentinels });
+    const redis = createRedis(config.redisUrl, {
+      sentinels: config.redisSentinels,
+      cluster: config.redisClusterNodes,
+    });
     try {
-      const store = createTransferStore(redis);
+      const store = createTransferStore(redis, createKeys(config.redisPrefix));
       const decisions: RecordedDecision[] = [];
       let cursor: string | undefined;
       while (decisions.length < limit) {

@@ -8,6 +8,7 @@ import { startGateway } from '../../gateway/start-gateway.js';
 import type { Config } from '../../platform/config.js';
 import { RedisUnavailableError, ensureRedis } from '../../platform/local-redis.js';
 import { parseCidrList } from '../../platform/outbound-address.js';
+import { createKeys } from '../../registry/keys.js';
 import { startReceiver } from '../../receiver/start-receiver.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { exitCodes, type ExitCode, type Io } from '../cli-io.js';
@@ -63,6 +64,13 @@ async function run(rt: Runtime, io: Io): Promise<ExitCode> {
       explicit: config.redisUrlExplicit,
       dataDir: config.dataDir,
       say: (line) => io.err(line),
+      ownerKey: createKeys(config.redisPrefix).redisOwner(),
+      keyPrefixes: `keys under ${config.redisPrefix}: and ${config.queuePrefix}:`,
+      ...(config.redisClusterNodes.length > 0
+        ? { topology: 'cluster' as const }
+        : config.redisSentinels !== null
+          ? { topology: 'sentinel' as const }
+          : {}),
     });
     await life.add('redis', () => redis.stop());
     if (redis.url !== config.redisUrl) config = Object.freeze({ ...config, redisUrl: redis.url });

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { createRedis, type Redis } from '../../../platform/redis.js';
 import { createTransferStore, type TransferStore } from '../../../registry/transfer-store.js';
+import { decideReview } from '../../../transfers/decide-review.js';
 import type { TransferCore } from '../../../registry/transfer.js';
 import type { Reason, Tier } from '../../../policies/classification.js';
 import { createId } from '../../../platform/ids.js';
@@ -142,7 +143,8 @@ describe('registry/transfer-store search (real Redis)', () => {
     expect((await store.get(id as string))?.statusSince).to.equal(new Date(start).toISOString());
     const heldAt = new Date('2026-03-02T10:00:00Z');
     await store.transition(id as string, ['checking'], 'held', heldAt, { holdReasons: [reason('R-X')] });
-    await store.decide(
+    await decideReview(
+      store,
       id as string,
       { reviewer: 'r1', decision: 'approve', comment: 'ok', at: '2026-03-03T00:00:00.000Z' },
       2,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRedis, type Redis } from '../../../platform/redis.js';
 import { createTransferStore, type TransferStore } from '../../../registry/transfer-store.js';
+import { decideReview } from '../../../transfers/decide-review.js';
 import type { TransferCore } from '../../../registry/transfer.js';
 import { createId } from '../../../platform/ids.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
@@ -95,7 +96,14 @@ describe('registry/transfer-store (real Redis)', () => {
       expect(await store.get(lookAlike), lookAlike).to.equal(null);
       expect(await store.getOwned(lookAlike, 'E1'), lookAlike).to.equal(null);
       expect(
-        (await store.decide(lookAlike, { reviewer: 'r', decision: 'reject', comment: 'c', at: 'now' }, 2)).ok,
+        (
+          await decideReview(
+            store,
+            lookAlike,
+            { reviewer: 'r', decision: 'reject', comment: 'c', at: 'now' },
+            2,
+          )
+        ).ok,
       ).to.equal(false);
     }
     // Purging removes the counters under both names with the record.
@@ -125,14 +133,14 @@ describe('registry/transfer-store (real Redis)', () => {
       await store.create(core(id, 'E1'), 'held', []);
       const at = new Date().toISOString();
       expect(
-        await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'ok', at }, 2),
+        await decideReview(store, id, { reviewer: 'r1', decision: 'approve', comment: 'ok', at }, 2),
       ).to.deep.equal({ ok: true, status: 'held' });
       expect(
-        await store.decide(id, { reviewer: 'r1', decision: 'approve', comment: 'again', at }, 2),
+        await decideReview(store, id, { reviewer: 'r1', decision: 'approve', comment: 'again', at }, 2),
       ).to.deep.equal({ ok: true, status: 'held' });
       expect((await store.get(id))?.approvals).to.deep.equal(['r1']);
       expect(
-        await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'ok', at }, 2),
+        await decideReview(store, id, { reviewer: 'r2', decision: 'approve', comment: 'ok', at }, 2),
       ).to.deep.equal({ ok: true, status: 'releasing' });
       const record = await store.get(id);
       expect(record?.approvals).to.deep.equal(['r1', 'r2']);
@@ -144,10 +152,10 @@ describe('registry/transfer-store (real Redis)', () => {
       const id = nextId();
       await store.create(core(id, 'E1'), 'held', []);
       expect(
-        await store.decide(id, { reviewer: 'r1', decision: 'reject', comment: 'no', at: 'now' }, 2),
+        await decideReview(store, id, { reviewer: 'r1', decision: 'reject', comment: 'no', at: 'now' }, 2),
       ).to.deep.equal({ ok: true, status: 'rejected' });
       expect(
-        await store.decide(id, { reviewer: 'r2', decision: 'approve', comment: 'late', at: 'now' }, 2),
+        await decideReview(store, id, { reviewer: 'r2', decision: 'approve', comment: 'late', at: 'now' }, 2),
       ).to.deep.equal({ ok: false, reason: 'not_held', current: 'rejected' });
     });
 
@@ -155,7 +163,12 @@ describe('registry/transfer-store (real Redis)', () => {
       const id = nextId();
       await store.create(core(id, 'E1', 'bob'), 'held', []);
       expect(
-        await store.decide(id, { reviewer: 'bob', decision: 'approve', comment: 'mine', at: 'now' }, 2),
+        await decideReview(
+          store,
+          id,
+          { reviewer: 'bob', decision: 'approve', comment: 'mine', at: 'now' },
+          2,
+        ),
       ).to.deep.equal({ ok: false, reason: 'own_transfer' });
     });
   });

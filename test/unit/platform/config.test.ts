@@ -119,3 +119,58 @@ describe('platform/config: Redis Sentinel', () => {
     });
   }
 });
+
+describe('platform/config: key prefixes and Redis Cluster', () => {
+  it('keeps xb and bull by default, and uses the hash tags {xb} and {xborder} on a cluster', () => {
+    const single = loadConfig({}, '/');
+    expect([single.redisPrefix, single.queuePrefix, single.redisClusterNodes]).to.deep.equal([
+      'xb',
+      'bull',
+      [],
+    ]);
+    const cluster = loadConfig({ XBORDER_REDIS_CLUSTER_NODES: 'redis-a:7000,10.0.0.2:7001,[::1]:7002' }, '/');
+    expect([cluster.redisPrefix, cluster.queuePrefix]).to.deep.equal(['{xb}', '{xborder}']);
+    expect(cluster.redisClusterNodes).to.deep.equal([
+      { host: 'redis-a', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+  });
+
+  it('takes prefixes as given', () => {
+    const config = loadConfig(
+      {
+        XBORDER_REDIS_CLUSTER_NODES: 'a:7000',
+        XBORDER_REDIS_PREFIX: 'gx-{xb}',
+        XBORDER_QUEUE_PREFIX: '{xborder}',
+      },
+      '/',
+    );
+    expect([config.redisPrefix, config.queuePrefix]).to.deep.equal(['gx-{xb}', '{xborder}']);
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ XBORDER_REDIS_PREFIX: 'xb:records' }, 'XBORDER_REDIS_PREFIX'],
+    [{ XBORDER_QUEUE_PREFIX: 'bull queue' }, 'XBORDER_QUEUE_PREFIX'],
+    // Without a hash tag a cluster would spread one script's keys over slots: refused at start.
+    [{ XBORDER_REDIS_CLUSTER_NODES: 'a:7000', XBORDER_REDIS_PREFIX: 'xb' }, 'XBORDER_REDIS_PREFIX'],
+    [{ XBORDER_REDIS_CLUSTER_NODES: 'a:7000', XBORDER_QUEUE_PREFIX: '{}' }, 'XBORDER_QUEUE_PREFIX'],
+    [{ XBORDER_REDIS_CLUSTER_NODES: 'a' }, 'XBORDER_REDIS_CLUSTER_NODES'],
+    [
+      {
+        XBORDER_REDIS_CLUSTER_NODES: 'a:7000',
+        XBORDER_REDIS_SENTINELS: 'b:1',
+        XBORDER_REDIS_SENTINEL_MASTER: 'm',
+      },
+      'XBORDER_REDIS_CLUSTER_NODES',
+    ],
+    [{ XBORDER_REDIS_CLUSTER_NODES: 'a:7000', XBORDER_REDIS_URL: 'redis://a:7000/2' }, 'XBORDER_REDIS_URL'],
+  ];
+  for (const [env, variable] of bad) {
+    it(`stops at boot naming ${variable} for ${JSON.stringify(env)}`, () => {
+      expect(() => loadConfig(env, '/'))
+        .to.throw(ConfigError)
+        .with.property('variable', variable);
+    });
+  }
+});

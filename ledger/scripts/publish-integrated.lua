@@ -1,38 +1,4 @@
-// ledger/redis-sequencer-scripts: the Lua scripts of the Redis sequencer, one per atomic transition, each opening
-// with its KEYS, ARGV and output (the BullMQ habit). Run through platform/lua-script (EVALSHA, EVAL on NOSCRIPT).
-
-export const renewLeaseSource = `--[[
-  Extends the sequencer lease if the caller still holds it.
-    KEYS[1] lease key
-    ARGV[1] owner token
-    ARGV[2] lease duration (ms)
-  Output:
-    1  renewed
-    0  not held by this owner (expired or taken over): the caller must stop sequencing
-]]
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  redis.call("PEXPIRE", KEYS[1], ARGV[2])
-  return 1
-end
-return 0
-`;
-
-export const releaseLeaseSource = `--[[
-  Gives the lease up (a clean shutdown or step-down) so another process can take over at once.
-    KEYS[1] lease key
-    ARGV[1] owner token
-  Output:
-    1  released
-    0  not held by this owner (nothing done)
-]]
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  redis.call("DEL", KEYS[1])
-  return 1
-end
-return 0
-`;
-
-export const publishIntegratedSource = `--[[
+--[[
   Records a batch the sequencer has already made durable on disk, and tells waiting producers.
     KEYS[1]   lease key
     KEYS[2]   state hash: size (entries acknowledged = next index), cursor (last stream id integrated)
@@ -70,4 +36,3 @@ if ARGV[4] ~= "" then
 end
 redis.call("PUBLISH", ARGV[5], ARGV[6])
 return 1
-`;
