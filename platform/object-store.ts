@@ -41,6 +41,7 @@ export interface IncompleteUpload {
 
 export interface ObjectMetadata {
   readonly size: number;
+  readonly lastModified: Date;
 }
 
 export interface UploadOptions {
@@ -178,7 +179,7 @@ export function createObjectStoreClient(settings: ObjectStoreSettings): ObjectSt
       async headObject(key) {
         try {
           const res = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: full(key) }));
-          return { size: res.ContentLength ?? 0 };
+          return { size: res.ContentLength ?? 0, lastModified: res.LastModified ?? new Date(0) };
         } catch (err) {
           if (isNotFound(err)) return undefined;
           throw wrap('head', key, err);

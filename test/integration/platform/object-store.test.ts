@@ -63,7 +63,7 @@ describe('object store (real Swift s3api)', function () {
     const body = new Uint8Array(randomBytes(1000));
     await store.putObject('a/one', body);
     expect(Buffer.from((await store.getObject('a/one')) ?? [])).to.deep.equal(Buffer.from(body));
-    expect(await store.headObject('a/one')).to.deep.equal({ size: 1000 });
+    expect((await store.headObject('a/one'))?.size).to.equal(1000);
     await store.deleteObject('a/one');
     expect(await store.getObject('a/one')).to.equal(undefined);
     expect(await store.headObject('a/one')).to.equal(undefined);
