@@ -25,6 +25,7 @@ import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
+import { openPayloadStore } from '../registry/open-payload-store.js';
 import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { createPipeline } from '../workers/pipeline.js';
@@ -68,8 +69,8 @@ const keepAliveTimeoutMs = 5_000;
 const socketIdleTimeoutMs = 120_000;
 /** The accept queue (capped by the kernel's net.core.somaxconn, 4096 on current Linux). */
 const listenBacklog = 4096;
-/** Temp files of uploads untouched this long were left by a crash (live ones are written to or timed out). */
-const staleUploadMs = 10 * 60_000;
+/** Leftovers of crashed uploads are swept at start and then this often (another gateway's crash included). */
+const uploadSweepEveryMs = 3600_000;
 
 async function isWritable(dir: string): Promise<boolean> {
   try {
@@ -105,9 +106,23 @@ export async function startGateway(
     sentinels: config.redisSentinels,
   });
   queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
-  const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
-  if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
+  const payloadStore = openPayloadStore(config, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, payloadStore.store);
+  const sweepUploads = async (): Promise<void> => {
+    const swept = await stores.payloads.sweepTemp(
+      new Date(clock.now().getTime() - payloadStore.staleUploadMs),
+    );
+    if (swept > 0) logger.info('removed leftovers of interrupted uploads', { count: swept });
+  };
+  await sweepUploads();
+  const uploadSweep = setInterval(
+    () =>
+      void sweepUploads().catch((err: unknown) =>
+        logger.warn('upload sweep failed', { error: err instanceof Error ? err.message : String(err) }),
+      ),
+    uploadSweepEveryMs,
+  );
+  uploadSweep.unref();
   const metrics = createMetrics();
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
@@ -247,7 +262,11 @@ export async function startGateway(
     server.listen({ port: config.httpPort, host: config.bindHost, backlog: listenBacklog }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info('gateway listening', { port, policyVersion: policy.policyVersion });
+  logger.info('gateway listening', {
+    port,
+    policyVersion: policy.policyVersion,
+    payloadStore: payloadStore.location,
+  });
 
   return {
     port,
@@ -264,8 +283,10 @@ export async function startGateway(
         });
         server.closeIdleConnections();
       });
+      clearInterval(uploadSweep);
       await pipeline.close();
       await ledger.close();
+      payloadStore.close();
       redis.disconnect();
       queueConnection.disconnect();
     },

@@ -16,12 +16,18 @@ export interface Stores {
   readonly payloads: PayloadStore;
 }
 
-export function openStores(redis: Redis, dataDir: string, payloadWrapKey: Buffer): Stores {
+/** `payloads` replaces the default file store (XBORDER_PAYLOAD_STORE, registry/open-payload-store.ts). */
+export function openStores(
+  redis: Redis,
+  dataDir: string,
+  payloadWrapKey: Buffer,
+  payloads: PayloadStore = createPayloadStore(path.join(dataDir, 'payloads'), payloadWrapKey),
+): Stores {
   return {
     registry: createRegistryStore(redis),
     transfers: createTransferStore(redis),
     volume: createVolumeStore(redis),
     idempotency: createIdempotencyStore(redis),
-    payloads: createPayloadStore(path.join(dataDir, 'payloads'), payloadWrapKey),
+    payloads,
   };
 }

@@ -17,6 +17,7 @@ import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { createClassifier } from '../registry/classifier.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filing-expiry.js';
+import { openPayloadStore } from '../registry/open-payload-store.js';
 import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
@@ -66,7 +67,8 @@ export async function startWorkers(
     sentinels: config.redisSentinels,
   });
   queueConnection.on('error', () => undefined);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey);
+  const payloadStore = openPayloadStore(config, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, payloadStore.store);
   const metrics = createMetrics();
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
@@ -178,6 +180,7 @@ export async function startWorkers(
       await pipeline.close();
       await probe.close();
       await ledger.close();
+      payloadStore.close();
       redis.disconnect();
       queueConnection.disconnect();
     },
