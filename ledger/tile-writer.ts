@@ -282,6 +282,9 @@ export async function openTileWriter(options: TileWriterOptions): Promise<TileWr
     )
       await serialize(writeCheckpoint);
   };
+  // Readers always find a checkpoint, the empty log's included.
+  if (latestNote === undefined && tiles + pending.length === 0) await serialize(writeCheckpoint);
+
   const timer = setInterval(
     () => void checkpointIfDue().catch(onError),
     Math.min(Math.max(checkpointEvery.seconds * 250, 50), 1000),

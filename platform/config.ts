@@ -45,6 +45,8 @@ export interface Config {
   readonly payloadStore: StoreLocation;
   /** XBORDER_LEDGER_STORE: `file` (default) or `s3://bucket/prefix`. */
   readonly ledgerStore: StoreLocation;
+  /** XBORDER_LEDGER_SEQUENCER: whether this process may hold the ledger's sequencer lease (default true). */
+  readonly ledgerSequencer: boolean;
   /** XBORDER_S3_ENDPOINT / _REGION / _FORCE_PATH_STYLE; credentials come from the AWS SDK's own chain. */
   readonly objectStore: ObjectStoreSettings;
   /** Delivery attempts before `delivery_failed`, and the first backoff delay (doubles each attempt). */
@@ -283,6 +285,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: readLogLevel(env),
     payloadStore,
     ledgerStore,
+    ledgerSequencer: readOptionalBoolean(env, 'XBORDER_LEDGER_SEQUENCER') ?? true,
     objectStore: readObjectStore(env),
     deliveryAttempts: readPositiveInt(env, 'XBORDER_DELIVERY_ATTEMPTS', 6),
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),

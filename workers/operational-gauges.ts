@@ -52,7 +52,7 @@ export function createGaugeRefresher(sources: GaugeSources): () => Promise<void>
   async function refreshLedger(): Promise<void> {
     const now = clock.now().getTime();
     metrics.ledgerEntries.set(sources.ledger.size());
-    const note = sources.ledger.latestCheckpoint();
+    const note = await sources.ledger.latestCheckpoint();
     const parsed = note === undefined ? undefined : parseCheckpoint(note);
     metrics.ledgerCheckpointEntries.set(parsed?.ok === true ? parsed.checkpoint.size : 0);
     let writtenAt = startedAt;
