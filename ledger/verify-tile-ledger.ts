@@ -64,11 +64,13 @@ export async function verifyTileLedger(
   const checkTile = async (level: number, index: number, hashes: readonly Buffer[]): Promise<void> => {
     const path = tilePath(level, index, hashes.length);
     const stored = await storage.get(path);
-    const expected = Buffer.concat(hashes);
-    if (stored === undefined || !Buffer.from(stored).equals(expected))
+    if (stored === undefined) return report(`${path} is missing`, index * TILE_WIDTH ** (level + 1));
+    // Name the first leaf under the first hash that differs.
+    const k = hashes.findIndex((hash, i) => !hash.equals(Buffer.from(stored.subarray(i * 32, i * 32 + 32))));
+    if (k >= 0 || stored.length !== hashes.length * 32)
       report(
-        `${path} ${stored === undefined ? 'is missing' : 'does not match the entries'}`,
-        index * TILE_WIDTH ** (level + 1),
+        `${path} does not match the entries`,
+        (index * TILE_WIDTH + Math.max(0, k)) * TILE_WIDTH ** level,
       );
   };
   const pushHash = async (level: number, hash: Buffer, position: number): Promise<void> => {

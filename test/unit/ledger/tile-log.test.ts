@@ -91,7 +91,7 @@ describe('tile log (writer and reader over the tlog-tiles layout)', () => {
     expect(await verifyTileLedger(storage, verifier)).to.deep.include({ ok: true, size: 600 });
     // An edited entry is named by index.
     const bundle = storage.objects.get('tile/entries/001') as Uint8Array;
-    bundle[bundle.length - 2] ^= 1;
+    bundle.set([(bundle.at(-2) as number) ^ 1], bundle.length - 2);
     const bad = await verifyTileLedger(storage, verifier);
     expect(bad.ok).to.equal(false);
     expect(bad.ok ? -1 : bad.firstBadIndex).to.be.within(256, 511);
