@@ -364,7 +364,8 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     try {
       if (!holding()) return;
       // A previous holder still running (paused past its lease) is shut out by the store's epoch fence.
-      store = await openStore({ epoch, holding });
+      // The store checks the lease itself (not `closed`): a clean close may still write its last checkpoint.
+      store = await openStore({ epoch, holding: () => lease.holding() });
       let cursor = await reconcile(store);
       if (cursor === undefined) return;
       blocking = redis.duplicate();
