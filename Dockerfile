@@ -26,6 +26,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies/*.yaml ./policies/
 COPY --from=build /app/gateway/console ./gateway/console
+COPY --from=build /app/ledger/lua ./ledger/lua
 COPY --from=build /app/examples ./examples
 # The data dirs belong to `node`, so fresh named volumes mounted there are writable by it.
 RUN chmod 0755 /app/dist/cli/main.js \

@@ -188,7 +188,15 @@ export async function startGateway(
           const [records, queues] = await Promise.all([isRedisUp(redis), isRedisUp(queueConnection)]);
           if (!records || !queues) failing.push('redis');
           // Releases and registry changes are "log before act": a ledger that cannot be written stops them.
-          if (!(await isWritable(ledgerDir))) failing.push('ledger');
+          // In an object store the probe is a read of its `checkpoint` (the sequencer, wherever it runs, writes).
+          const ledgerUp =
+            config.ledgerStore.kind === 's3'
+              ? await ledger.latestCheckpoint().then(
+                  () => true,
+                  () => false,
+                )
+              : await isWritable(ledgerDir);
+          if (!ledgerUp) failing.push('ledger');
           return failing;
         },
         detail: () => ({
