@@ -134,7 +134,7 @@ export async function startWorkers(
     redis,
     pipeline,
     ledger,
-    ledgerDir: path.join(config.dataDir, 'ledger'),
+    ledgerDir: config.ledgerStore.kind === 's3' ? undefined : path.join(config.dataDir, 'ledger'),
     // Provisions 2024 art. 9 extension window, the same count the gateway exports (registry/filing-expiry.ts).
     filingsExpiring: async (now) =>
       listExpiringFilings(
