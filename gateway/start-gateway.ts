@@ -197,6 +197,7 @@ export async function startGateway(
             allowExampleFtzLists: policy.settings.ftz.allowExampleLists,
             ftzLists: ftzStatus(),
           },
+          payloadStore: payloadStore.location,
         }),
       }),
       createMetricsRoute(
