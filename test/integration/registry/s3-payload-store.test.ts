@@ -151,4 +151,3 @@ describe('registry/s3-payload-store (real Swift s3api)', function () {
     await crashed.abort();
   });
 });
-
