@@ -24,7 +24,7 @@ interface TransferBody {
 }
 
 describe('e2e: the pipeline with payloads in a real S3-compatible store', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let s3: TestS3Server;
   let deployment: TestDeployment;
   let gw: GatewayClient<TransferBody>;
