@@ -205,6 +205,7 @@ export async function startGateway(
             allowExampleFtzLists: policy.settings.ftz.allowExampleLists,
             ftzLists: ftzStatus(),
           },
+          payloadStore: payloadStore.location,
         }),
       }),
       createMetricsRoute(

@@ -10,7 +10,10 @@ export const envelopeTagBytes = 16;
 export const envelopeHeaderBytes = magic.length + ivBytes + envelopeTagBytes + 32 + ivBytes;
 
 /** A new envelope: write `header`, then `cipher.update` of each chunk, then `cipher.final()` and its auth tag. */
-export function createEnvelopeSealer(wrapKey: Buffer): { readonly header: Buffer; readonly cipher: CipherGCM } {
+export function createEnvelopeSealer(wrapKey: Buffer): {
+  readonly header: Buffer;
+  readonly cipher: CipherGCM;
+} {
   const dataKey = randomBytes(32);
   const wrapIv = randomBytes(ivBytes);
   const wrap = createCipheriv('aes-256-gcm', wrapKey, wrapIv);

@@ -6,6 +6,7 @@ import type { Reason } from '../policies/classification.js';
 import type { CheckJob, JobContext } from './pipeline.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { describeError } from '../platform/logger.js';
+import { enforcePolicyPin } from './policy-pin.js';
 
 export function createCheckProcessor(deps: WorkerDeps) {
   return async (job: JobContext<CheckJob>): Promise<void> => {
@@ -13,6 +14,7 @@ export function createCheckProcessor(deps: WorkerDeps) {
     const log = deps.logger.child({ transferId, check });
     const record = await deps.transfers.get(transferId);
     if (record === null || record.status !== 'checking') return;
+    enforcePolicyPin(deps, record, 'check');
     const started = process.hrtime.bigint();
     let ok: boolean;
     let reasons: readonly Reason[];

@@ -6,6 +6,7 @@ import type { Reason, Tier } from '../policies/classification.js';
 import type { JobContext, TransferJob } from './pipeline.js';
 import type { WorkerDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
+import { enforcePolicyPin } from './policy-pin.js';
 
 /** Reason messages are read by people: tiers in words, not the API's values. */
 const tierNames: Readonly<Record<Tier, { readonly en: string; readonly zh: string }>> = {
@@ -35,6 +36,7 @@ export function createReleaseProcessor(deps: WorkerDeps) {
     const { transferId } = job.data;
     const record = await deps.transfers.get(transferId);
     if (record === null || record.status !== 'checking') return;
+    enforcePolicyPin(deps, record, 'release');
     const started = process.hrtime.bigint();
 
     const failed = record.classification.requiredChecks.flatMap((check) => {

@@ -21,7 +21,7 @@ import { openPayloadStore } from '../registry/open-payload-store.js';
 import { openStores } from '../registry/open-stores.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from './evidence.js';
-import { createGaugeRefresher } from './operational-gauges.js';
+import { createGaugeRefresher, isRedisUp } from './operational-gauges.js';
 import {
   createJobProbe,
   createPipeline,
@@ -91,6 +91,7 @@ export async function startWorkers(
     events,
     ...stores,
     classifier: createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock }),
+    policyVersion: policy.policyVersion,
     evidence: createEvidenceChecker({ registry: stores.registry, policy, trust, clock }),
     pipeline,
     trust,
@@ -145,6 +146,21 @@ export async function startWorkers(
       ).length,
   });
   const server: Server = createServer((req, res) => {
+    if (req.url === '/readyz') {
+      // Readiness as the gateway reports it (api.md §9), with the policy version this process judges under:
+      // during a rolling policy change it tells which workers still run the old rulebook.
+      void Promise.all([isRedisUp(redis), isRedisUp(queueConnection)]).then(([records, queues]) => {
+        const failing = records && queues ? [] : ['redis'];
+        res.writeHead(failing.length === 0 ? 200 : 503, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            status: failing.length === 0 ? 'ready' : 'not_ready',
+            failing,
+            detail: { policy: { policyVersion: policy.policyVersion }, payloadStore: payloadStore.location },
+          }),
+        );
+      });
+      return;
+    }
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;

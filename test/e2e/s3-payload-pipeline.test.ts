@@ -24,7 +24,7 @@ interface TransferBody {
 }
 
 describe('e2e: the pipeline with payloads in a real S3-compatible store', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let s3: TestS3Server;
   let deployment: TestDeployment;
   let gw: GatewayClient<TransferBody>;
@@ -90,7 +90,9 @@ describe('e2e: the pipeline with payloads in a real S3-compatible store', functi
       expect(answer.status, deployment.output()).to.equal(202);
       const done = await gw.settle(answer.body.id, enterprise);
       expect(done.status, deployment.output()).to.equal('released');
-      const delivered = readFileSync(path.join(deployment.dataDir, 'receiver', 'deliveries', `${done.id}.bin`));
+      const delivered = readFileSync(
+        path.join(deployment.dataDir, 'receiver', 'deliveries', `${done.id}.bin`),
+      );
       expect(delivered.equals(payloads[i] ?? Buffer.alloc(0))).to.equal(true);
     }
     // The payloads are in the object store, not under the data dir, and only as XBP1 ciphertext.

@@ -24,7 +24,7 @@ async function toArray<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('object store (real Swift s3api)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let server: TestS3Server;
   let client: ObjectStoreClient;
   let store: ObjectStore;

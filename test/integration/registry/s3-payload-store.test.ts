@@ -38,7 +38,7 @@ const waitFor = async (condition: () => Promise<boolean>, what: string): Promise
 };
 
 describe('registry/s3-payload-store (real Swift s3api)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let server: TestS3Server;
   let client: ObjectStoreClient;
   let objects: ObjectStore;
@@ -151,4 +151,3 @@ describe('registry/s3-payload-store (real Swift s3api)', function () {
     await crashed.abort();
   });
 });
-
