@@ -34,7 +34,9 @@ export function createLedgerRoutes(ledger: Ledger): Router {
   const router = Router();
 
   router.get('/v1/ledger/checkpoint', async (_req, res) => {
-    res.type('text/plain; charset=utf-8').send((await ledger.latestCheckpoint()) ?? (await ledger.checkpoint()));
+    res
+      .type('text/plain; charset=utf-8')
+      .send((await ledger.latestCheckpoint()) ?? (await ledger.checkpoint()));
   });
 
   router.get('/v1/ledger/entries/:index', requireRole('reviewer', 'ops', 'admin'), async (req, res) => {
