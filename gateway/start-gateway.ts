@@ -57,8 +57,8 @@ const keepAliveTimeoutMs = 5_000;
 const socketIdleTimeoutMs = 120_000;
 /** The accept queue (capped by the kernel's net.core.somaxconn, 4096 on current Linux). */
 const listenBacklog = 4096;
-/** Temp files of uploads untouched this long were left by a crash (live ones are written to or timed out). */
-const staleUploadMs = 10 * 60_000;
+/** Leftovers of crashed uploads are swept at start and then this often (another gateway's crash included). */
+const uploadSweepEveryMs = 3600_000;
 
 async function isWritable(dir: string): Promise<boolean> {
   try {
@@ -83,8 +83,21 @@ export async function startGateway(
     if (s.inForce && !s.example) logger.info(`FTZ negative list: ${s.detail}`, fields);
     else logger.warn(`FTZ negative list: ${s.detail}`, fields);
   }
-  const swept = await stores.payloads.sweepTemp(new Date(clock.now().getTime() - staleUploadMs));
-  if (swept > 0) logger.info('removed temp files of interrupted uploads', { count: swept });
+  const sweepUploads = async (): Promise<void> => {
+    const swept = await stores.payloads.sweepTemp(
+      new Date(clock.now().getTime() - core.payloadStore.staleUploadMs),
+    );
+    if (swept > 0) logger.info('removed leftovers of interrupted uploads', { count: swept });
+  };
+  await sweepUploads();
+  const uploadSweep = setInterval(
+    () =>
+      void sweepUploads().catch((err: unknown) =>
+        logger.warn('upload sweep failed', { error: err instanceof Error ? err.message : String(err) }),
+      ),
+    uploadSweepEveryMs,
+  );
+  uploadSweep.unref();
   const heldBacklog = createHeldBacklog(core.redis, core.redisKeys);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(core.keys.ledgerIdKey, id);
@@ -143,7 +156,15 @@ export async function startGateway(
           ]);
           if (!records || !queues) failing.push('redis');
           // Releases and registry changes are "log before act": a ledger that cannot be written stops them.
-          if (!(await isWritable(core.ledgerDir))) failing.push('ledger');
+          // In an object store the probe is a read of its `checkpoint` (the sequencer, wherever it runs, writes).
+          const ledgerUp =
+            core.ledgerDir === undefined
+              ? await ledger.latestCheckpoint().then(
+                  () => true,
+                  () => false,
+                )
+              : await isWritable(core.ledgerDir);
+          if (!ledgerUp) failing.push('ledger');
           return failing;
         },
         detail: () => ({
@@ -152,6 +173,7 @@ export async function startGateway(
             allowExampleFtzLists: policy.settings.ftz.allowExampleLists,
             ftzLists: ftzStatus(),
           },
+          payloadStore: core.payloadStore.location,
         }),
       }),
       createMetricsRoute(
@@ -216,7 +238,11 @@ export async function startGateway(
     server.listen({ port: config.httpPort, host: config.bindHost, backlog: listenBacklog }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info('gateway listening', { port, policyVersion: policy.policyVersion });
+  logger.info('gateway listening', {
+    port,
+    policyVersion: policy.policyVersion,
+    payloadStore: core.payloadStore.location,
+  });
 
   return {
     port,
@@ -233,6 +259,7 @@ export async function startGateway(
         });
         server.closeIdleConnections();
       });
+      clearInterval(uploadSweep);
       await core.close();
     },
   };

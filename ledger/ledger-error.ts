@@ -1,11 +1,13 @@
 // ledger/ledger-error: the few error codes the ledger throws. Bad proofs and signatures are results, not errors;
-// these are misuse (OUT_OF_RANGE, CLOSED), contention (LOCKED), infrastructure (IO, TIMEOUT) and damage (CORRUPT).
+// these are misuse (OUT_OF_RANGE, CLOSED), contention (LOCKED, FENCED), infrastructure (IO, TIMEOUT) and damage (CORRUPT).
 
 export type LedgerErrorCode =
   /** An index or size beyond the tree: a caller asked for something that does not exist (HTTP 404/400). */
   | 'OUT_OF_RANGE'
-  /** Another live process (or another store in this one) writes this ledger directory. */
+  /** Another store in this process writes this ledger directory. */
   | 'LOCKED'
+  /** The writer's lease term is over (lost, or a newer epoch opened the store): it must not write. */
+  | 'FENCED'
   | 'CLOSED'
   /** A write or fsync failed; the store refuses further appends until it is reopened (and recovered). */
   | 'IO'

@@ -8,11 +8,16 @@
 //   tree     derived: every complete Merkle node (32-byte SHA-256), leaf hashes included, in postorder
 //            (tree-layout.ts): 2n − popcount(n) nodes for n entries, so any subtree hash is one 32-byte read
 //   synced   derived-file watermark: u64 n, twice — `index` and `tree` are fsynced for the first n entries
-//   LOCK     the writer's pid (writer-lock.ts)
+//   EPOCH    the lease term (sequencer-lease.ts) of the latest writer that opened the store, in decimal
 // Commit, per batch: write the records to `leaves` and fdatasync it — the one fsync an append waits for — then
 // write the batch's tree nodes and, last, its index slots (page cache), then acknowledge. Readers take the size
 // from `index`, so they only ever see fsynced entries. `index` and `tree` are fsynced in the background (at most
 // every DERIVED_SYNC_MS) and then `synced` is advanced.
+// Fencing: a writer opened with a WriteFence records its epoch in EPOCH before recovery (refusing to open when a
+// newer one is there) and, before each batch, checks that EPOCH is still its own and its lease still held; so a
+// paused ex-sequencer stops at its next batch once the new one has opened. The residual window is a pause of a
+// whole lease period between that check and the write (microseconds apart) — see ledger/README.md. A writer
+// without a fence is alone by construction (one process: tests, tools).
 // Recovery on open: trust `index`/`tree` up to `synced`; from there scan `leaves` record by record (whole, and its
 // check matches its bytes), stop at the first torn one, rebuild `index`/`tree` for the scanned entries and cut
 // every file to the last whole entry. A crash at any point leaves either the old or the new entry — never half.
@@ -22,7 +27,8 @@
 // sync). Memory O(log n) (the frontier). Reads are synchronous positioned reads (page-cache hits in practice) so
 // proofs stay plain functions.
 import { fstatSync, writeSync } from 'node:fs';
-import { link, mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createChunkReader, readExactly as readAt } from './file-reads.js';
 import { LedgerError } from './ledger-error.js';
@@ -31,7 +37,7 @@ import { HASH_SIZE, hashLeaf } from './merkle-hash.js';
 import { generateConsistencyProof, generateInclusionProof } from './merkle-proof.js';
 import { computeRoot, type SubtreeHashFn } from './subtree-hash.js';
 import { countNodes, nodePosition } from './tree-layout.js';
-import { acquireWriterLock, type WriterLock } from './writer-lock.js';
+import type { WriteFence } from './write-fence.js';
 
 export const STORE_FORMAT = 'xborder-ledger 1\n';
 export const STORE_FILES = {
@@ -40,6 +46,7 @@ export const STORE_FILES = {
   index: 'index',
   tree: 'tree',
   synced: 'synced',
+  epoch: 'EPOCH',
 } as const;
 /** Events are small JSON documents; a cap keeps one batch's memory bounded. */
 export const MAX_LEAF_BYTES = 1024 * 1024;
@@ -76,13 +83,23 @@ export interface LedgerStore {
   inclusionProof(index: number, size?: number): Buffer[];
   consistencyProof(from: number, to?: number): Buffer[];
   stats(): LedgerStoreStats;
+  /**
+   * Told by the sequencer once entries up to `size` are acknowledged in Redis (after the fenced publish): a store
+   * that writes derived data only for acknowledged entries (the object-store tiles) writes it now.
+   */
+  published?(size: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface OpenLedgerStoreOptions {
-  /** Readers (proof servers, verifiers) take no lock, never write and never run recovery. */
+  /** Readers (proof servers, verifiers) never write and never run recovery. */
   readonly readOnly?: boolean;
+  /** The sequencer's lease term: writes stop once a newer term opened the store or the lease is lost. */
+  readonly fence?: WriteFence;
 }
+
+/** Directories open for writing in this process: a second writer here is a bug, refused at once. */
+const writingHere = new Set<string>();
 
 interface Files {
   readonly leaves: FileHandle;
@@ -106,18 +123,54 @@ export async function openLedgerStore(
 ): Promise<LedgerStore> {
   const readOnly = options.readOnly === true;
   await mkdir(dir, { recursive: true });
-  const lock = readOnly ? undefined : await acquireWriterLock(dir);
+  if (!readOnly) {
+    if (writingHere.has(dir))
+      throw new LedgerError('LOCKED', `${dir} is already open for writing in this process`);
+    writingHere.add(dir);
+  }
+  const release = (): void => {
+    if (!readOnly) writingHere.delete(dir);
+  };
   let files: Files | undefined;
   try {
     await checkFormat(dir, readOnly);
+    if (!readOnly && options.fence !== undefined) await claimEpoch(dir, options.fence.epoch);
     files = await openFiles(dir, readOnly);
     const state = readOnly ? undefined : await recover(dir, files);
-    return createStore(dir, files, lock, state);
+    return createStore(dir, files, release, state, readOnly ? undefined : options.fence);
   } catch (err) {
     if (files !== undefined) await closeFiles(files);
-    await lock?.release();
+    release();
     throw err;
   }
+}
+
+/** The epoch recorded in EPOCH (0: none yet). */
+function readEpoch(dir: string): number {
+  try {
+    const n = Number(readFileSync(join(dir, STORE_FILES.epoch), 'utf8').trim());
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+}
+
+/** Records `epoch` as the store's writer (atomically: a private file renamed into place), or refuses a stale one. */
+async function claimEpoch(dir: string, epoch: number): Promise<void> {
+  const found = readEpoch(dir);
+  if (found > epoch)
+    throw new LedgerError('FENCED', `${dir} was opened by lease epoch ${found}; epoch ${epoch} is stale`);
+  const staged = join(dir, `${STORE_FILES.epoch}.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(staged, 'w');
+  try {
+    await handle.writeFile(`${epoch}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(staged, join(dir, STORE_FILES.epoch));
+  await syncDirectory(dir);
 }
 
 async function checkFormat(dir: string, readOnly: boolean): Promise<void> {
@@ -316,8 +369,9 @@ async function writeFully(handle: FileHandle, data: Buffer, position: number): P
 function createStore(
   dir: string,
   files: Files,
-  lock: WriterLock | undefined,
+  release: () => void,
   state: WriterState | undefined,
+  fence: WriteFence | undefined,
 ): LedgerStore {
   const readOnly = state === undefined;
   const queue: Pending[] = [];
@@ -349,6 +403,8 @@ function createStore(
 
   // One batch: the records, one fdatasync of `leaves`; then its tree nodes and index slots (page cache).
   async function commit(batch: readonly Pending[], writer: WriterState): Promise<number> {
+    if (fence !== undefined && (!fence.holding() || readEpoch(dir) !== fence.epoch))
+      throw new LedgerError('FENCED', `lease epoch ${fence.epoch} no longer writes ${dir}`);
     const first = writer.size;
     const frontier = writer.frontier.clone();
     let count = 0;
@@ -439,7 +495,10 @@ function createStore(
       } catch (err) {
         // After a failed write or fsync the page cache may no longer match the disk (a retried fsync can
         // falsely succeed), so refuse further appends; reopening runs recovery against what is really there.
-        failure = new LedgerError('IO', `ledger write failed in ${dir}; reopen the store`, { cause: err });
+        failure =
+          err instanceof LedgerError && err.code === 'FENCED'
+            ? err
+            : new LedgerError('IO', `ledger write failed in ${dir}; reopen the store`, { cause: err });
         for (const p of [...batch, ...queue.splice(0)]) p.reject(failure);
       }
     }
@@ -532,7 +591,7 @@ function createStore(
         await syncDerived(state);
       }
       await closeFiles(files);
-      await lock?.release();
+      release();
     },
   };
 }

@@ -54,18 +54,19 @@ export interface Ledger {
   append(event: LedgerEvent): Promise<AppendResult>;
   /** Several events, in order, in one submission. */
   appendMany(events: readonly LedgerEvent[]): Promise<AppendResult[]>;
+  /** Entries this process can serve (a tiles ledger: the latest checkpoint it has seen, or what it sequenced). */
   size(): number;
   /** The leaf bytes (canonical JSON) of entry `index`. */
-  entry(index: number): Buffer;
-  proof(index: number, size?: number): InclusionProofView;
-  consistency(from: number, to?: number): ConsistencyProofView;
+  entry(index: number): Promise<Buffer>;
+  proof(index: number, size?: number): Promise<InclusionProofView>;
+  consistency(from: number, to?: number): Promise<ConsistencyProofView>;
   /** Signs (and stores) a checkpoint for the current size; answers the latest one when it already covers it. */
   checkpoint(): Promise<string>;
   /** Writes a checkpoint if `checkpointEvery` says one is due and this process sequences; the timer calls it. */
   checkpointIfDue(): Promise<string | undefined>;
-  latestCheckpoint(): string | undefined;
+  latestCheckpoint(): Promise<string | undefined>;
   /** Every stored checkpoint note, oldest first. */
-  checkpoints(): string[];
+  checkpoints(): Promise<string[]>;
   /** An offline-verifiable receipt for entry `index` (signing a new checkpoint when none covers it yet). */
   receipt(index: number): Promise<LedgerReceipt>;
   close(): Promise<void>;
@@ -189,22 +190,27 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     },
     appendMany,
     size: () => reader.size(),
-    entry: (index) => reader.getLeaf(index),
-    proof(index, size) {
-      const at = size ?? reader.size();
-      return { index, size: at, hashes: b64(reader.inclusionProof(index, at)) };
-    },
-    consistency(from, to) {
-      const at = to ?? reader.size();
-      return { from, to: at, hashes: b64(reader.consistencyProof(from, at)) };
-    },
+    entry: (index) => Promise.resolve().then(() => reader.getLeaf(index)),
+    proof: (index, size) =>
+      Promise.resolve().then(() => {
+        const at = size ?? reader.size();
+        return { index, size: at, hashes: b64(reader.inclusionProof(index, at)) };
+      }),
+    consistency: (from, to) =>
+      Promise.resolve().then(() => {
+        const at = to ?? reader.size();
+        return { from, to: at, hashes: b64(reader.consistencyProof(from, at)) };
+      }),
     checkpoint: () => {
       checkOpen();
       return serialize(writeCheckpoint);
     },
     checkpointIfDue,
-    latestCheckpoint: () => readLatestCheckpoint(dir),
-    checkpoints: () => readCheckpointRecords(dir).flatMap((r) => (r.note === undefined ? [] : [r.note])),
+    latestCheckpoint: () => Promise.resolve().then(() => readLatestCheckpoint(dir)),
+    checkpoints: () =>
+      Promise.resolve().then(() =>
+        readCheckpointRecords(dir).flatMap((r) => (r.note === undefined ? [] : [r.note])),
+      ),
     async receipt(index) {
       checkOpen();
       if (!Number.isSafeInteger(index) || index < 0 || index >= reader.size())

@@ -1,6 +1,6 @@
-// ledger/open-event-log: opens the process's view of the ledger for a composition root — the on-disk tree
-// under the data dir, sequenced across processes through Redis, checkpoints signed with the gateway's
-// Ed25519 key — and adapts it to the EventLog port every room writes to.
+// ledger/open-event-log: opens the process's view of the ledger for a composition root — the on-disk tree under
+// the data dir or C2SP tiles in the object store (XBORDER_LEDGER_STORE), sequenced across processes through
+// Redis, checkpoints signed with the gateway's Ed25519 key — and adapts it to the EventLog port every room writes to.
 import path from 'node:path';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
@@ -8,8 +8,14 @@ import type { EventLog } from '../platform/event-log.js';
 import { describeError, type Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import type { Signer } from '../certs/signer.js';
+import { createObjectStoreClient } from '../platform/object-store.js';
+import { createFileTileStorage } from './file-tile-storage.js';
 import { createLedger, type Ledger } from './ledger.js';
+import { createObjectTileStorage } from './object-tile-storage.js';
 import { createRedisSequencer } from './redis-sequencer.js';
+import { createTileLedger } from './tile-ledger.js';
+import { createTileReader } from './tile-reader.js';
+import { openTileWriter } from './tile-writer.js';
 
 /** The checkpoint origin line and signature key name (C2SP tlog-checkpoint, signed-note). */
 export const ledgerOrigin = 'xborder.gateway/ledger';
@@ -57,22 +63,26 @@ export async function openEventLog(deps: {
   const dir = path.join(deps.config.dataDir, 'ledger');
   const onError = (err: unknown) =>
     deps.logger.error('ledger background error', { error: describeError(err) });
-  const ledger = await createLedger({
-    dir,
-    signer: { keyName: ledgerKeyName, privateKey: deps.signer.privateKey },
-    origin: ledgerOrigin,
-    checkpointEvery,
-    now: () => deps.clock.now(),
-    sequencer: createRedisSequencer({
-      dir,
-      redis: deps.redis,
-      prefix: sequencerPrefix(deps.config.redisPrefix),
-      timeoutMs: appendTimeoutMs,
-      retentionMs: computeLedgerRetryWindowMs(deps.config),
-      onError,
-    }),
-    onError,
-  });
+  const ledger =
+    deps.config.ledgerStore.kind === 's3'
+      ? await openTileEventLedger(deps, onError)
+      : await createLedger({
+          dir,
+          signer: { keyName: ledgerKeyName, privateKey: deps.signer.privateKey },
+          origin: ledgerOrigin,
+          checkpointEvery,
+          now: () => deps.clock.now(),
+          sequencer: createRedisSequencer({
+            dir,
+            redis: deps.redis,
+            prefix: sequencerPrefix(deps.config.redisPrefix),
+            timeoutMs: appendTimeoutMs,
+            retentionMs: computeLedgerRetryWindowMs(deps.config),
+            candidate: deps.config.ledgerSequencer,
+            onError,
+          }),
+          onError,
+        });
   const events: EventLog = {
     async append(event) {
       const result = await ledger.append({ ...event, at: deps.clock.now().toISOString() });
@@ -80,4 +90,60 @@ export async function openEventLog(deps: {
     },
   };
   return { events, ledger };
+}
+
+/**
+ * The ledger as C2SP tiles in the object store: every process reads the tiles (full ones cached under the data
+ * dir); the one holding the sequencer lease writes them and signs checkpoints. A process that needs a checkpoint
+ * (a receipt) leaves the size it needs in `<prefix>:checkpoint-wanted`, which the sequencer polls.
+ */
+async function openTileEventLedger(
+  deps: { config: Config; redis: Redis; signer: Signer; clock: Clock },
+  onError: (err: unknown) => void,
+): Promise<Ledger> {
+  const { config, redis } = deps;
+  if (config.ledgerStore.kind !== 's3') throw new TypeError('not an object-store ledger');
+  const client = createObjectStoreClient(config.objectStore);
+  const storage = createObjectTileStorage(client.open(config.ledgerStore));
+  const cache = createFileTileStorage(path.join(config.dataDir, 'ledger-tiles'));
+  const reader = createTileReader({ storage, cache, origin: ledgerOrigin });
+  const prefix = sequencerPrefix(config.redisPrefix);
+  const wantedKey = `${prefix}:checkpoint-wanted`;
+  const sequencer = createRedisSequencer({
+    dir: '',
+    prefix,
+    redis,
+    timeoutMs: appendTimeoutMs,
+    retentionMs: computeLedgerRetryWindowMs(config),
+    candidate: config.ledgerSequencer,
+    onError,
+    openStore: (fence) =>
+      openTileWriter({
+        storage,
+        fence,
+        origin: ledgerOrigin,
+        signer: { keyName: ledgerKeyName, privateKey: deps.signer.privateKey },
+        checkpointEvery,
+        now: () => deps.clock.now(),
+        wantedSize: async () => Number((await redis.get(wantedKey)) ?? 0),
+        onTiles: (size) => reader.observe(size),
+        onError,
+      }),
+  });
+  const ledger = await createTileLedger({
+    reader,
+    sequencer,
+    // A plain SET (last writer wins) is enough: a waiter whose larger size was overwritten asks again.
+    requestCheckpoint: async (size) => {
+      await redis.set(wantedKey, String(size), 'PX', 60_000);
+    },
+    onError,
+  });
+  return {
+    ...ledger,
+    async close() {
+      await ledger.close();
+      client.close();
+    },
+  };
 }

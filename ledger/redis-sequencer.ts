@@ -1,20 +1,20 @@
 // ledger/redis-sequencer: exactly one sequencer among many processes sharing one ledger directory on one machine.
 //
 // Design. Producers (any process) XADD {id, leaf} to the stream <prefix>:pending and wait. One process holds the
-// lease <prefix>:lease (SET NX PX, renewed every leaseMs/3 by a Lua compare-and-expire); it opens the store for
-// writing (the directory LOCK is the disk-side guard), reads the stream from its cursor in batches (XREAD BLOCK),
+// lease <prefix>:lease (sequencer-lease.ts: SET NX PX under a fresh epoch, renewed every leaseMs/3); it opens the
+// store for writing fenced by that epoch (write-fence.ts), reads the stream from its cursor in batches (XREAD BLOCK),
 // drops ids already integrated (MGET <prefix>:done:<id>), appends the rest in one group commit (fsync), and then
-// publishIntegrated (Lua, fenced by lease owner and expected size) sets done keys, advances size and cursor, trims
+// publishIntegrated (Lua, fenced by the lease value — epoch and owner — and expected size) sets done keys, advances size and cursor, trims
 // the stream and PUBLISHes [[id, index, duplicate], ...] on <prefix>:integrated.
 // Waiting: each process has one subscriber; a producer's promise settles on the pub/sub message, with a poll of
 // the done keys every pollMs as the fallback for messages missed while disconnected; it fails with TIMEOUT after
 // timeoutMs (the event stays queued; retrying with the same id is safe).
-// Crashes. Holder dies → its lease expires → another candidate takes it, finds the LOCK's pid dead, recovers the
-// store (torn tail cut) and reconciles: entries on disk past the acknowledged size (fsynced but not published)
+// Crashes. Holder dies → its lease expires → another candidate takes it with a higher epoch, recovers the store (torn tail cut) and reconciles: entries on disk past the acknowledged size (fsynced but not published)
 // are published from the ids inside their leaves, so when their stream entries are read again the done keys
 // make them no-ops. Hence no gaps (size only moves with the disk) and no duplicates (integration is idempotent by
 // event id while its done key lives). A paused holder that lost its lease stops before writing (local lease
-// deadline with a safety margin), still holds LOCK until it steps down, and its publish is refused by the fence.
+// deadline with a safety margin), its store refuses writes once a newer epoch opened it, and its publish is
+// refused by the fence (the lease value carries the epoch).
 // Done keys expire, so Redis holds only the ids that may still come again, not one key per event ever written:
 // a caller's own id (a retry repeats it) for retentionMs; an id the ledger made up for one submission (`once`,
 // flagged in its stream entry) only while its producer may wait (onceRetentionMs), since nobody submits it again
@@ -26,13 +26,17 @@ import { hostname } from 'node:os';
 import { duplicateRedis, type Redis } from '../platform/redis.js';
 import { readEventId } from './leaf-encoding.js';
 import { LedgerError } from './ledger-error.js';
-import { openLedgerStore, type LedgerStore } from './ledger-store.js';
+import { openLedgerStore } from './ledger-store.js';
 import { loadLuaScript } from '../platform/lua-script.js';
-import type { Sequenced, Sequencer, SequencerItem } from './sequencer.js';
+import { createSequencerLease } from './sequencer-lease.js';
+import type { Sequenced, Sequencer, SequencerItem, SequencerStore } from './sequencer.js';
+import type { WriteFence } from './write-fence.js';
 
 export interface RedisSequencerOptions {
-  /** The ledger directory, on a filesystem every process of this machine shares. */
+  /** The ledger directory, on a filesystem every process of this machine shares (unless `openStore` is given). */
   readonly dir: string;
+  /** Opens the store the sequencer writes, fenced by its lease term; default: the file store in `dir`. */
+  readonly openStore?: (fence: WriteFence) => Promise<SequencerStore>;
   /** Command connection (platform/redis createRedis); the sequencer duplicates it for pub/sub and blocking reads. */
   readonly redis: Redis;
   /** Key prefix; keep a {hash tag} so the Lua scripts' keys share one Redis Cluster slot. */
@@ -104,8 +108,8 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     done: (id: string): string => `${prefix}:done:${id}`,
   };
 
-  const renewLease = loadLuaScript(redis, 'ledger/scripts/renew-lease.lua');
-  const releaseLease = loadLuaScript(redis, 'ledger/scripts/release-lease.lua');
+  const lease = createSequencerLease({ redis, key: keys.lease, token: owner, ttlMs: leaseMs, safetyMs });
+  const openStore = options.openStore ?? ((fence: WriteFence) => openLedgerStore(dir, { fence }));
   const publishIntegrated = loadLuaScript(redis, 'ledger/scripts/publish-integrated.lua');
 
   let closed = false;
@@ -210,29 +214,24 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
 
   // ---- the sequencer: lease, recovery, batches -----------------------------------------------------------------
 
-  let leaseValidUntil = 0;
-  let lost = false;
   let sequencing = false;
   let leading: Promise<void> | undefined;
   let blocking: Redis | undefined;
   let cooldownUntil = 0;
   let ticking = false;
 
-  const holding = (): boolean => !closed && !lost && Date.now() < leaseValidUntil - safetyMs;
+  const holding = (): boolean => !closed && lease.holding();
 
   async function tick(): Promise<void> {
     if (closed || ticking) return;
     ticking = true;
     try {
-      const started = Date.now();
       if (leading !== undefined) {
-        if ((await renewLease([keys.lease], [owner, leaseMs])) === 1) leaseValidUntil = started + leaseMs;
-        else lost = true;
-      } else if (candidate && started >= cooldownUntil) {
-        if ((await redis.set(keys.lease, owner, 'PX', leaseMs, 'NX')) === 'OK') {
-          leaseValidUntil = started + leaseMs;
-          lost = false;
-          leading = lead().finally(() => {
+        await lease.renew();
+      } else if (candidate && Date.now() >= cooldownUntil) {
+        const epoch = await lease.tryAcquire();
+        if (epoch !== undefined) {
+          leading = lead(epoch).finally(() => {
             leading = undefined;
           });
         }
@@ -252,6 +251,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
    * fence refuses (lease lost or another sequencer wrote).
    */
   async function publish(
+    store: SequencerStore,
     before: number,
     after: number,
     cursor: string,
@@ -261,7 +261,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     const result = await publishIntegrated(
       [keys.lease, keys.state, keys.pending, ...fresh.map(([id]) => keys.done(id))],
       [
-        owner,
+        lease.value() ?? '',
         before,
         after,
         cursor,
@@ -273,16 +273,18 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     if (result === -1)
       onError(new LedgerError('CORRUPT', `another sequencer recorded entries in ${prefix}; stepping down`));
     if (result !== 1) {
-      lost = true;
+      await lease.release().catch(() => undefined);
       return false;
     }
+    // Acknowledged: a store that publishes derived data only for acknowledged entries (tiles) may now.
+    await store.published?.(after);
     for (const [id, index, duplicate] of acks) settle(id, index, duplicate === 1);
     for (const listener of listeners) listener(after);
     return true;
   }
 
   /** Publishes what is on disk beyond what Redis acknowledged (integrated, fsynced, then the holder died). */
-  async function reconcile(store: LedgerStore): Promise<string | undefined> {
+  async function reconcile(store: SequencerStore): Promise<string | undefined> {
     const [sizeText, cursor] = await redis.hmget(keys.state, 'size', 'cursor');
     const acknowledged = sizeText === null ? 0 : Number(sizeText);
     const disk = store.size();
@@ -302,6 +304,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
       }
       if (
         !(await publish(
+          store,
           from,
           to,
           '',
@@ -315,7 +318,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
   }
 
   async function integrate(
-    store: LedgerStore,
+    store: SequencerStore,
     entries: readonly StreamEntry[],
     cursor: string,
   ): Promise<boolean> {
@@ -346,6 +349,7 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
       once.get(id) === true ? onceRetentionMs : retentionMs,
     ]);
     return publish(
+      store,
       before,
       store.size(),
       cursor,
@@ -354,19 +358,13 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
     );
   }
 
-  async function lead(): Promise<void> {
-    let store: LedgerStore | undefined;
+  async function lead(epoch: number): Promise<void> {
+    let store: SequencerStore | undefined;
     try {
-      while (holding() && store === undefined) {
-        try {
-          store = await openLedgerStore(dir);
-        } catch (err) {
-          // The previous writer is alive (e.g. paused, about to notice its lease is gone): wait for it to let go.
-          if (!(err instanceof LedgerError && err.code === 'LOCKED')) throw err;
-          await sleep(Math.max(10, Math.floor(leaseMs / 20)));
-        }
-      }
-      if (store === undefined) return;
+      if (!holding()) return;
+      // A previous holder still running (paused past its lease) is shut out by the store's epoch fence.
+      // The store checks the lease itself (not `closed`): a clean close may still write its last checkpoint.
+      store = await openStore({ epoch, holding: () => lease.holding() });
       let cursor = await reconcile(store);
       if (cursor === undefined) return;
       blocking = duplicateRedis(redis);
@@ -399,9 +397,9 @@ export function createRedisSequencer(options: RedisSequencerOptions): Sequencer 
       sequencing = false;
       blocking?.disconnect();
       blocking = undefined;
-      // Close (and unlock) the store before giving the lease up: the next holder must find LOCK free or stale.
+      // Close the store before giving the lease up: the next holder then finds nothing of this term in flight.
       await store?.close().catch(onError);
-      await releaseLease([keys.lease], [owner]).catch(() => undefined);
+      await lease.release().catch(() => undefined);
     }
   }
 
@@ -469,8 +467,4 @@ function parseStreamReply(reply: unknown): { entries: StreamEntry[]; lastId: str
     }
   }
   return { entries, lastId };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

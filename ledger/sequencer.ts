@@ -28,3 +28,17 @@ export interface Sequencer {
   onIntegrated(listener: (size: number) => void): void;
   close(): Promise<void>;
 }
+
+/**
+ * What the sequencer needs of the store it writes during its lease term: the durable size, a group-commit
+ * append, the leaves it made durable but has not acknowledged yet (reconciled after a takeover), and a call once
+ * entries are acknowledged in Redis. The file store (ledger-store.ts) and the tile writer (tile-writer.ts) are two.
+ */
+export interface SequencerStore {
+  size(): number;
+  append(leaves: readonly Uint8Array[]): Promise<number>;
+  /** Leaf `index`, for every index from the size Redis acknowledged to `size()`. */
+  getLeaf(index: number): Buffer;
+  published?(size: number): Promise<void>;
+  close(): Promise<void>;
+}

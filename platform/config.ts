@@ -2,9 +2,13 @@
 // a bad value stops the process at boot with the variable's name. Must not do I/O.
 import path from 'node:path';
 import { parseCidrList, type Cidr } from './outbound-address.js';
+import { parseObjectLocation, type ObjectLocation, type ObjectStoreSettings } from './object-store.js';
 import type { RedisNode, SentinelTarget } from './redis.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Where payloads or the ledger live: files under the data dir, or an S3-compatible object store. */
+export type StoreLocation = { readonly kind: 'file' } | ({ readonly kind: 's3' } & ObjectLocation);
 
 export interface Config {
   readonly redisUrl: string;
@@ -43,6 +47,14 @@ export interface Config {
   /** base64 of 32 bytes, or undefined: then a development key is generated under the data dir. */
   readonly masterKey: string | undefined;
   readonly logLevel: LogLevel;
+  /** XBORDER_PAYLOAD_STORE: `file` (default) or `s3://bucket/prefix`. */
+  readonly payloadStore: StoreLocation;
+  /** XBORDER_LEDGER_STORE: `file` (default) or `s3://bucket/prefix`. */
+  readonly ledgerStore: StoreLocation;
+  /** XBORDER_LEDGER_SEQUENCER: whether this process may hold the ledger's sequencer lease (default true). */
+  readonly ledgerSequencer: boolean;
+  /** XBORDER_S3_ENDPOINT / _REGION / _FORCE_PATH_STYLE; credentials come from the AWS SDK's own chain. */
+  readonly objectStore: ObjectStoreSettings;
   /** Delivery attempts before `delivery_failed`, and the first backoff delay (doubles each attempt). */
   readonly deliveryAttempts: number;
   readonly deliveryBackoffMs: number;
@@ -210,6 +222,53 @@ function readMasterKey(env: Env): string | undefined {
   return raw;
 }
 
+function readStoreLocation(env: Env, name: string): StoreLocation {
+  const raw = readString(env, name, 'file');
+  if (raw === 'file') return Object.freeze({ kind: 'file' });
+  const location = parseObjectLocation(raw);
+  if (location === null) throw new ConfigError(name, `must be file or s3://BUCKET/PREFIX, got "${raw}"`);
+  return Object.freeze({ kind: 's3', ...location });
+}
+
+function readObjectStore(env: Env): ObjectStoreSettings {
+  const endpoint = readString(env, 'XBORDER_S3_ENDPOINT', '');
+  if (endpoint !== '') {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new ConfigError('XBORDER_S3_ENDPOINT', `is not a URL: "${endpoint}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError('XBORDER_S3_ENDPOINT', `must use http:// or https://, got "${url.protocol}"`);
+    }
+  }
+  const region = readString(env, 'XBORDER_S3_REGION', 'us-east-1');
+  if (!/^[a-z0-9-]+$/.test(region))
+    throw new ConfigError('XBORDER_S3_REGION', `is not a region name: "${region}"`);
+  // Path-style addressing by default when an endpoint is set: self-hosted stores rarely have wildcard DNS.
+  const forcePathStyle = readOptionalBoolean(env, 'XBORDER_S3_FORCE_PATH_STYLE') ?? endpoint !== '';
+  return Object.freeze({ ...(endpoint === '' ? {} : { endpoint }), region, forcePathStyle });
+}
+
+/**
+ * One secret set (api.md §2): once payloads or the ledger leave the data dir, several hosts read them, so the
+ * master key and signing identity must be given, the same on every host; a key generated per host would make
+ * payloads unreadable elsewhere and count the same person under two HMAC keys.
+ */
+function checkOneSecretSet(env: Env, payloadStore: StoreLocation, ledgerStore: StoreLocation): void {
+  if (payloadStore.kind === 'file' && ledgerStore.kind === 'file') return;
+  const remote = payloadStore.kind === 'file' ? 'XBORDER_LEDGER_STORE' : 'XBORDER_PAYLOAD_STORE';
+  for (const name of ['XBORDER_MASTER_KEY', 'XBORDER_SIGNING_KEY', 'XBORDER_SIGNING_CERT']) {
+    if ((env[name] ?? '') === '') {
+      throw new ConfigError(
+        name,
+        `is required when ${remote} is not file (every host must use the same secrets)`,
+      );
+    }
+  }
+}
+
 function readLogLevel(env: Env): LogLevel {
   const raw = readString(env, 'XBORDER_LOG_LEVEL', 'info');
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
@@ -241,6 +300,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const file = (name: string, fallback: string): string => path.resolve(cwd, readString(env, name, fallback));
   const redisClusterNodes = readClusterNodes(env);
   const cluster = redisClusterNodes.length > 0;
+  const payloadStore = readStoreLocation(env, 'XBORDER_PAYLOAD_STORE');
+  const ledgerStore = readStoreLocation(env, 'XBORDER_LEDGER_STORE');
+  checkOneSecretSet(env, payloadStore, ledgerStore);
   const config: Config = {
     redisUrl: readRedisUrl(env),
     redisUrlExplicit: (env['XBORDER_REDIS_URL'] ?? '') !== '',
@@ -282,6 +344,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     ),
     masterKey: readMasterKey(env),
     logLevel: readLogLevel(env),
+    payloadStore,
+    ledgerStore,
+    ledgerSequencer: readOptionalBoolean(env, 'XBORDER_LEDGER_SEQUENCER') ?? true,
+    objectStore: readObjectStore(env),
     deliveryAttempts: readPositiveInt(env, 'XBORDER_DELIVERY_ATTEMPTS', 6),
     deliveryBackoffMs: readPositiveInt(env, 'XBORDER_DELIVERY_BACKOFF_MS', 1000),
     workerConcurrency: readPositiveInt(env, 'XBORDER_WORKER_CONCURRENCY', 8),

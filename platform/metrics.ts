@@ -31,6 +31,7 @@ export interface Metrics {
   readonly ledgerCheckpointAge: Gauge;
   readonly ledgerCheckpointEntries: Gauge;
   readonly redisUp: Gauge;
+  readonly policyVersionWaits: Counter<'stage'>;
 }
 
 /**
@@ -157,6 +158,12 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
       help: 'Whether Redis answered PING at the last scrape (1) or not (0)',
       registers,
     }),
+    policyVersionWaits: new Counter({
+      name: 'xborder_policy_version_waits_total',
+      help: 'Jobs put back because this worker runs another policy version than the transfer was classified under',
+      labelNames: ['stage'],
+      registers,
+    }),
   };
 }
 
@@ -187,4 +194,5 @@ export function zeroKnownLabels(metrics: Metrics, known: KnownLabels): void {
     for (const reason of reasons) metrics.checkFailures.inc({ check, reason }, 0);
   }
   for (const detector of known.detectors) metrics.inspectionFindings.inc({ detector }, 0);
+  for (const stage of ['check', 'release'] as const) metrics.policyVersionWaits.inc({ stage }, 0);
 }

@@ -17,17 +17,19 @@ export interface Stores {
   readonly payloads: PayloadStore;
 }
 
+/** `payloads` replaces the default file store (XBORDER_PAYLOAD_STORE, registry/open-payload-store.ts). */
 export function openStores(
   redis: Redis,
   dataDir: string,
   payloadWrapKey: Buffer,
   keys: Keys = defaultKeys,
+  payloads: PayloadStore = createPayloadStore(path.join(dataDir, 'payloads'), payloadWrapKey),
 ): Stores {
   return {
     registry: createRegistryStore(redis, keys),
     transfers: createTransferStore(redis, keys),
     volume: createVolumeStore(redis, { keys }),
     idempotency: createIdempotencyStore(redis, { keys }),
-    payloads: createPayloadStore(path.join(dataDir, 'payloads'), payloadWrapKey),
+    payloads,
   };
 }

@@ -3,25 +3,18 @@
 // under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload; the temp files
 // such a crash leaves behind are swept at gateway start. One interface, so an object store can replace the
 // directory when processes span machines.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  randomBytes,
-  randomUUID,
-  type CipherGCM,
-} from 'node:crypto';
+import { createHash, randomUUID, type DecipherGCM } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-
-const magic = Buffer.from('XBP1');
-const ivBytes = 12;
-const tagBytes = 16;
-/** magic | wrap iv | wrap tag | wrapped data key (32) | data iv */
-const headerBytes = magic.length + ivBytes + tagBytes + 32 + ivBytes;
+import {
+  createEnvelopeSealer,
+  envelopeHeaderBytes as headerBytes,
+  envelopeTagBytes as tagBytes,
+  openEnvelopeHeader,
+} from './payload-envelope.js';
 
 export interface StoredPayload {
   readonly sha256: string;
@@ -70,12 +63,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
   async function createWriter(): Promise<PayloadWriter> {
     await ensureDir(tmpDir);
     const tmpFile = path.join(tmpDir, `${randomUUID()}.part`);
-    const dataKey = randomBytes(32);
-    const wrapIv = randomBytes(ivBytes);
-    const wrap = createCipheriv('aes-256-gcm', wrapKey, wrapIv);
-    const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
-    const dataIv = randomBytes(ivBytes);
-    const cipher: CipherGCM = createCipheriv('aes-256-gcm', dataKey, dataIv);
+    const { header, cipher } = createEnvelopeSealer(wrapKey);
     const hash = createHash('sha256');
     // 1 MiB of buffer (the default is 16 KiB): with it, encryption of the next chunks overlaps the disk write of
     // the last ones instead of waiting for each 64 KiB write to come back from the thread pool.
@@ -86,7 +74,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       failure ??= err;
       if (!finished) writer.destroy(err);
     });
-    out.write(Buffer.concat([magic, wrapIv, wrap.getAuthTag(), wrapped, dataIv]));
+    out.write(header);
     let bytes = 0;
     let finished = false;
 
@@ -161,18 +149,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       await handle.read(header, 0, headerBytes, 0);
       const tag = Buffer.alloc(tagBytes);
       await handle.read(tag, 0, tagBytes, size - tagBytes);
-      if (!header.subarray(0, magic.length).equals(magic))
-        throw new Error(`payload ${sha256} has an unknown format`);
-      let at = magic.length;
-      const take = (n: number) => header.subarray(at, (at += n));
-      const wrapIv = take(ivBytes);
-      const wrapTag = take(tagBytes);
-      const wrapped = take(32);
-      const dataIv = take(ivBytes);
-      const unwrap = createDecipheriv('aes-256-gcm', wrapKey, wrapIv);
-      unwrap.setAuthTag(wrapTag);
-      const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
-      const decipher = createDecipheriv('aes-256-gcm', dataKey, dataIv);
+      const decipher = openEnvelopeHeader(header, wrapKey, sha256);
       decipher.setAuthTag(tag);
       const bytes = size - headerBytes - tagBytes;
       const source = createReadStream(file, {
@@ -222,10 +199,7 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
   };
 }
 
-async function* decrypt(
-  source: Readable,
-  decipher: ReturnType<typeof createDecipheriv>,
-): AsyncGenerator<Buffer> {
+async function* decrypt(source: Readable, decipher: DecipherGCM): AsyncGenerator<Buffer> {
   for await (const chunk of source) yield decipher.update(chunk as Buffer);
   // Throws if the ciphertext or tag was altered: the consumer sees an error, never silently wrong bytes.
   const last = decipher.final();

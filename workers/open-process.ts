@@ -17,6 +17,7 @@ import { createRedis, type Redis } from '../platform/redis.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import type { Policy } from '../policies/policy.js';
 import { createKeys, type Keys as RedisKeys } from '../registry/keys.js';
+import { openPayloadStore, type OpenedPayloadStore } from '../registry/open-payload-store.js';
 import { openStores, type Stores } from '../registry/open-stores.js';
 import { expiryWarningWorkingDays, listExpiringFilings } from '../transfers/filing-expiry.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
@@ -34,11 +35,14 @@ export interface ProcessCore {
   /** BullMQ's blocking connection. */
   readonly queueConnection: Redis;
   readonly stores: Stores;
+  /** Where payloads live (XBORDER_PAYLOAD_STORE) and how old an interrupted upload must be to be swept. */
+  readonly payloadStore: OpenedPayloadStore;
   readonly metrics: Metrics;
   readonly signer: Signer;
   readonly events: EventLog;
   readonly ledger: Ledger;
-  readonly ledgerDir: string;
+  /** The file ledger's directory; undefined when the ledger is in an object store (XBORDER_LEDGER_STORE). */
+  readonly ledgerDir: string | undefined;
   readonly pipeline: TransferPipeline;
   readonly trust: TrustStore;
   /** Active filings inside their Provisions 2024 art. 9 extension window now (the gauge both processes export). */
@@ -68,7 +72,8 @@ export async function openProcess(
   });
   queueConnection.on('error', () => undefined);
   const redisKeys = createKeys(config.redisPrefix);
-  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, redisKeys);
+  const payloadStore = openPayloadStore(config, keys.payloadWrapKey);
+  const stores = openStores(redis, config.dataDir, keys.payloadWrapKey, redisKeys, payloadStore.store);
   const metrics = createMetrics();
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
@@ -84,11 +89,12 @@ export async function openProcess(
     redis,
     queueConnection,
     stores,
+    payloadStore,
     metrics,
     signer,
     events,
     ledger,
-    ledgerDir: path.join(config.dataDir, 'ledger'),
+    ledgerDir: config.ledgerStore.kind === 's3' ? undefined : path.join(config.dataDir, 'ledger'),
     pipeline,
     trust: createTrustStore(config.trustDir),
     async filingsExpiring(now) {
@@ -98,6 +104,7 @@ export async function openProcess(
     async close() {
       await pipeline.close();
       await ledger.close();
+      payloadStore.close();
       redis.disconnect();
       queueConnection.disconnect();
     },

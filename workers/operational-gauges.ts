@@ -20,8 +20,11 @@ export interface GaugeSources {
   readonly redis: Redis;
   readonly pipeline: TransferPipeline;
   readonly ledger: Ledger;
-  /** The ledger directory, whose checkpoints file's mtime is the latest checkpoint's time. */
-  readonly ledgerDir: string;
+  /**
+   * The ledger directory, whose checkpoints file's mtime is the latest checkpoint's time; undefined for a ledger
+   * in an object store, whose checkpoint counts from when this process first saw its size.
+   */
+  readonly ledgerDir: string | undefined;
   /** Gateway only: the held backlog (count and oldest submission). */
   readonly held?: { count(): Promise<number>; oldestSubmittedAt(): Promise<Date | null> };
   /** How many active filings are inside their extension window now (gateway and workers). */
@@ -48,15 +51,21 @@ export function createGaugeRefresher(sources: GaugeSources): () => Promise<void>
   const { metrics, clock } = sources;
   // Without any checkpoint yet, age counts from when this process started watching.
   const startedAt = clock.now().getTime();
+  let seenSize = -1;
+  let seenAt = startedAt;
 
   async function refreshLedger(): Promise<void> {
     const now = clock.now().getTime();
     metrics.ledgerEntries.set(sources.ledger.size());
-    const note = sources.ledger.latestCheckpoint();
+    const note = await sources.ledger.latestCheckpoint();
     const parsed = note === undefined ? undefined : parseCheckpoint(note);
     metrics.ledgerCheckpointEntries.set(parsed?.ok === true ? parsed.checkpoint.size : 0);
     let writtenAt = startedAt;
-    if (note !== undefined) {
+    if (sources.ledgerDir === undefined) {
+      const size = parsed?.ok === true ? parsed.checkpoint.size : -1;
+      if (size !== seenSize) [seenSize, seenAt] = [size, now];
+      writtenAt = seenAt;
+    } else if (note !== undefined) {
       try {
         writtenAt = (await stat(path.join(sources.ledgerDir, CHECKPOINTS_FILE))).mtimeMs;
       } catch {

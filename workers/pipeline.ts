@@ -1,7 +1,7 @@
 // workers/pipeline: the one wrapper around BullMQ — it implements the queue contract of
 // transfers/queue-contract.ts with job ids that make every enqueue idempotent, retry rules, and the workers'
 // plumbing. Nothing outside this file imports bullmq.
-import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
 import {
@@ -157,12 +157,40 @@ export function startWorker<T>(
   processor: Processor<T>,
   options: { concurrency: number; onError: (err: unknown) => void; prefix?: string },
 ): RunningWorker {
-  const worker = new Worker<T>(queue, (job) => processor(contextOf(job)), {
-    connection,
-    prefix: options.prefix ?? defaultQueuePrefix,
-    concurrency: options.concurrency,
-    autorun: true,
-  });
+  const worker = new Worker<T>(
+    queue,
+    async (job, token) => {
+      try {
+        await processor(contextOf(job));
+      } catch (err) {
+        if (!(err instanceof RetryLaterError) || token === undefined) throw err;
+        // BullMQ's way to run a job again later without spending one of its attempts.
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        throw new DelayedError();
+      }
+    },
+    {
+      connection,
+      prefix: options.prefix ?? defaultQueuePrefix,
+      concurrency: options.concurrency,
+      autorun: true,
+    },
+  );
   worker.on('error', options.onError);
   return { close: () => worker.close() };
+}
+
+/**
+ * Thrown by a processor that must not run the job now but will be able to later (e.g. a worker whose policy
+ * differs from the transfer's): the job waits `delayMs` and runs again, without spending an attempt, on
+ * whichever worker takes it then.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
 }

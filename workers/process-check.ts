@@ -7,6 +7,7 @@ import type { JobContext } from './pipeline.js';
 import type { CheckJob } from '../transfers/queue-contract.js';
 import type { CheckDeps } from './worker-deps.js';
 import { describeError } from '../platform/logger.js';
+import { enforcePolicyPin } from './policy-pin.js';
 
 export function createCheckProcessor(deps: CheckDeps) {
   return async (job: JobContext<CheckJob>): Promise<void> => {
@@ -14,6 +15,7 @@ export function createCheckProcessor(deps: CheckDeps) {
     const log = deps.logger.child({ transferId, check });
     const record = await deps.transfers.get(transferId);
     if (record === null || record.status !== 'checking') return;
+    enforcePolicyPin(deps, record, 'check');
     const started = process.hrtime.bigint();
     let ok: boolean;
     let reasons: readonly Reason[];

@@ -8,6 +8,7 @@ import type { TransferJob } from '../transfers/queue-contract.js';
 import type { ReleaseDeps } from './worker-deps.js';
 import type { TransferRecord } from '../registry/transfer.js';
 import { tierNames } from '../transfers/transfer-vocabulary.js';
+import { enforcePolicyPin } from './policy-pin.js';
 
 async function hold(deps: ReleaseDeps, record: TransferRecord, reasons: readonly Reason[]): Promise<void> {
   const moved = await deps.transfers.transition(record.id, ['checking'], 'held', deps.clock.now(), {
@@ -27,6 +28,7 @@ export function createReleaseProcessor(deps: ReleaseDeps) {
     const { transferId } = job.data;
     const record = await deps.transfers.get(transferId);
     if (record === null || record.status !== 'checking') return;
+    enforcePolicyPin(deps, record, 'release');
     const started = process.hrtime.bigint();
 
     const failed = record.classification.requiredChecks.flatMap((check) => {

@@ -11,7 +11,7 @@ import { createClassifier } from '../transfers/classify-transfer.js';
 import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from '../transfers/check-evidence.js';
 import { openProcess } from './open-process.js';
-import { createGaugeRefresher } from './operational-gauges.js';
+import { createGaugeRefresher, isRedisUp } from './operational-gauges.js';
 import { createJobProbe, startWorker } from './pipeline.js';
 import { queueNames, type CheckJob, type TransferJob } from '../transfers/queue-contract.js';
 import { createCheckProcessor } from './process-check.js';
@@ -52,6 +52,7 @@ export async function startWorkers(
     events,
     ...stores,
     classifier: createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock }),
+    policyVersion: policy.policyVersion,
     evidence: createEvidenceChecker({ registry: stores.registry, policy, trust, clock }),
     pipeline,
     trust,
@@ -100,6 +101,21 @@ export async function startWorkers(
     filingsExpiring: (now) => core.filingsExpiring(now),
   });
   const server: Server = createServer((req, res) => {
+    if (req.url === '/readyz') {
+      // Readiness as the gateway reports it (api.md §9), with the policy version this process judges under:
+      // during a rolling policy change it tells which workers still run the old rulebook.
+      void Promise.all([isRedisUp(redis), isRedisUp(queueConnection)]).then(([records, queues]) => {
+        const failing = records && queues ? [] : ['redis'];
+        res.writeHead(failing.length === 0 ? 200 : 503, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            status: failing.length === 0 ? 'ready' : 'not_ready',
+            failing,
+            detail: { policy: { policyVersion: policy.policyVersion }, payloadStore: core.payloadStore.location },
+          }),
+        );
+      });
+      return;
+    }
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;

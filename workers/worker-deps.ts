@@ -32,6 +32,10 @@ export interface WorkerDeps {
   readonly volume: VolumeStore;
   readonly payloads: PayloadStore;
   readonly classifier: ClassifyService;
+  /** The loaded policy's version: jobs of transfers classified under another one wait (workers/policy-pin.ts). */
+  readonly policyVersion: string;
+  /** How long such a job waits before it is tried again; policy-pin.ts's default unless a test shortens it. */
+  readonly policyPinRetryMs?: number;
   readonly evidence: EvidenceChecker;
   readonly pipeline: TransferPipeline;
   readonly trust: TrustStore;
@@ -47,10 +51,10 @@ export interface WorkerDeps {
 /** What each processor is given: only the dependencies it uses. */
 export type CheckDeps = Pick<
   WorkerDeps,
-  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'evidence'
+  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'evidence' | 'policyVersion' | 'policyPinRetryMs'
 >;
 export type ReleaseDeps = Pick<
   WorkerDeps,
-  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'classifier' | 'pipeline'
+  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'classifier' | 'pipeline' | 'policyVersion' | 'policyPinRetryMs'
 >;
 export type DeliveryDeps = Omit<WorkerDeps, 'classifier' | 'pipeline'>;

@@ -5,6 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePem } from '../../certs/pem.js';
 import { verifyLedger } from '../../ledger/verify-ledger.js';
+import { verifyTileLedger } from '../../ledger/verify-tile-ledger.js';
+import { createObjectTileStorage } from '../../ledger/object-tile-storage.js';
+import { createObjectStoreClient } from '../../platform/object-store.js';
 import { releaseEventTypes, verifyTransferReceipt } from '../../ledger/receipt.js';
 import { parseJsonText } from '../../platform/schema.js';
 import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
@@ -25,17 +28,26 @@ export const ledgerVerifyCommand: Command = {
     'Usage: xborder ledger verify [--dir DIR] [--cert FILE]',
     '',
     'DIR defaults to <data dir>/ledger; FILE (the gateway signing certificate, PEM) to XBORDER_SIGNING_CERT.',
+    'With XBORDER_LEDGER_STORE=s3://BUCKET/PREFIX and no --dir, the tiles in the object store are verified.',
     'Exit 0 when every leaf, hash and checkpoint verifies; 1 with the first bad index otherwise.',
   ].join('\n'),
   async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { dir: { type: 'string' }, cert: { type: 'string' } });
     const config = readConfig();
     const publicKey = await publicKeyOf(values.cert ?? config.signing.cert);
-    const result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), {
-      keyName: ledgerKeyName,
-      publicKey,
-      origin: ledgerOrigin,
-    });
+    const verifier = { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin };
+    const location = config.ledgerStore;
+    let result;
+    if (values.dir === undefined && location.kind === 's3') {
+      const client = createObjectStoreClient(config.objectStore);
+      try {
+        result = await verifyTileLedger(createObjectTileStorage(client.open(location)), verifier);
+      } finally {
+        client.close();
+      }
+    } else {
+      result = await verifyLedger(values.dir ?? path.join(config.dataDir, 'ledger'), verifier);
+    }
     io.result(result, () =>
       result.ok ? `OK: ${JSON.stringify(result)}` : `FAILED: ${JSON.stringify(result)}`,
     );

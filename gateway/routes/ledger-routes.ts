@@ -34,16 +34,18 @@ export function createLedgerRoutes(ledger: Ledger): Router {
   const router = Router();
 
   router.get('/v1/ledger/checkpoint', async (_req, res) => {
-    res.type('text/plain; charset=utf-8').send(ledger.latestCheckpoint() ?? (await ledger.checkpoint()));
+    res
+      .type('text/plain; charset=utf-8')
+      .send((await ledger.latestCheckpoint()) ?? (await ledger.checkpoint()));
   });
 
-  router.get('/v1/ledger/entries/:index', requireRole('reviewer', 'ops', 'admin'), (req, res) => {
+  router.get('/v1/ledger/entries/:index', requireRole('reviewer', 'ops', 'admin'), async (req, res) => {
     const i = Number(queryOf(parseProofQuery, { index: req.params['index'] }).index);
     if (i >= ledger.size()) throw new AppError('NOT_FOUND', `The ledger has ${ledger.size()} entries`);
-    res.type('application/json').send(ledger.entry(i));
+    res.type('application/json').send(await ledger.entry(i));
   });
 
-  router.get('/v1/ledger/proof', (req, res) => {
+  router.get('/v1/ledger/proof', async (req, res) => {
     const q = queryOf(parseProofQuery, req.query);
     const size = q.size === undefined ? ledger.size() : Number(q.size);
     const i = Number(q.index);
@@ -51,10 +53,10 @@ export function createLedgerRoutes(ledger: Ledger): Router {
       throw new AppError('BAD_QUERY', 'index must be below size, and size at most the ledger size', [
         { path: '/query/index', message: `ledger size is ${ledger.size()}` },
       ]);
-    res.json(ledger.proof(i, size));
+    res.json(await ledger.proof(i, size));
   });
 
-  router.get('/v1/ledger/consistency', (req, res) => {
+  router.get('/v1/ledger/consistency', async (req, res) => {
     const q = queryOf(parseConsistencyQuery, req.query);
     const to = q.to === undefined ? ledger.size() : Number(q.to);
     const from = Number(q.from);
@@ -62,7 +64,7 @@ export function createLedgerRoutes(ledger: Ledger): Router {
       throw new AppError('BAD_QUERY', 'from must be at most to, and to at most the ledger size', [
         { path: '/query/from', message: `ledger size is ${ledger.size()}` },
       ]);
-    res.json(ledger.consistency(from, to));
+    res.json(await ledger.consistency(from, to));
   });
 
   return router;

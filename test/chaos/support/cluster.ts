@@ -31,6 +31,11 @@ export interface ClusterOptions {
   readonly endpointUrl?: string;
   /** Node options for the role processes (benchmarks profile with --cpu-prof). */
   readonly nodeArgs?: readonly string[];
+  /**
+   * Variables for the role processes only (not `xborder certs init`), given the data dir: e.g. a remote
+   * payload store with the signing key `certs init` made there (the one-secret-set rule requires it).
+   */
+  readonly roleEnv?: (dataDir: string) => Readonly<Record<string, string>>;
 }
 
 export interface TransferView {
@@ -109,7 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (proc === undefined) throw new Error(`${role} is not running`);
       return proc;
     },
-    start: (role) => deployment.start(role),
+    start: (role) => deployment.start(role, options.roleEnv?.(dataDir)),
     async stop(role) {
       await deployment.process(role)?.stop();
     },
@@ -164,7 +169,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 
   try {
-    for (const role of roles) if (!(options.skip ?? []).includes(role)) await deployment.start(role);
+    for (const role of roles)
+      if (!(options.skip ?? []).includes(role)) await deployment.start(role, options.roleEnv?.(dataDir));
     await setUpRegistry(client, {
       ...route,
       exporterName: 'Chaos Exporter',

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   appendFileSync,
@@ -11,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { appendCheckpoint } from '../../../ledger/checkpoint-log.js';
 import { signCheckpoint } from '../../../ledger/checkpoint.js';
 import { LedgerError } from '../../../ledger/ledger-error.js';
@@ -23,6 +25,7 @@ import { countNodes } from '../../../ledger/tree-layout.js';
 import { verifyLedger } from '../../../ledger/verify-ledger.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const fencedOpen = fileURLToPath(new URL('./fixtures/fenced-open.ts', import.meta.url));
 const KEY = 'test.example/ledger';
 const signer = { keyName: KEY, privateKey };
 const verifier = { keyName: KEY, publicKey };
@@ -118,6 +121,32 @@ describe('ledger/ledger-store (on disk)', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('fences a writer by lease epoch: a newer term shuts the old one out, an older one cannot open', async () => {
+    store = await openLedgerStore(dir, { fence: { epoch: 1, holding: () => true } });
+    await store.append([leafOf(0)]);
+    // Another process (here: a child) takes over with epoch 2 while this one still has the store open.
+    const run = (epoch: number): string =>
+      execFileSync(process.execPath, ['--import', 'tsx', fencedOpen, dir, String(epoch)])
+        .toString()
+        .trim();
+    expect(run(2)).to.equal('size 2');
+    await store.append([leafOf(1)]).then(
+      () => expect.fail('a writer of a past term appended'),
+      (err: unknown) => expect((err as LedgerError).code).to.equal('FENCED'),
+    );
+    expect(run(1)).to.equal('error FENCED');
+    expect(run(3)).to.equal('size 3');
+    // A writer whose lease lapsed stops too, whatever EPOCH says.
+    let held = true;
+    const lapsing = await openLedgerStore(join(dir, 'other'), { fence: { epoch: 1, holding: () => held } });
+    held = false;
+    await lapsing.append([leafOf(0)]).then(
+      () => expect.fail('a writer without its lease appended'),
+      (err: unknown) => expect((err as LedgerError).code).to.equal('FENCED'),
+    );
+    await lapsing.close();
   });
 
   describe('crash recovery', () => {

@@ -60,6 +60,7 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
       metrics: createMetrics({ defaultMetrics: false }),
       ...stores,
       classifier: { classify: () => Promise.reject(new Error('not used')) },
+      policyVersion: 'v',
       evidence: { run: () => Promise.reject(new Error('a review release is not re-checked')) },
       pipeline: {
         start: () => Promise.resolve(),

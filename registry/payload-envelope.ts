@@ -1,0 +1,43 @@
+// registry/payload-envelope: the XBP1 envelope every payload store writes (AES-256-GCM under a fresh data key per
+// payload, the data key wrapped by the master-derived key). Pure crypto on buffers: no files, no network.
+import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM, type DecipherGCM } from 'node:crypto';
+
+const magic = Buffer.from('XBP1');
+const ivBytes = 12;
+/** The GCM tag that ends the envelope (after the ciphertext). */
+export const envelopeTagBytes = 16;
+/** magic | wrap iv | wrap tag | wrapped data key (32) | data iv */
+export const envelopeHeaderBytes = magic.length + ivBytes + envelopeTagBytes + 32 + ivBytes;
+
+/** A new envelope: write `header`, then `cipher.update` of each chunk, then `cipher.final()` and its auth tag. */
+export function createEnvelopeSealer(wrapKey: Buffer): {
+  readonly header: Buffer;
+  readonly cipher: CipherGCM;
+} {
+  const dataKey = randomBytes(32);
+  const wrapIv = randomBytes(ivBytes);
+  const wrap = createCipheriv('aes-256-gcm', wrapKey, wrapIv);
+  const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
+  const dataIv = randomBytes(ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, dataIv);
+  return { header: Buffer.concat([magic, wrapIv, wrap.getAuthTag(), wrapped, dataIv]), cipher };
+}
+
+/**
+ * The decipher for the ciphertext that follows `header`; the caller sets the final tag before `final()`, which
+ * then throws on any altered byte. Throws when the header is not XBP1 or the data key does not unwrap.
+ */
+export function openEnvelopeHeader(header: Buffer, wrapKey: Buffer, sha256: string): DecipherGCM {
+  if (header.length < envelopeHeaderBytes || !header.subarray(0, magic.length).equals(magic))
+    throw new Error(`payload ${sha256} has an unknown format`);
+  let at = magic.length;
+  const take = (n: number) => header.subarray(at, (at += n));
+  const wrapIv = take(ivBytes);
+  const wrapTag = take(envelopeTagBytes);
+  const wrapped = take(32);
+  const dataIv = take(ivBytes);
+  const unwrap = createDecipheriv('aes-256-gcm', wrapKey, wrapIv);
+  unwrap.setAuthTag(wrapTag);
+  const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
+  return createDecipheriv('aes-256-gcm', dataKey, dataIv);
+}
