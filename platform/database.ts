@@ -46,13 +46,13 @@ const INT8 = 20;
 const TIMESTAMPTZ = 1184;
 
 /** int8 as a number (ledger indexes and counts stay far below 2^53) and timestamptz as RFC 3339 UTC text. */
-const typeParsers = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
     if (oid === INT8) return (value: string) => Number(value);
     if (oid === TIMESTAMPTZ) return (value: string) => new Date(value).toISOString();
-    return pg.types.getTypeParser(oid, format ?? 'text');
-  },
-} as pg.CustomTypesConfig;
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 function wrapError(err: unknown): DatabaseError {
   if (err instanceof DatabaseError) return err;
@@ -112,7 +112,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
 
   return {
-    query: direct.query,
+    query: (sql, params) => direct.query(sql, params),
     transaction: (work) =>
       withClient(async (client) => {
         await client.query('BEGIN');

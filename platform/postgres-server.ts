@@ -62,7 +62,7 @@ export function serverUser(): ServerUser | undefined {
  * moved clock; the archive's dates come from the ledger events, not from the server's clock.
  */
 function serverEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
   delete env['LD_PRELOAD'];
   delete env['FAKETIME'];
   return env;
