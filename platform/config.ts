@@ -53,6 +53,10 @@ export interface Config {
    * addresses; loopback, private, link-local, CGNAT and metadata addresses are refused otherwise (api.md §2).
    */
   readonly endpointAllowedNets: readonly Cidr[];
+  /** XBORDER_DATABASE_URL: PostgreSQL of the archive (api.md §10); undefined = none configured. */
+  readonly databaseUrl: string | undefined;
+  /** XBORDER_ARCHIVER_METRICS_PORT: where `xborder archiver` serves /metrics (its lag). */
+  readonly archiverMetricsPort: number;
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
   readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
@@ -144,6 +148,23 @@ function readSentinels(env: Env): SentinelTarget | null {
   return Object.freeze({ master, nodes: Object.freeze(nodes) });
 }
 
+function readDatabaseUrl(env: Env): string | undefined {
+  const raw = env['XBORDER_DATABASE_URL'];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('XBORDER_DATABASE_URL', 'is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(
+      'XBORDER_DATABASE_URL',
+      `must use postgres:// or postgresql://, got "${url.protocol}"`,
+    );
+  return raw;
+}
+
 function readBindHost(env: Env): string {
   const raw = readString(env, 'XBORDER_BIND_HOST', '127.0.0.1');
   if (!/^[0-9A-Fa-f:.]+$/.test(raw) && raw !== 'localhost')
@@ -228,6 +249,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     uploadTimeoutMs: readPositiveInt(env, 'XBORDER_UPLOAD_TIMEOUT_MS', 30_000),
     retentionSeconds: readPositiveInt(env, 'XBORDER_RETENTION_SECONDS', 30 * 24 * 3600),
     endpointAllowedNets: readAllowedNets(env),
+    databaseUrl: readDatabaseUrl(env),
+    archiverMetricsPort: readPort(env, 'XBORDER_ARCHIVER_METRICS_PORT', 9465),
     client: Object.freeze({
       gatewayUrl: readString(
         env,
