@@ -66,6 +66,13 @@ function wrapError(err: unknown): DatabaseError {
   });
 }
 
+function isDriverError(err: unknown): boolean {
+  return (
+    err instanceof pg.DatabaseError ||
+    (err instanceof Error && 'code' in err && typeof err.code === 'string' && !(err instanceof DatabaseError))
+  );
+}
+
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -104,7 +111,8 @@ export function openDatabase(options: DatabaseOptions): Database {
       return await work(client);
     } catch (err) {
       broken = true;
-      throw wrapError(err);
+      // The caller's own errors pass through unchanged; only the driver's become DatabaseError.
+      throw isDriverError(err) ? wrapError(err) : err;
     } finally {
       // A connection that failed mid-work may hold a transaction or a lock: destroyed, never reused.
       client.release(broken);
