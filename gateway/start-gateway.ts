@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
-import type { Logger } from '../platform/logger.js';
+import { describeError, type Logger } from '../platform/logger.js';
 import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
 import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
@@ -29,6 +29,7 @@ import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { createPipeline } from '../workers/pipeline.js';
 import { createTrustStore } from '../workers/trust-store.js';
+import { openArchiveReader } from '../archive/open-archive-reader.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
 import { createIntakeHandler } from './intake.js';
@@ -153,6 +154,8 @@ export async function startGateway(
     clock,
     hashId,
   });
+  // The archive (api.md §10), when configured: search beyond Redis retention. Read-only; the archiver migrates.
+  const archive = openArchiveReader(config.databaseUrl);
   const app = createApp({
     clock,
     logger,
@@ -218,6 +221,13 @@ export async function startGateway(
         transfers: stores.transfers,
         review,
         receipts: createReceiptService(ledger),
+        ...(archive === undefined
+          ? {}
+          : {
+              archive: archive.search,
+              onArchiveError: (err: unknown) =>
+                logger.warn('archive unavailable; answering from Redis only', { error: describeError(err) }),
+            }),
       }),
       createTransferEvidenceRoute({ transfers: stores.transfers, registry: stores.registry }),
       createExporterVolumeRoute({ volume: stores.volume, thresholds: policy.thresholds, clock }),
@@ -266,6 +276,7 @@ export async function startGateway(
       });
       await pipeline.close();
       await ledger.close();
+      await archive?.db.close();
       redis.disconnect();
       queueConnection.disconnect();
     },
