@@ -85,6 +85,8 @@ export interface RegistryRow {
 
 /** An exporter's year-to-date distinct people after a commit; the archive keeps the largest seen (monotone). */
 export interface VolumeRow {
+  readonly index: number;
+  readonly transferId: string | null;
   readonly exporterId: string;
   readonly year: number;
   readonly individuals: number;
@@ -202,7 +204,7 @@ function projectEvent(batch: ProjectedBatch, index: number, leaf: Uint8Array): v
     const individuals = num(f, 'individualsYtd');
     const sensitive = num(f, 'sensitiveYtd');
     if (exporterId !== null && year !== null && individuals !== null && sensitive !== null)
-      batch.volumes.push({ exporterId, year, individuals, sensitive });
+      batch.volumes.push({ index, transferId, exporterId, year, individuals, sensitive });
     return;
   }
   if (transferId === null) return;

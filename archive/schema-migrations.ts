@@ -124,4 +124,23 @@ CREATE TABLE exporter_years (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'volume commits per transfer',
+    sql: `
+-- Each delivered transfer's volume.committed event: the exporter's exact year-to-date counts after it. Reports
+-- attribute to a transfer the people it added to its exporter's year (the rise over the largest count before it),
+-- so the sum over any grouping equals the exporters' distinct counts.
+CREATE TABLE volume_commits (
+  ledger_index bigint PRIMARY KEY,
+  transfer_id text NOT NULL,
+  exporter_id text NOT NULL,
+  year integer NOT NULL,
+  individuals_ytd bigint NOT NULL,
+  sensitive_ytd bigint NOT NULL
+);
+CREATE INDEX volume_commits_exporter_year ON volume_commits (exporter_id, year, ledger_index);
+CREATE INDEX volume_commits_transfer ON volume_commits (transfer_id);
+`,
+  },
 ];

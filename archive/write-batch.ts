@@ -181,6 +181,22 @@ export async function writeBatch(tx: Queryable, batch: ProjectedBatch): Promise<
       ],
     );
   }
+  const commits = volumes.filter((v) => v.transferId !== null);
+  if (commits.length > 0) {
+    await tx.query(
+      `INSERT INTO volume_commits (ledger_index, transfer_id, exporter_id, year, individuals_ytd, sensitive_ytd)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[])
+       ON CONFLICT DO NOTHING`,
+      [
+        commits.map((v) => v.index),
+        commits.map((v) => v.transferId ?? ''),
+        commits.map((v) => v.exporterId),
+        commits.map((v) => v.year),
+        commits.map((v) => v.individuals),
+        commits.map((v) => v.sensitive),
+      ],
+    );
+  }
   for (const v of volumes) {
     // Year-to-date counts only grow within a year; the largest recorded is the count (and a repeat is harmless).
     await tx.query(

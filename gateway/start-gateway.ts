@@ -29,6 +29,7 @@ import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { createPipeline } from '../workers/pipeline.js';
 import { createTrustStore } from '../workers/trust-store.js';
+import { queryExportReport } from '../archive/export-report.js';
 import { openArchiveReader } from '../archive/open-archive-reader.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
@@ -41,6 +42,7 @@ import { createClassifyRoute } from './routes/classify-route.js';
 import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
+import { createReportRoutes } from './routes/report-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -231,6 +233,13 @@ export async function startGateway(
       }),
       createTransferEvidenceRoute({ transfers: stores.transfers, registry: stores.registry }),
       createExporterVolumeRoute({ volume: stores.volume, thresholds: policy.thresholds, clock }),
+      createReportRoutes({
+        exports:
+          archive === undefined
+            ? undefined
+            : (year, groupBy, exporterId) => queryExportReport(archive.db, year, groupBy, exporterId),
+        onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
+      }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.

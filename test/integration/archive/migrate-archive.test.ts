@@ -55,8 +55,8 @@ describe('archive/migrate-archive (real PostgreSQL)', function () {
   it('refuses a database whose schema is newer than this code knows, for writers and readers', async () => {
     await db.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')");
     try {
-      for (const attempt of [migrateArchive(db), checkArchiveSchema(db)]) {
-        const err = await attempt.catch((e: unknown) => e);
+      for (const attempt of [() => migrateArchive(db), () => checkArchiveSchema(db)]) {
+        const err = await attempt().catch((e: unknown) => e);
         expect(err).to.be.instanceOf(ArchiveSchemaError);
         expect((err as Error).message).to.match(/version 999, newer than this xborder knows/);
       }
