@@ -3,7 +3,7 @@
 // - XBORDER_DATABASE_URL set: that database, as told (it must answer);
 // - not set, and PostgreSQL's server binaries installed: a server of xborder's own with its cluster under
 //   `<data dir>/postgres` (created on first run, kept across runs), on a free loopback port, stopped with xborder;
-// - not set and no binaries: no archive (search covers Redis only, no reports), with the command that installs it.
+// - not set and no binaries (or the server cannot start there): no archive (search covers Redis only, no reports), with the command that installs it.
 // Someone else's PostgreSQL (a system one on 5432) is never written to unless XBORDER_DATABASE_URL names it.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -73,9 +73,19 @@ export async function ensurePostgres(options: EnsurePostgresOptions): Promise<Lo
     return none;
   }
   const dir = path.join(dataDir, 'postgres');
-  await initPostgresCluster(binDir, dir);
+  let child: ChildProcess;
   const port = await freeLocalPort();
-  const child: ChildProcess = await launchPostgres(binDir, dir, { port, durable: true, detached: true });
+  try {
+    await initPostgresCluster(binDir, dir);
+    child = await launchPostgres(binDir, dir, { port, durable: true, detached: true });
+  } catch (err) {
+    // The archive is not needed for a first look: without it, say why and go on (search covers Redis only).
+    // As root the server runs as `nobody`, which must be able to reach the data dir (a 0700 parent stops it).
+    say(
+      `Archive: off — PostgreSQL could not be started under ${dir}: ${err instanceof Error ? err.message.split('\n').slice(-1)[0] : String(err)}. Set XBORDER_DATABASE_URL to use a running PostgreSQL.`,
+    );
+    return none;
+  }
   // Whatever ends this process, the server goes with it (SIGINT: PostgreSQL's fast shutdown).
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
