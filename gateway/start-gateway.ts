@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
-import type { Logger } from '../platform/logger.js';
+import { describeError, type Logger } from '../platform/logger.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { ftzListsInForce } from '../policies/match-ftz-list.js';
@@ -18,6 +18,8 @@ import { createClassifier } from '../transfers/classify-transfer.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
+import { queryExportReport } from '../archive/export-report.js';
+import { openArchiveReader } from '../archive/open-archive-reader.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
 import { createIntakeHandler } from './intake.js';
@@ -29,6 +31,7 @@ import { createClassifyRoute } from './routes/classify-route.js';
 import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
+import { createReportRoutes } from './routes/report-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -133,6 +136,8 @@ export async function startGateway(
     clock,
     hashId,
   });
+  // The archive (api.md §10), when configured: search beyond Redis retention. Read-only; the archiver migrates.
+  const archive = openArchiveReader(config.databaseUrl);
   const app = createApp({
     clock,
     logger,
@@ -204,9 +209,23 @@ export async function startGateway(
         transfers: stores.transfers,
         review,
         receipts: createReceiptService(ledger),
+        ...(archive === undefined
+          ? {}
+          : {
+              archive: archive.search,
+              onArchiveError: (err: unknown) =>
+                logger.warn('archive unavailable; answering from Redis only', { error: describeError(err) }),
+            }),
       }),
       createTransferEvidenceRoute({ transfers: stores.transfers, registry: stores.registry }),
       createExporterVolumeRoute({ volume: stores.volume, thresholds: policy.thresholds, clock }),
+      createReportRoutes({
+        exports:
+          archive === undefined
+            ? undefined
+            : (year, groupBy, exporterId) => queryExportReport(archive.db, year, groupBy, exporterId),
+        onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
+      }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
@@ -260,6 +279,7 @@ export async function startGateway(
         server.closeIdleConnections();
       });
       clearInterval(uploadSweep);
+      await archive?.db.close();
       await core.close();
     },
   };

@@ -195,6 +195,14 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
         payloadSha256: payload.sha256,
         bytes: payload.bytes,
         findings: core.inspection.findings,
+        // Ids, codes and counts the archive's search and reports need (api.md §10); never the free-text purpose.
+        partnerId: manifest.partnerId,
+        endpointId: manifest.endpointId,
+        destinationCountry: manifest.destinationCountry,
+        dataCategories: manifest.dataCategories,
+        declaredIndividuals: manifest.personalInfo.individuals,
+        declaredSensitive: manifest.personalInfo.sensitiveIndividuals,
+        filingId: manifest.evidence?.filingId ?? null,
       });
       await deps.events.append({
         type: 'transfer.classified',

@@ -71,6 +71,10 @@ export interface Config {
    * addresses; loopback, private, link-local, CGNAT and metadata addresses are refused otherwise (api.md §2).
    */
   readonly endpointAllowedNets: readonly Cidr[];
+  /** XBORDER_DATABASE_URL: PostgreSQL of the archive (api.md §10); undefined = none configured. */
+  readonly databaseUrl: string | undefined;
+  /** XBORDER_ARCHIVER_METRICS_PORT: where `xborder archiver` serves /metrics (its lag). */
+  readonly archiverMetricsPort: number;
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
   readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
@@ -204,6 +208,23 @@ function readSentinels(env: Env): SentinelTarget | null {
   if (master === '')
     throw new ConfigError('XBORDER_REDIS_SENTINEL_MASTER', 'is required with XBORDER_REDIS_SENTINELS');
   return Object.freeze({ master, nodes: readNodes('XBORDER_REDIS_SENTINELS', list) });
+}
+
+function readDatabaseUrl(env: Env): string | undefined {
+  const raw = env['XBORDER_DATABASE_URL'];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('XBORDER_DATABASE_URL', 'is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(
+      'XBORDER_DATABASE_URL',
+      `must use postgres:// or postgresql://, got "${url.protocol}"`,
+    );
+  return raw;
 }
 
 function readBindHost(env: Env): string {
@@ -355,6 +376,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     uploadTimeoutMs: readPositiveInt(env, 'XBORDER_UPLOAD_TIMEOUT_MS', 30_000),
     retentionSeconds: readPositiveInt(env, 'XBORDER_RETENTION_SECONDS', 30 * 24 * 3600),
     endpointAllowedNets: readAllowedNets(env),
+    databaseUrl: readDatabaseUrl(env),
+    archiverMetricsPort: readPort(env, 'XBORDER_ARCHIVER_METRICS_PORT', 9465),
     client: Object.freeze({
       gatewayUrl: readString(
         env,

@@ -23,6 +23,10 @@ export const errorCatalogue = {
   EVIDENCE_INVALID: { status: 422, message: 'The evidence does not verify' },
   UNKNOWN_REFERENCE: { status: 422, message: 'The body refers to a record that does not exist' },
   INTERNAL: { status: 500, message: 'An internal error occurred' },
+  ARCHIVE_UNAVAILABLE: {
+    status: 503,
+    message: 'The archive (PostgreSQL, XBORDER_DATABASE_URL) is not configured or does not answer',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

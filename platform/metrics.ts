@@ -196,3 +196,51 @@ export function zeroKnownLabels(metrics: Metrics, known: KnownLabels): void {
   for (const detector of known.detectors) metrics.inspectionFindings.inc({ detector }, 0);
   for (const stage of ['check', 'release'] as const) metrics.policyVersionWaits.inc({ stage }, 0);
 }
+
+/** The archiver's own metrics (`xborder archiver`, api.md §10), on its own registry: other roles do not archive. */
+export interface ArchiverMetrics {
+  readonly registry: Registry;
+  /** Ledger entries not yet in the archive: the lag the alert rule watches. */
+  readonly lagEvents: Gauge;
+  readonly position: Gauge;
+  readonly archivedEntries: Counter;
+  readonly batchDuration: Histogram;
+  readonly errors: Counter;
+}
+
+export function createArchiverMetrics(
+  options: { defaultMetrics: boolean } = { defaultMetrics: true },
+): ArchiverMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'xborder_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    lagEvents: new Gauge({
+      name: 'xborder_archive_lag_events',
+      help: 'Ledger entries not yet written to the PostgreSQL archive',
+      registers,
+    }),
+    position: new Gauge({
+      name: 'xborder_archive_position',
+      help: 'Ledger entries archived (the next index the archiver will read)',
+      registers,
+    }),
+    archivedEntries: new Counter({
+      name: 'xborder_archive_entries_total',
+      help: 'Ledger entries this archiver process wrote to the archive',
+      registers,
+    }),
+    batchDuration: new Histogram({
+      name: 'xborder_archive_batch_duration_seconds',
+      help: 'Time to project and write one batch of ledger entries (one transaction)',
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'xborder_archive_errors_total',
+      help: 'Archiver batches that failed (database or ledger unavailable); the batch is retried',
+      registers,
+    }),
+  };
+}

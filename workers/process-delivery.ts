@@ -8,6 +8,7 @@ import { verifyReceipt, type ReceiptVerification } from '../certs/receipt.js';
 import { describeError } from '../platform/logger.js';
 import type { Reason } from '../policies/classification.js';
 import { attemptOutcomes, type AttemptOutcome, type TransferRecord } from '../registry/transfer.js';
+import { shanghaiYear } from '../registry/volume-store.js';
 import { DeliveryNetworkError, postDelivery } from './deliver-http.js';
 import type { JobContext } from './pipeline.js';
 import type { TransferJob } from '../transfers/queue-contract.js';
@@ -226,6 +227,18 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           { individuals: inspection.individualsDetected, sensitive: inspection.sensitiveIndividualsDetected },
           at,
         );
+        // The archive's yearly distinct counts come from here (api.md §10): the exact year-to-date totals after
+        // this transfer, counts only (the person keys never leave Redis). A retry after the commit re-reads them.
+        const ytd = await deps.volume.yearToDate(record.exporterId, at);
+        await events.append({
+          type: 'volume.committed',
+          eventId: `${transferId}:volume`,
+          transferId,
+          exporterId: record.exporterId,
+          year: shanghaiYear(at),
+          individualsYtd: ytd.individuals,
+          sensitiveYtd: ytd.sensitive,
+        });
       }
       const moved = await transfers.transition(transferId, ['releasing'], 'released', at, {
         receipt: { jws: receipt.jws, receivedAt: receipt.receivedAt, ledgerIndex: index },

@@ -25,6 +25,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./process-commands.js')).receiverCommand,
   },
   {
+    path: ['archiver'],
+    summary: 'follow the ledger into the PostgreSQL archive (search beyond retention, reports)',
+    load: async () => (await import('./archiver-command.js')).archiverCommand,
+  },
+  {
     path: ['certs', 'init'],
     summary: 'create the development PKI under the data dir (idempotent)',
     load: async () => (await import('./certs-commands.js')).certsInitCommand,

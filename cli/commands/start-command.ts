@@ -6,7 +6,10 @@ import path from 'node:path';
 import { createDevPki } from '../../certs/dev-pki.js';
 import { startGateway } from '../../gateway/start-gateway.js';
 import type { Config } from '../../platform/config.js';
+import { startArchiver } from '../../archive/start-archiver.js';
+import { ensurePostgres } from '../../platform/local-postgres.js';
 import { RedisUnavailableError, ensureRedis } from '../../platform/local-redis.js';
+import { PostgresUnavailableError } from '../../platform/postgres-server.js';
 import { parseCidrList } from '../../platform/outbound-address.js';
 import { createKeys } from '../../registry/keys.js';
 import { startReceiver } from '../../receiver/start-receiver.js';
@@ -31,7 +34,7 @@ function startFailure(config: Config, err: unknown): string {
     return `Port ${String(e.port)} is taken; set ${portVariable(config, e.port)} to a free port (0 picks one).`;
   if (e.code === 'EACCES')
     return `Not allowed to listen on port ${String(e.port)}; set ${portVariable(config, e.port)} to a port above 1023.`;
-  if (err instanceof RedisUnavailableError) return err.message;
+  if (err instanceof RedisUnavailableError || err instanceof PostgresUnavailableError) return err.message;
   return `Start failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
@@ -74,6 +77,14 @@ async function run(rt: Runtime, io: Io): Promise<ExitCode> {
     });
     await life.add('redis', () => redis.stop());
     if (redis.url !== config.redisUrl) config = Object.freeze({ ...config, redisUrl: redis.url });
+    // The archive (api.md §10): the given PostgreSQL, or one of our own under the data dir, or none (said).
+    const postgres = await ensurePostgres({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      say: (line) => io.err(line),
+    });
+    await life.add('postgres', () => postgres.stop());
+    if (postgres.url !== config.databaseUrl) config = Object.freeze({ ...config, databaseUrl: postgres.url });
     const roles: Runtime = { ...rt, config };
     if (life.stopping) return exitSoon(exitCodes.ok);
     const pki = await createDevPki(path.join(config.dataDir, 'pki'), { partnerId: demo.partner });
@@ -84,6 +95,14 @@ async function run(rt: Runtime, io: Io): Promise<ExitCode> {
     await life.add('workers', () => workers.close());
     const gateway = await startGateway(config, roles);
     await life.add('gateway', () => gateway.close());
+    if (config.databaseUrl !== undefined) {
+      // Metrics on a free port: `npm start` runs one of each role and prints where.
+      const archiver = await startArchiver(config, roles, { metricsPort: 0 });
+      await life.add('archiver', () => archiver.close());
+      io.err(
+        `Archiver following the ledger; its metrics on http://127.0.0.1:${archiver.metricsPort}/metrics`,
+      );
+    }
     if (life.stopping) return exitSoon(exitCodes.ok);
     await seedDemoRecords(config, gateway.url, receiver.url, clock.now());
     io.out(ready(config, gateway.url, receiver, workers.metricsPort));
@@ -156,6 +175,8 @@ export const startCommand: Command = {
     '  not set: redis://127.0.0.1:6379 if its database is empty or was created by xborder for this data dir;',
     "  if it holds someone else's keys, it is left alone and a redis-server of xborder's own is started",
     '  under the data dir on a free port; if nothing answers, one is started on 6379 (needs redis-server).',
+    'The archive (search beyond Redis retention, reports) is in PostgreSQL: XBORDER_DATABASE_URL if set, otherwise',
+    'a server of its own under the data dir when the PostgreSQL server binaries are installed (otherwise none).',
     'A Redis started here stops with xborder. Ctrl-C or SIGTERM drains and stops everything; so does a start',
     'that fails (a port taken). Then `xborder demo` submits one transfer per tier.',
     '',

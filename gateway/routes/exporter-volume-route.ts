@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Thresholds } from '../../policies/policy.js';
 import { isValidUscc } from '../../registry/records.js';
+import { forecastVolume } from '../../registry/volume-forecast.js';
 import { shanghaiYear, type VolumeStore } from '../../registry/volume-store.js';
 import { principalOf } from '../auth.js';
 import { paramId } from '../params.js';
@@ -34,6 +35,8 @@ export function createExporterVolumeRoute(deps: ExporterVolumeDeps): Router {
       individuals: total.individuals,
       sensitiveIndividuals: total.sensitive,
       thresholds: deps.thresholds,
+      // api.md §10: at this year's pace, when it would reach 100,000 / 1,000,000 individuals and 10,000 sensitive.
+      forecast: forecastVolume(total, deps.thresholds, now),
     });
   });
   return router;

@@ -14,6 +14,8 @@ import type { ReviewService } from '../review-service.js';
 import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
 import { viewTransfer } from '../transfer-view.js';
+import type { ArchivePage, ArchiveSearch } from '../../archive/archive-search.js';
+import { mergeArchivePage } from '../merge-archive-page.js';
 
 /** api.md §6: reason messages follow Accept-Language (zh… → Chinese, else English); codes and rules unchanged. */
 function localisedFor<T>(req: { get(name: string): string | undefined }, body: T): T {
@@ -48,6 +50,10 @@ const parseListQuery = createParser(
       /** An exact transfer id. */
       q: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })),
       sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])),
+      /** api.md §10: the partner the transfer went to. */
+      partnerId: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -72,6 +78,9 @@ export interface TransferRouteDeps {
   readonly transfers: TransferStore;
   readonly review: ReviewService;
   readonly receipts: ReceiptService;
+  /** The PostgreSQL archive (api.md §10): searched as well, for what Redis has let go. Absent: hot records only. */
+  readonly archive?: ArchiveSearch;
+  readonly onArchiveError?: (err: unknown) => void;
 }
 
 export function createTransferRoutes(deps: TransferRouteDeps): Router {
@@ -120,18 +129,57 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
       );
       return;
     }
-    const page = await deps.transfers.list({
-      ...filters,
-      limit: query.limit === undefined ? 20 : Number(query.limit),
+    const limit = query.limit === undefined ? 20 : Number(query.limit);
+    const paging = {
+      limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.sort === undefined ? {} : { order: query.sort }),
-    });
-    res.json(localisedFor(req, { ...page, items: page.items.map((item) => viewTransfer(principal, item)) }));
+    };
+    const page = await deps.transfers.list({ ...filters, ...paging });
+    // Redis has no partner index: the hot page is narrowed here (a page may then hold fewer than `limit`).
+    const hot = {
+      items: page.items
+        .filter((item) => query.partnerId === undefined || item.manifest.partnerId === query.partnerId)
+        .map((item) => viewTransfer(principal, item)),
+      nextCursor: page.nextCursor,
+    };
+    if (deps.archive === undefined) {
+      res.json(localisedFor(req, hot));
+      return;
+    }
+    let archived: ArchivePage | null = null;
+    try {
+      archived = await deps.archive.list({
+        ...filters,
+        ...paging,
+        ...(query.reason === undefined ? {} : { reason: query.reason }),
+        ...(query.partnerId === undefined ? {} : { partnerId: query.partnerId }),
+      });
+    } catch (err) {
+      deps.onArchiveError?.(err);
+    }
+    res.json(localisedFor(req, mergeArchivePage(hot, archived, limit, query.sort ?? 'newest')));
   });
 
   // Every :id below goes through paramTransferId: not a ULID is 404 NOT_FOUND, like an unknown id (api.md §6).
   router.get('/v1/transfers/:id', async (req, res) => {
-    res.json(localisedFor(req, viewTransfer(principalOf(res), await visible(paramTransferId(req), res))));
+    const id = paramTransferId(req);
+    const principal = principalOf(res);
+    try {
+      res.json(localisedFor(req, viewTransfer(principal, await visible(id, res))));
+    } catch (err) {
+      // Gone from Redis (retention): the archive answers with what the ledger recorded, same scoping.
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND') || deps.archive === undefined) throw err;
+      if (principal.role === 'enterprise' && principal.exporter === undefined) throw err;
+      const archived = await deps.archive
+        .get(id, principal.role === 'enterprise' ? principal.exporter : undefined)
+        .catch((archiveErr: unknown) => {
+          deps.onArchiveError?.(archiveErr);
+          return null;
+        });
+      if (archived === null) throw err;
+      res.json(archived);
+    }
   });
 
   router.post('/v1/transfers/:id/decision', requireRole('reviewer'), async (req, res) => {

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../../platform/config.js';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
+import { createArchiverMetrics } from '../../platform/metrics.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { startHarness, type Harness } from './gateway/gateway-harness.js';
 
@@ -141,7 +142,13 @@ describe('dashboards/', function () {
       });
       const gatewayText = await (await fetch(`${harness.url}/metrics`)).text();
       const workersText = await (await fetch(`http://127.0.0.1:${workers.metricsPort}/metrics`)).text();
-      exported = new Set([...exportedNames(gatewayText), ...exportedNames(workersText)]);
+      // `xborder archiver` serves its own /metrics (the archive lag); a fresh registry has the same series.
+      const archiverText = await createArchiverMetrics({ defaultMetrics: false }).registry.metrics();
+      exported = new Set([
+        ...exportedNames(gatewayText),
+        ...exportedNames(workersText),
+        ...exportedNames(archiverText),
+      ]);
       fresh = `${gatewayText}\n${workersText}`;
       for (const rule of rules) if (rule.record !== undefined) exported.add(rule.record);
     });

@@ -144,6 +144,12 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       url: `/v1/exporters/${exporter}/volume`,
       expect: readScoped(200),
     },
+    // No archive in this harness: past the role and scope checks, 503 ARCHIVE_UNAVAILABLE (api.md §10).
+    {
+      route: 'GET /v1/reports/exports',
+      url: `/v1/reports/exports?year=2026&groupBy=exporter&exporterId=${exporter}`,
+      expect: readScoped(503),
+    },
     { route: 'GET /v1/ops/queues', url: '/v1/ops/queues', expect: only({ ops: 200, admin: 200 }) },
     {
       route: 'POST /v1/classify',

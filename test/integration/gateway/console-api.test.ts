@@ -130,6 +130,8 @@ describe('gateway console API (in-process, real Redis)', function () {
       nonSensitive: { standardContract: 100000, securityAssessment: 1000000 },
       sensitive: { standardContract: 1, securityAssessment: 10000 },
     });
+    // No one exported yet this year: no pace, no forecast date (api.md §10).
+    expect(answer.body['forecast']).to.deep.include({ perDay: { individuals: 0, sensitiveIndividuals: 0 } });
     expect((await get(`/v1/exporters/${exporter}/volume`, enterprise)).status).to.equal(200);
     expect((await get(`/v1/exporters/${exporter}/volume`, other)).status).to.equal(404);
     expect((await get('/v1/exporters/91450100MA5KDEM11X/volume', reviewer)).status).to.equal(400);
