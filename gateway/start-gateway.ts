@@ -27,7 +27,15 @@ import { expiryWarningWorkingDays, listExpiringFilings } from '../registry/filin
 import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openStores } from '../registry/open-stores.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
-import { createPipeline } from '../workers/pipeline.js';
+import { createPipeline, createWebhookQueue } from '../workers/pipeline.js';
+import { withTransferEvents } from '../workers/transfer-events.js';
+import { createWebhookNotifier } from '../workers/webhook-notifier.js';
+import { createIncidentStore } from '../registry/incident-store.js';
+import { listOverdueReviews } from '../registry/review-deadline.js';
+import { createWebhookStore } from '../registry/webhook-store.js';
+import { createIncidentService } from './incident-service.js';
+import { createIncidentRoutes } from './routes/incident-routes.js';
+import { createWebhookRoutes } from './routes/webhook-routes.js';
 import { createTrustStore } from '../workers/trust-store.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
@@ -119,6 +127,15 @@ export async function startGateway(
     backoffMs: config.deliveryBackoffMs,
   });
   const trust = createTrustStore(config.trustDir);
+  // api.md §11: intake (held, blocked) and review (rejected) raise transfer events through the wrapped store.
+  const webhooks = createWebhookStore(redis);
+  const webhookQueue = createWebhookQueue(queueConnection, {
+    attempts: config.webhookAttempts,
+    backoffMs: config.webhookBackoffMs,
+  });
+  const notifier = createWebhookNotifier({ webhooks, queue: webhookQueue });
+  const transfersWithEvents = withTransferEvents(stores.transfers, { webhooks, notifier, clock, logger });
+  const incidents = createIncidentStore(redis);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(keys.ledgerIdKey, id);
   const verifyTokenWith = createTokenVerifier({
@@ -131,6 +148,7 @@ export async function startGateway(
     clock,
     newId: (now) => createId(now),
     ...stores,
+    transfers: transfersWithEvents,
     classifier,
     inspect: (onPersonKeys) =>
       createPayloadInspector({
@@ -146,7 +164,7 @@ export async function startGateway(
     hashId,
   });
   const review = createReviewService({
-    transfers: stores.transfers,
+    transfers: transfersWithEvents,
     pipeline,
     events,
     metrics,
@@ -204,6 +222,8 @@ export async function startGateway(
               expiryWarningWorkingDays,
               policy.workingDays,
             ).length,
+          reviewsOverdue: async (now) =>
+            (await listOverdueReviews(stores.transfers, config.reviewSlaMs, now)).length,
         }),
       ),
       createConsoleRoutes(),
@@ -231,7 +251,22 @@ export async function startGateway(
         clock,
         checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
         calendar: policy.workingDays,
+        incidents: createIncidentService({
+          transfers: stores.transfers,
+          registry: stores.registry,
+          incidents,
+          events,
+          notifier,
+          clock,
+        }),
       }),
+      createWebhookRoutes({
+        webhooks,
+        events,
+        clock,
+        checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
+      }),
+      createIncidentRoutes({ incidents, clock }),
       createLedgerRoutes(ledger),
     ],
   });
@@ -265,6 +300,7 @@ export async function startGateway(
         server.closeIdleConnections();
       });
       await pipeline.close();
+      await webhookQueue.close();
       await ledger.close();
       redis.disconnect();
       queueConnection.disconnect();

@@ -31,6 +31,8 @@ export interface Metrics {
   readonly ledgerCheckpointAge: Gauge;
   readonly ledgerCheckpointEntries: Gauge;
   readonly redisUp: Gauge;
+  readonly reviewsOverdue: Gauge;
+  readonly webhookDeliveries: Counter<'outcome'>;
 }
 
 /**
@@ -155,6 +157,17 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
     redisUp: new Gauge({
       name: 'xborder_redis_up',
       help: 'Whether Redis answered PING at the last scrape (1) or not (0)',
+      registers,
+    }),
+    reviewsOverdue: new Gauge({
+      name: 'xborder_reviews_overdue',
+      help: 'Held transfers waiting longer than XBORDER_REVIEW_SLA_HOURS',
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'xborder_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (delivered, http_error, connect_refused, …)',
+      labelNames: ['outcome'],
       registers,
     }),
   };

@@ -1,6 +1,7 @@
 // workers/pipeline: the queue contract and the one wrapper around BullMQ — queue names, job data (ids only,
 // never payload bytes or personal data), job ids that make every enqueue idempotent, retry rules, and the
 // workers' plumbing. Nothing outside this file imports bullmq.
+import { createHash } from 'node:crypto';
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
@@ -10,6 +11,7 @@ export const queueNames = {
   checks: 'xborder-checks',
   release: 'xborder-release',
   delivery: 'xborder-delivery',
+  webhooks: 'xborder-webhooks',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -189,6 +191,45 @@ export function startWorker<T>(
   });
   worker.on('error', options.onError);
   return { close: () => worker.close() };
+}
+
+/** One event for one subscription (api.md §11): ids only; the body is stored once under the event id. */
+export interface WebhookJob {
+  readonly eventId: string;
+  readonly subscriptionId: string;
+}
+
+export interface WebhookQueue {
+  /**
+   * Enqueues the delivery of `eventId` to `subscriptionId`. The job id is derived from both, so raising the same
+   * event again while its job is kept adds nothing; after that the delivered marker makes a repeat a no-op.
+   */
+  send(eventId: string, subscriptionId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Subscription ids may hold ':' (BullMQ forbids it in job ids): a digest names them in the job id. */
+const webhookJobId = (eventId: string, subscriptionId: string) =>
+  `wh-${eventId}-${createHash('sha256').update(subscriptionId).digest('hex').slice(0, 32)}`;
+
+export function createWebhookQueue(connection: Redis, retry: DeliveryRetry): WebhookQueue {
+  const queue = new Queue<WebhookJob>(queueNames.webhooks, { connection });
+  return {
+    async send(eventId, subscriptionId) {
+      await queue.add(
+        'webhook',
+        { eventId, subscriptionId },
+        {
+          jobId: webhookJobId(eventId, subscriptionId),
+          attempts: retry.attempts,
+          backoff: { type: 'exponential', delay: retry.backoffMs },
+          removeOnComplete: keepCompleted,
+          removeOnFail: keepFailed,
+        },
+      );
+    },
+    close: () => queue.close(),
+  };
 }
 
 /** Thrown by a processor for a failure that retrying cannot fix. */

@@ -28,12 +28,20 @@ import {
   startWorker,
   type CheckJob,
   type TransferJob,
+  createWebhookQueue,
+  type WebhookJob,
 } from './pipeline.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
 import { createPipelineReconciler } from './reconcile-pipeline.js';
 import { createTrustStore } from './trust-store.js';
+import { createWebhookStore } from '../registry/webhook-store.js';
+import { listOverdueReviews } from '../registry/review-deadline.js';
+import { createNotifySweeper } from './notify-sweeper.js';
+import { createWebhookProcessor } from './process-webhook.js';
+import { withTransferEvents } from './transfer-events.js';
+import { createWebhookNotifier } from './webhook-notifier.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Retention sweeps this often; each sweep runs until it has caught up or its time budget is spent. */
@@ -82,12 +90,21 @@ export async function startWorkers(
     readFile(config.tls.ca, 'utf8'),
   ]);
 
+  // api.md §11: transfer events are raised where transitions happen, by the store every transition goes through.
+  const webhooks = createWebhookStore(redis);
+  const webhookQueue = createWebhookQueue(queueConnection, {
+    attempts: config.webhookAttempts,
+    backoffMs: config.webhookBackoffMs,
+  });
+  const notifier = createWebhookNotifier({ webhooks, queue: webhookQueue });
+  const transfers = withTransferEvents(stores.transfers, { webhooks, notifier, clock, logger });
   const deps: WorkerDeps = {
     clock,
     logger,
     metrics,
     events,
     ...stores,
+    transfers,
     classifier: createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock }),
     evidence: createEvidenceChecker({ registry: stores.registry, policy, trust, clock }),
     pipeline,
@@ -103,7 +120,30 @@ export async function startWorkers(
     startWorker<CheckJob>(queueConnection, queueNames.checks, createCheckProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.release, createReleaseProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.delivery, createDeliveryProcessor(deps), options),
+    startWorker<WebhookJob>(
+      queueConnection,
+      queueNames.webhooks,
+      createWebhookProcessor({
+        webhooks,
+        clock,
+        logger,
+        metrics,
+        extraCa: tlsCa,
+        allowedNets: config.endpointAllowedNets,
+      }),
+      options,
+    ),
   ];
+  const notify = createNotifySweeper({
+    transfers: stores.transfers,
+    registry: stores.registry,
+    webhooks,
+    notifier,
+    clock,
+    logger,
+    reviewSlaMs: config.reviewSlaMs,
+    calendar: policy.workingDays,
+  }).start(config.notifySweepMs);
 
   // Retention: finished transfers leave Redis after XBORDER_RETENTION_SECONDS (one sweeper across processes).
   const retention = createRetentionSweeper({
@@ -141,6 +181,8 @@ export async function startWorkers(
         expiryWarningWorkingDays,
         policy.workingDays,
       ).length,
+    reviewsOverdue: async (now) =>
+      (await listOverdueReviews(stores.transfers, config.reviewSlaMs, now)).length,
   });
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
@@ -173,9 +215,11 @@ export async function startWorkers(
     async close() {
       retention.stop();
       reconciler.stop();
+      notify.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pipeline.close();
+      await webhookQueue.close();
       await probe.close();
       await ledger.close();
       redis.disconnect();
