@@ -200,4 +200,19 @@ export function zeroKnownLabels(metrics: Metrics, known: KnownLabels): void {
     for (const reason of reasons) metrics.checkFailures.inc({ check, reason }, 0);
   }
   for (const detector of known.detectors) metrics.inspectionFindings.inc({ detector }, 0);
+  for (const outcome of webhookOutcomes) metrics.webhookDeliveries.inc({ outcome }, 0);
 }
+
+/** The closed outcome set of webhook attempts (registry/webhook-store.ts DeliveryOutcome, minus the no-ops). */
+export const webhookOutcomes = [
+  'delivered',
+  'http_error',
+  'address_not_allowed',
+  'dns_error',
+  'connect_refused',
+  'unreachable',
+  'timeout',
+  'tls_error',
+  'connection_reset',
+  'network_error',
+] as const;

@@ -32,8 +32,7 @@ export type DeliveryOutcome =
   | 'timeout'
   | 'tls_error'
   | 'connection_reset'
-  | 'network_error'
-  | 'subscription_gone';
+  | 'network_error';
 
 /** One attempt to send one event to one subscription, as the delivery log shows it. */
 export interface WebhookDeliveryEntry {
