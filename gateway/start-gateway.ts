@@ -36,6 +36,7 @@ import { createWebhookStore } from '../registry/webhook-store.js';
 import { createIncidentService } from './incident-service.js';
 import { createIncidentRoutes } from './routes/incident-routes.js';
 import { createWebhookRoutes } from './routes/webhook-routes.js';
+import { createReviewDeadlineRoute } from './routes/review-deadline-route.js';
 import { createTrustStore } from '../workers/trust-store.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
@@ -267,6 +268,7 @@ export async function startGateway(
         checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
       }),
       createIncidentRoutes({ incidents, clock }),
+      createReviewDeadlineRoute({ transfers: stores.transfers, clock, reviewSlaMs: config.reviewSlaMs }),
       createLedgerRoutes(ledger),
     ],
   });

@@ -236,6 +236,7 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       expect: only({ own: 204, other: 404, reviewer: 404, admin: 404 }),
     },
     { route: 'GET /v1/incidents', url: '/v1/incidents', expect: anyRole(200) },
+    { route: 'GET /v1/reviews/overdue', url: '/v1/reviews/overdue', expect: anyRole(200) },
     { route: 'GET /v1/incidents/:id', url: '/v1/incidents/inc-none', expect: anyRole(404) },
     { route: 'GET /v1/ledger/checkpoint', url: '/v1/ledger/checkpoint', expect: anyRole(200) },
     // Ledger entries name exporters: CAC and ops roles only.
