@@ -301,8 +301,8 @@ export async function startGateway(
         });
         server.closeIdleConnections();
       });
-      await pipeline.close();
-      await webhookQueue.close();
+      // Together: with Redis gone each close waits out its own reconnection, and they need not queue up.
+      await Promise.all([pipeline.close(), webhookQueue.close()]);
       await ledger.close();
       redis.disconnect();
       queueConnection.disconnect();

@@ -218,8 +218,7 @@ export async function startWorkers(
       notify.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pipeline.close();
-      await webhookQueue.close();
+      await Promise.all([pipeline.close(), webhookQueue.close()]);
       await probe.close();
       await ledger.close();
       redis.disconnect();
