@@ -20,6 +20,16 @@ import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { queryExportReport } from '../archive/export-report.js';
 import { openArchiveReader } from '../archive/open-archive-reader.js';
+import { createWebhookQueue } from '../workers/pipeline.js';
+import { withTransferEvents } from '../workers/transfer-events.js';
+import { createWebhookNotifier } from '../workers/webhook-notifier.js';
+import { createIncidentStore } from '../registry/incident-store.js';
+import { listOverdueReviews } from '../registry/review-deadline.js';
+import { createWebhookStore } from '../registry/webhook-store.js';
+import { createIncidentService } from './incident-service.js';
+import { createIncidentRoutes } from './routes/incident-routes.js';
+import { createWebhookRoutes } from './routes/webhook-routes.js';
+import { createReviewDeadlineRoute } from './routes/review-deadline-route.js';
 import { createApp } from './app.js';
 import { createAttestationRegistrar } from './attestation-registrar.js';
 import { createIntakeHandler } from './intake.js';
@@ -102,6 +112,16 @@ export async function startGateway(
   );
   uploadSweep.unref();
   const heldBacklog = createHeldBacklog(core.redis, core.redisKeys);
+  // api.md §11: intake (held, blocked) and review (rejected) raise transfer events through the wrapped store.
+  const webhooks = createWebhookStore(core.redis, config.redisPrefix);
+  const webhookQueue = createWebhookQueue(
+    core.queueConnection,
+    { attempts: config.webhookAttempts, backoffMs: config.webhookBackoffMs },
+    config.queuePrefix,
+  );
+  const notifier = createWebhookNotifier({ webhooks, queue: webhookQueue });
+  const transfersWithEvents = withTransferEvents(stores.transfers, { webhooks, notifier, clock, logger });
+  const incidents = createIncidentStore(core.redis, config.redisPrefix);
   const classifier = createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock });
   const hashId = (id: string) => keyedHash(core.keys.ledgerIdKey, id);
   const verifyTokenWith = createTokenVerifier({
@@ -114,6 +134,7 @@ export async function startGateway(
     clock,
     newId: (now) => createId(now),
     ...stores,
+    transfers: transfersWithEvents,
     classifier,
     inspect: (onPersonKeys) =>
       createPayloadInspector({
@@ -129,7 +150,7 @@ export async function startGateway(
     hashId,
   });
   const review = createReviewService({
-    transfers: stores.transfers,
+    transfers: transfersWithEvents,
     pipeline,
     events,
     metrics,
@@ -195,6 +216,8 @@ export async function startGateway(
             oldestSubmittedAt: () => heldBacklog.oldestSubmittedAt(),
           },
           filingsExpiring: (now) => core.filingsExpiring(now),
+          reviewsOverdue: async (now) =>
+            (await listOverdueReviews(stores.transfers, config.reviewSlaMs, now)).length,
         }),
       ),
       createConsoleRoutes(),
@@ -241,7 +264,23 @@ export async function startGateway(
         clock,
         checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
         calendar: policy.workingDays,
+        incidents: createIncidentService({
+          transfers: stores.transfers,
+          registry: stores.registry,
+          incidents,
+          events,
+          notifier,
+          clock,
+        }),
       }),
+      createWebhookRoutes({
+        webhooks,
+        events,
+        clock,
+        checkOutboundUrl: (url) => checkOutboundUrl(url, config.endpointAllowedNets),
+      }),
+      createIncidentRoutes({ incidents, clock }),
+      createReviewDeadlineRoute({ transfers: stores.transfers, clock, reviewSlaMs: config.reviewSlaMs }),
       createLedgerRoutes(ledger),
     ],
   });
@@ -280,7 +319,8 @@ export async function startGateway(
       });
       clearInterval(uploadSweep);
       await archive?.db.close();
-      await core.close();
+      // Together: with Redis gone each close waits out its own reconnection, and they need not queue up.
+      await Promise.all([webhookQueue.close(), core.close()]);
     },
   };
 }

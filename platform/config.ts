@@ -75,6 +75,13 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** XBORDER_ARCHIVER_METRICS_PORT: where `xborder archiver` serves /metrics (its lag). */
   readonly archiverMetricsPort: number;
+  /** Webhooks (api.md §11): delivery attempts per event and subscription, and the first backoff delay (doubles). */
+  readonly webhookAttempts: number;
+  readonly webhookBackoffMs: number;
+  /** XBORDER_REVIEW_SLA_HOURS: a held transfer waiting longer is overdue (`review.overdue`, api.md §11). */
+  readonly reviewSlaMs: number;
+  /** How often the workers look for overdue reviews, expiring evidence and unsent transfer events. */
+  readonly notifySweepMs: number;
   /** For the `xborder submit|status` client: where the gateway is and the bearer token to send. */
   readonly client: { readonly gatewayUrl: string; readonly token: string | undefined };
   /** The reference offshore receiver (what a partner runs); development PKI by default. */
@@ -225,6 +232,15 @@ function readDatabaseUrl(env: Env): string | undefined {
       `must use postgres:// or postgresql://, got "${url.protocol}"`,
     );
   return raw;
+}
+
+/** Hours as a positive decimal (a test may ask for seconds: 0.001 h = 3.6 s); answered in milliseconds. */
+function readHours(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 3_600_000;
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(Number(raw) > 0) || Number(raw) > 24 * 365)
+    throw new ConfigError(name, `must be a positive number of hours (at most 8760), got "${raw}"`);
+  return Math.max(1, Math.round(Number(raw) * 3_600_000));
 }
 
 function readBindHost(env: Env): string {
@@ -378,6 +394,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     endpointAllowedNets: readAllowedNets(env),
     databaseUrl: readDatabaseUrl(env),
     archiverMetricsPort: readPort(env, 'XBORDER_ARCHIVER_METRICS_PORT', 9465),
+    webhookAttempts: readPositiveInt(env, 'XBORDER_WEBHOOK_ATTEMPTS', 8),
+    webhookBackoffMs: readPositiveInt(env, 'XBORDER_WEBHOOK_BACKOFF_MS', 5000),
+    reviewSlaMs: readHours(env, 'XBORDER_REVIEW_SLA_HOURS', 24),
+    notifySweepMs: readPositiveInt(env, 'XBORDER_NOTIFY_SWEEP_MS', 60_000),
     client: Object.freeze({
       gatewayUrl: readString(
         env,

@@ -32,6 +32,8 @@ export interface Metrics {
   readonly ledgerCheckpointEntries: Gauge;
   readonly redisUp: Gauge;
   readonly policyVersionWaits: Counter<'stage'>;
+  readonly reviewsOverdue: Gauge;
+  readonly webhookDeliveries: Counter<'outcome'>;
 }
 
 /**
@@ -164,6 +166,17 @@ export function createMetrics(options: { defaultMetrics: boolean } = { defaultMe
       labelNames: ['stage'],
       registers,
     }),
+    reviewsOverdue: new Gauge({
+      name: 'xborder_reviews_overdue',
+      help: 'Held transfers waiting longer than XBORDER_REVIEW_SLA_HOURS',
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'xborder_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (delivered, http_error, connect_refused, …)',
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
 }
 
@@ -195,6 +208,7 @@ export function zeroKnownLabels(metrics: Metrics, known: KnownLabels): void {
   }
   for (const detector of known.detectors) metrics.inspectionFindings.inc({ detector }, 0);
   for (const stage of ['check', 'release'] as const) metrics.policyVersionWaits.inc({ stage }, 0);
+  for (const outcome of webhookOutcomes) metrics.webhookDeliveries.inc({ outcome }, 0);
 }
 
 /** The archiver's own metrics (`xborder archiver`, api.md §10), on its own registry: other roles do not archive. */
@@ -244,3 +258,17 @@ export function createArchiverMetrics(
     }),
   };
 }
+
+/** The closed outcome set of webhook attempts (registry/webhook-store.ts DeliveryOutcome, minus the no-ops). */
+export const webhookOutcomes = [
+  'delivered',
+  'http_error',
+  'address_not_allowed',
+  'dns_error',
+  'connect_refused',
+  'unreachable',
+  'timeout',
+  'tls_error',
+  'connection_reset',
+  'network_error',
+] as const;

@@ -33,6 +33,8 @@ export interface RegistryStore {
   listSelfAssessments(exporterId: string): Promise<SelfAssessment[]>;
   putAttestation(record: AttestationRecord): Promise<AttestationRecord>;
   getAttestation(id: string): Promise<AttestationRecord | null>;
+  /** Every registered attestation, most recently registered first (expiry reminders, incidents). */
+  listAttestations(): Promise<AttestationRecord[]>;
   revokeCertificate(revocation: Revocation): Promise<void>;
   revokedCertificates(): Promise<Set<string>>;
 }
@@ -98,6 +100,7 @@ export function createRegistryStore(redis: Redis, keys: Keys = defaultKeys): Reg
     },
     putAttestation: (record) => put<AttestationRecord>('attestation', record, new Date(record.registeredAt)),
     getAttestation: (id) => get<AttestationRecord>('attestation', id),
+    listAttestations: () => list<AttestationRecord>('attestation'),
     async revokeCertificate(revocation) {
       await redis.hset(keys.revokedCertificates(), revocation.certificateSha256, JSON.stringify(revocation));
     },

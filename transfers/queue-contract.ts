@@ -8,6 +8,7 @@ export const queueNames = {
   checks: 'xborder-checks',
   release: 'xborder-release',
   delivery: 'xborder-delivery',
+  webhooks: 'xborder-webhooks',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -17,6 +18,21 @@ export interface CheckJob {
 }
 export interface TransferJob {
   readonly transferId: string;
+}
+
+/** One event for one subscription (api.md §11): ids only; the body is stored once under the event id. */
+export interface WebhookJob {
+  readonly eventId: string;
+  readonly subscriptionId: string;
+}
+
+export interface WebhookQueue {
+  /**
+   * Enqueues the delivery of `eventId` to `subscriptionId`. The job id is derived from both, so raising the same
+   * event again while its job is kept adds nothing; after that the delivered marker makes a repeat a no-op.
+   */
+  send(eventId: string, subscriptionId: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface TransferPipeline {

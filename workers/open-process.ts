@@ -78,10 +78,14 @@ export async function openProcess(
   zeroKnownLabels(metrics, knownMetricLabels);
   const signer = await loadSigner(config.signing.key, config.signing.cert);
   const { events, ledger } = await openEventLog({ config, redis, signer, clock, logger });
-  const pipeline = createPipeline(queueConnection, {
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  }, config.queuePrefix);
+  const pipeline = createPipeline(
+    queueConnection,
+    {
+      attempts: config.deliveryAttempts,
+      backoffMs: config.deliveryBackoffMs,
+    },
+    config.queuePrefix,
+  );
   return {
     policy,
     keys,

@@ -29,6 +29,8 @@ export interface GaugeSources {
   readonly held?: { count(): Promise<number>; oldestSubmittedAt(): Promise<Date | null> };
   /** How many active filings are inside their extension window now (gateway and workers). */
   readonly filingsExpiring?: (now: Date) => Promise<number>;
+  /** How many held transfers wait longer than XBORDER_REVIEW_SLA_HOURS now (api.md §11). */
+  readonly reviewsOverdue?: (now: Date) => Promise<number>;
 }
 
 export async function isRedisUp(redis: Redis, timeoutMs = pingTimeoutMs): Promise<boolean> {
@@ -86,6 +88,7 @@ export function createGaugeRefresher(sources: GaugeSources): () => Promise<void>
     }
     if (sources.filingsExpiring !== undefined)
       metrics.filingsExpiring.set(await sources.filingsExpiring(now));
+    if (sources.reviewsOverdue !== undefined) metrics.reviewsOverdue.set(await sources.reviewsOverdue(now));
   }
 
   return async () => {

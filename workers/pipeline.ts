@@ -1,6 +1,7 @@
 // workers/pipeline: the one wrapper around BullMQ — it implements the queue contract of
 // transfers/queue-contract.ts with job ids that make every enqueue idempotent, retry rules, and the workers'
 // plumbing. Nothing outside this file imports bullmq.
+import { createHash } from 'node:crypto';
 import { DelayedError, FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from '../platform/redis.js';
 import type { CheckName } from '../policies/classification.js';
@@ -12,6 +13,8 @@ import {
   type QueueName,
   type TransferJob,
   type TransferPipeline,
+  type WebhookJob,
+  type WebhookQueue,
 } from '../transfers/queue-contract.js';
 import type { QueueState } from '../platform/metrics.js';
 
@@ -193,4 +196,32 @@ export class RetryLaterError extends Error {
     super(message);
     this.name = 'RetryLaterError';
   }
+}
+
+/** Subscription ids may hold ':' (BullMQ forbids it in job ids): a digest names them in the job id. */
+const webhookJobId = (eventId: string, subscriptionId: string) =>
+  `wh-${eventId}-${createHash('sha256').update(subscriptionId).digest('hex').slice(0, 32)}`;
+
+export function createWebhookQueue(
+  connection: Redis,
+  retry: DeliveryRetry,
+  prefix: string = defaultQueuePrefix,
+): WebhookQueue {
+  const queue = new Queue<WebhookJob>(queueNames.webhooks, { connection, prefix });
+  return {
+    async send(eventId, subscriptionId) {
+      await queue.add(
+        'webhook',
+        { eventId, subscriptionId },
+        {
+          jobId: webhookJobId(eventId, subscriptionId),
+          attempts: retry.attempts,
+          backoff: { type: 'exponential', delay: retry.backoffMs },
+          removeOnComplete: keepCompleted,
+          removeOnFail: keepFailed,
+        },
+      );
+    },
+    close: () => queue.close(),
+  };
 }

@@ -12,12 +12,18 @@ import { createRetentionSweeper } from '../registry/retention.js';
 import { createEvidenceChecker } from '../transfers/check-evidence.js';
 import { openProcess } from './open-process.js';
 import { createGaugeRefresher, isRedisUp } from './operational-gauges.js';
-import { createJobProbe, startWorker } from './pipeline.js';
-import { queueNames, type CheckJob, type TransferJob } from '../transfers/queue-contract.js';
+import { createJobProbe, createWebhookQueue, startWorker } from './pipeline.js';
+import { queueNames, type CheckJob, type TransferJob, type WebhookJob } from '../transfers/queue-contract.js';
 import { createCheckProcessor } from './process-check.js';
 import { createDeliveryProcessor } from './process-delivery.js';
 import { createReleaseProcessor } from './process-release.js';
 import { createPipelineReconciler } from './reconcile-pipeline.js';
+import { createWebhookStore } from '../registry/webhook-store.js';
+import { listOverdueReviews } from '../registry/review-deadline.js';
+import { createNotifySweeper } from './notify-sweeper.js';
+import { createWebhookProcessor } from './process-webhook.js';
+import { withTransferEvents } from './transfer-events.js';
+import { createWebhookNotifier } from './webhook-notifier.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Retention sweeps this often; each sweep runs until it has caught up or its time budget is spent. */
@@ -45,12 +51,22 @@ export async function startWorkers(
     readFile(config.tls.ca, 'utf8'),
   ]);
 
+  // api.md §11: transfer events are raised where transitions happen, by the store every transition goes through.
+  const webhooks = createWebhookStore(redis, config.redisPrefix);
+  const webhookQueue = createWebhookQueue(
+    queueConnection,
+    { attempts: config.webhookAttempts, backoffMs: config.webhookBackoffMs },
+    config.queuePrefix,
+  );
+  const notifier = createWebhookNotifier({ webhooks, queue: webhookQueue });
+  const transfers = withTransferEvents(stores.transfers, { webhooks, notifier, clock, logger });
   const deps: WorkerDeps = {
     clock,
     logger,
     metrics,
     events,
     ...stores,
+    transfers,
     classifier: createClassifier({ registry: stores.registry, volume: stores.volume, policy, clock }),
     policyVersion: policy.policyVersion,
     evidence: createEvidenceChecker({ registry: stores.registry, policy, trust, clock }),
@@ -67,7 +83,30 @@ export async function startWorkers(
     startWorker<CheckJob>(queueConnection, queueNames.checks, createCheckProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.release, createReleaseProcessor(deps), options),
     startWorker<TransferJob>(queueConnection, queueNames.delivery, createDeliveryProcessor(deps), options),
+    startWorker<WebhookJob>(
+      queueConnection,
+      queueNames.webhooks,
+      createWebhookProcessor({
+        webhooks,
+        clock,
+        logger,
+        metrics,
+        extraCa: tlsCa,
+        allowedNets: config.endpointAllowedNets,
+      }),
+      options,
+    ),
   ];
+  const notify = createNotifySweeper({
+    transfers: stores.transfers,
+    registry: stores.registry,
+    webhooks,
+    notifier,
+    clock,
+    logger,
+    reviewSlaMs: config.reviewSlaMs,
+    calendar: policy.workingDays,
+  }).start(config.notifySweepMs);
 
   // Retention: finished transfers leave Redis after XBORDER_RETENTION_SECONDS (one sweeper across processes).
   const retention = createRetentionSweeper({
@@ -99,6 +138,8 @@ export async function startWorkers(
     ledger,
     ledgerDir: core.ledgerDir,
     filingsExpiring: (now) => core.filingsExpiring(now),
+    reviewsOverdue: async (now) =>
+      (await listOverdueReviews(stores.transfers, config.reviewSlaMs, now)).length,
   });
   const server: Server = createServer((req, res) => {
     if (req.url === '/readyz') {
@@ -110,7 +151,10 @@ export async function startWorkers(
           JSON.stringify({
             status: failing.length === 0 ? 'ready' : 'not_ready',
             failing,
-            detail: { policy: { policyVersion: policy.policyVersion }, payloadStore: core.payloadStore.location },
+            detail: {
+              policy: { policyVersion: policy.policyVersion },
+              payloadStore: core.payloadStore.location,
+            },
           }),
         );
       });
@@ -146,8 +190,10 @@ export async function startWorkers(
     async close() {
       retention.stop();
       reconciler.stop();
+      notify.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await webhookQueue.close();
       await probe.close();
       await core.close();
     },

@@ -55,6 +55,14 @@ export type CheckDeps = Pick<
 >;
 export type ReleaseDeps = Pick<
   WorkerDeps,
-  'clock' | 'logger' | 'metrics' | 'events' | 'transfers' | 'classifier' | 'pipeline' | 'policyVersion' | 'policyPinRetryMs'
+  | 'clock'
+  | 'logger'
+  | 'metrics'
+  | 'events'
+  | 'transfers'
+  | 'classifier'
+  | 'pipeline'
+  | 'policyVersion'
+  | 'policyPinRetryMs'
 >;
 export type DeliveryDeps = Omit<WorkerDeps, 'classifier' | 'pipeline'>;

@@ -4,6 +4,7 @@ import { clearToken, get, getToken, setToken, setUnauthenticatedHandler } from '
 import { h, replace } from './dom.js';
 import { getLang, setLang, t } from './i18n.js';
 import { renderFilings } from './views/filings.js';
+import { renderNotifications } from './views/notifications.js';
 import { renderOps } from './views/ops.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderTransferDetail } from './views/transfer-detail.js';
@@ -13,10 +14,10 @@ import { renderTransferList } from './views/transfer-list.js';
 
 /** Navigation per role (api.md §3): what each may look at. */
 const navByRole = {
-  reviewer: ['queue', 'transfers', 'filings'],
-  enterprise: ['mine'],
-  ops: ['ops', 'transfers', 'filings'],
-  admin: ['transfers', 'filings', 'ops'],
+  reviewer: ['queue', 'transfers', 'filings', 'notifications'],
+  enterprise: ['mine', 'notifications'],
+  ops: ['ops', 'transfers', 'filings', 'notifications'],
+  admin: ['transfers', 'filings', 'ops', 'notifications'],
 };
 
 /** @type {Me | null} */
@@ -166,6 +167,7 @@ async function render() {
       await renderTransferDetail(target, ctx, decodeURIComponent(rest[0]));
     else if (route === 'filings') await renderFilings(target, ctx);
     else if (route === 'ops') await renderOps(target, ctx);
+    else if (route === 'notifications') await renderNotifications(target, ctx);
     else replace(target, h('h1', { tabindex: '-1' }, t('app.notFound')));
   } catch (err) {
     if (!ctx.stillCurrent()) return;

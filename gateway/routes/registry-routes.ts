@@ -38,6 +38,11 @@ export interface RegistryRouteDeps {
   readonly clock: Clock;
   /** The outbound-address rule (api.md §2 XBORDER_ENDPOINT_ALLOWED_NETS, §5) applied to an endpoint URL. */
   readonly checkOutboundUrl: (url: string) => Promise<UrlVerdict>;
+  /** Opens incidents when revoked evidence was relied on by released transfers (issue #19 item 4). */
+  readonly incidents?: {
+    certificateRevoked(certificateSha256: string, revokedAt: Date): Promise<unknown>;
+    filingRevoked(filingId: string, revokedAt: Date): Promise<unknown>;
+  };
   /** The State Council working-day calendar (policy data); Monday–Friday when absent. */
   readonly calendar?: WorkingDayCalendar;
 }
@@ -157,6 +162,8 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
       ...(record.filingDelay === undefined ? {} : { filedLate: record.filingDelay.late }),
       by: principalOf(res).role,
     });
+    // Before answering: a client retrying the idempotent PUT re-runs this, and incidents open once.
+    if (body.status === 'revoked') await deps.incidents?.filingRevoked(id, clock.now());
     return record;
   });
 
@@ -216,6 +223,7 @@ export function createRegistryRoutes(deps: RegistryRouteDeps): Router {
     const revocation = { ...body, revokedAt: clock.now().toISOString() };
     await registry.revokeCertificate(revocation);
     await log({ type: 'registry.revocation', certificateSha256: body.certificateSha256 });
+    await deps.incidents?.certificateRevoked(body.certificateSha256, new Date(revocation.revokedAt));
     res.status(201).json(revocation);
   });
 

@@ -219,8 +219,26 @@ describe('e2e: the review console in a browser', function () {
     expect(ids).to.include(heldId).and.include(hostileId);
     expect(ids).not.to.include(otherId);
     // Only the enterprise's own navigation: no queue, filings or ops.
-    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输']);
+    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输', '通知']);
     await shot(page, '06-enterprise');
+    // Its subscriptions, their deliveries and its incidents, in words (issue #19 item 5).
+    await gw.callExpecting(
+      201,
+      'PUT',
+      '/v1/webhooks/console-hook',
+      await gw.token('enterprise', 'ent-user', exporter),
+      {
+        url: 'https://127.0.0.1:9/hook',
+        events: ['transfer.held', 'review.overdue'],
+      },
+    );
+    await page.goto(`${gatewayUrl}/console/#/notifications`);
+    await page.getByRole('heading', { level: 1, name: '通知与事件' }).waitFor();
+    const subscriptions =
+      (await page.locator('section[aria-labelledby="subscriptions-heading"]').textContent()) ?? '';
+    expect(subscriptions).to.include('console-hook').and.include('传输暂缓待审').and.include('审核超时');
+    expect(subscriptions).not.to.include('transfer.held').and.not.to.include('review.overdue');
+    await shot(page, '06b-notifications');
     await page.goto(`${gatewayUrl}/console/#/transfer/${otherId}`);
     await page.getByText('NOT_FOUND').waitFor();
     expect((await page.locator('main').textContent()) ?? '').not.to.include(otherExporter);

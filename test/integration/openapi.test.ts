@@ -16,6 +16,7 @@ import {
   RevocationBody,
   SelfAssessmentBody,
 } from '../../registry/records.js';
+import { WebhookBody } from '../../registry/webhook-body.js';
 import { startHarness, type Harness } from './gateway/gateway-harness.js';
 
 type Json = Record<string, unknown>;
@@ -190,6 +191,7 @@ describe('docs/openapi.yaml', function () {
       SelfAssessmentBody,
       AttestationBody,
       RevocationBody,
+      WebhookBody,
     };
     for (const [name, schema] of Object.entries(validators))
       expect(doc.components.schemas[name], name).to.deep.equal(normalize(JSON.parse(JSON.stringify(schema))));
@@ -256,6 +258,16 @@ describe('docs/openapi.yaml', function () {
     await check('GET', '/v1/ops/queues', '/v1/ops/queues', auth(ops));
     await check('GET', '/v1/filings', '/v1/filings', auth(admin));
     await check('GET', '/v1/filings?expiring=true', '/v1/filings', auth(admin));
+    await check('GET', '/v1/webhooks', '/v1/webhooks', auth(admin));
+    await check(
+      'PUT',
+      '/v1/webhooks/wh-openapi',
+      '/v1/webhooks/{id}',
+      auth(admin, { url: 'https://10.0.0.1/hook', events: ['transfer.held'] }),
+    );
+    await check('GET', '/v1/webhooks/nobody/deliveries', '/v1/webhooks/{id}/deliveries', auth(admin));
+    await check('GET', '/v1/incidents', '/v1/incidents', auth(ops));
+    await check('GET', '/v1/incidents/nobody', '/v1/incidents/{id}', auth(ops));
     await check('GET', `/v1/exporters/${uscc}/volume`, '/v1/exporters/{id}/volume', auth(admin));
     await check('GET', '/v1/ledger/proof?index=0', '/v1/ledger/proof', auth(admin));
     await check('GET', '/v1/ledger/consistency?from=0', '/v1/ledger/consistency', auth(admin));

@@ -59,6 +59,7 @@ export function createMemoryRegistryStore(seed: RegistrySeed = {}): RegistryStor
       Promise.resolve(newestFirst(selfAssessments).filter((r) => r.exporterId === exporterId)),
     putAttestation: (record) => put(attestations, record),
     getAttestation: (id) => get(attestations, id),
+    listAttestations: () => Promise.resolve(newestFirst(attestations)),
     revokeCertificate(revocation) {
       revocations.set(revocation.certificateSha256, revocation);
       return Promise.resolve();

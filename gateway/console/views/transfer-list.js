@@ -192,6 +192,8 @@ export async function renderTransferList(target, ctx, mode) {
 
   /** @type {any[]} */
   let items = [];
+  /** Held transfers past the review SLA (GET /v1/reviews/overdue): marked in the queue. */
+  let overdue = new Set();
   async function load(f, cursor, announceCount) {
     const params = {
       status: mode === 'queue' ? 'held' : f.status,
@@ -210,6 +212,8 @@ export async function renderTransferList(target, ctx, mode) {
     let page;
     try {
       page = await get(`/v1/transfers${query(params)}`);
+      if (mode === 'queue')
+        overdue = new Set((await get('/v1/reviews/overdue')).items.map((item) => item.transferId));
     } catch (err) {
       replace(results, h('p', { class: 'error', role: 'alert' }, ctx.describeError(err)));
       return;
@@ -242,7 +246,12 @@ export async function renderTransferList(target, ctx, mode) {
         tierLabel(item.classification.tier),
         codes(item),
         fmtTime(item.createdAt),
-        h('strong', {}, fmtDuration(now - Date.parse(item.statusSince))),
+        h(
+          'span',
+          {},
+          h('strong', {}, fmtDuration(now - Date.parse(item.statusSince))),
+          overdue.has(item.id) ? [' ', h('span', { class: 'badge fail' }, t('review.overdue'))] : null,
+        ),
         t('review.count', { n: item.approvals.length, of: terms.approvalsNeeded }),
       ]);
     } else if (mode === 'search') {

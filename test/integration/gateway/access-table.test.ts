@@ -221,6 +221,30 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       url: '/v1/filings/F-1',
       expect: only({ reviewer: 200, ops: 200, admin: 200 }),
     },
+    // Created by its exporter; another exporter cannot see it (404); a reviewer may not take it over (409); an
+    // admin may change any subscription (keeping its owner); ops only read.
+    {
+      route: 'PUT /v1/webhooks/:id',
+      url: '/v1/webhooks/wh-own',
+      body: () => ({ url: 'https://localhost:1/hook', events: ['transfer.held'] }),
+      expect: only({ own: 201, other: 404, reviewer: 409, admin: 200 }),
+    },
+    { route: 'GET /v1/webhooks', url: '/v1/webhooks', expect: anyRole(200) },
+    { route: 'GET /v1/webhooks/:id', url: '/v1/webhooks/wh-own', expect: readScoped(200) },
+    {
+      route: 'GET /v1/webhooks/:id/deliveries',
+      url: '/v1/webhooks/wh-own/deliveries',
+      expect: readScoped(200),
+    },
+    // Its exporter deletes it first; afterwards it is gone for everyone.
+    {
+      route: 'DELETE /v1/webhooks/:id',
+      url: '/v1/webhooks/wh-del',
+      expect: only({ own: 204, other: 404, reviewer: 404, admin: 404 }),
+    },
+    { route: 'GET /v1/incidents', url: '/v1/incidents', expect: anyRole(200) },
+    { route: 'GET /v1/reviews/overdue', url: '/v1/reviews/overdue', expect: anyRole(200) },
+    { route: 'GET /v1/incidents/:id', url: '/v1/incidents/inc-none', expect: anyRole(404) },
     { route: 'GET /v1/ledger/checkpoint', url: '/v1/ledger/checkpoint', expect: anyRole(200) },
     // Ledger entries name exporters: CAC and ops roles only.
     {
@@ -296,6 +320,12 @@ describe('gateway access table: every route × every role (api.md §3)', functio
     await admin('/v1/partners/p-sg', { name: 'P', country: 'SG', role: 'processor' });
     await admin('/v1/endpoints/e-sg', { partnerId: 'p-sg', url: 'https://localhost:1', country: 'SG' });
     await admin('/v1/filings/F-1', filing);
+    const subscribed = await fetch(`${gateway.url}/v1/webhooks/wh-del`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${bearer.own}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: 'https://localhost:1/hook', events: ['transfer.held'] }),
+    });
+    expect(subscribed.status).to.equal(201);
     // A transfer held at once (suspected important data → manual review), owned by `exporter`.
     const form = new FormData();
     form.append('manifest', JSON.stringify({ ...manifest(), importantDataSuspected: true }));

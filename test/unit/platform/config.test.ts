@@ -26,6 +26,22 @@ describe('platform/config', () => {
     );
   });
 
+  it('reads the notification settings (api.md §11): webhook retries and the review SLA in hours', () => {
+    const defaults = loadConfig({}, '/srv/app');
+    expect(defaults.webhookAttempts).to.equal(8);
+    expect(defaults.webhookBackoffMs).to.equal(5000);
+    expect(defaults.reviewSlaMs).to.equal(24 * 3_600_000);
+    expect(defaults.notifySweepMs).to.equal(60_000);
+    expect(loadConfig({ XBORDER_REVIEW_SLA_HOURS: '0.5' }, '/srv/app').reviewSlaMs).to.equal(1_800_000);
+    for (const bad of ['0', '-1', 'abc', '1e3', '9000'])
+      expect(() => loadConfig({ XBORDER_REVIEW_SLA_HOURS: bad }, '/srv/app'), bad)
+        .to.throw(ConfigError)
+        .with.property('variable', 'XBORDER_REVIEW_SLA_HOURS');
+    expect(() => loadConfig({ XBORDER_WEBHOOK_ATTEMPTS: '0' }, '/srv/app'))
+      .to.throw(ConfigError)
+      .with.property('variable', 'XBORDER_WEBHOOK_ATTEMPTS');
+  });
+
   it('is frozen', () => {
     const config = loadConfig({}, '/srv/app');
     expect(Object.isFrozen(config)).to.equal(true);
