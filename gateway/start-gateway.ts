@@ -10,7 +10,7 @@ import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
-import { deriveKeys, loadMasterKey } from '../platform/master-key.js';
+import { deriveKeys, exporterPseudonymKey, loadMasterKey } from '../platform/master-key.js';
 import { createMetrics, zeroKnownLabels } from '../platform/metrics.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
 import { knownMetricLabels } from '../workers/metric-labels.js';
@@ -20,6 +20,7 @@ import { openEventLog } from '../ledger/open-event-log.js';
 import { loadPolicy } from '../policies/load-policy.js';
 import { ftzListsInForce } from '../policies/match-ftz-list.js';
 import { createPayloadInspector } from '../inspection/payload-inspector.js';
+import { createMinimiser } from '../minimisation/create-minimiser.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createClassifier } from '../registry/classifier.js';
@@ -139,6 +140,13 @@ export async function startGateway(
         residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
         limits: { maxExpandedBytes: config.maxExpandedBytes },
       }),
+    minimiser: (exporterId, plan) =>
+      createMinimiser({
+        plan,
+        pseudonymKey: exporterPseudonymKey(keys.pseudonymKey, exporterId),
+        isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+      }),
+    minimisationPolicy: policy.minimisation,
     pipeline,
     events,
     metrics,
