@@ -230,7 +230,7 @@ export async function startGateway(
       createTransferEvidenceRoute({ transfers: stores.transfers, registry: stores.registry }),
       createExporterVolumeRoute({ volume: stores.volume, thresholds: policy.thresholds, clock }),
       createOpsRoutes(pipeline),
-      createClassifyRoute(classifier),
+      createClassifyRoute(classifier, policy.minimisation),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
       createRegistryRoutes({
         registry: stores.registry,
