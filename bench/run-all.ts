@@ -3,7 +3,7 @@
 // Sizes are small by default so the whole run takes a few minutes on a 2-core machine; --full uses the sizes
 // documented in docs/benchmarks.md (1 GiB payloads, 100 MB inspection, 20,000 ledger events).
 //
-//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,inspection,ledger,cli-start]
+//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,minimise,inspection,ledger,cli-start]
 //
 // Asserts nothing (timings are never part of `npm test`); exits non-zero only if a benchmark fails to run.
 import { spawn } from 'node:child_process';
@@ -90,6 +90,7 @@ const benches: readonly Bench[] = [
   },
   { name: 'intake', script: 'bench/intake.ts', args: ['--mb', full ? '1024' : '256'] },
   { name: 'delivery', script: 'bench/delivery.ts', args: ['--mb', full ? '1024' : '256'] },
+  { name: 'minimise', script: 'bench/minimise-intake.ts', args: full ? ['--full', '--runs', '1'] : [] },
   {
     name: 'inspection',
     script: 'bench/inspection.ts',

@@ -12,6 +12,8 @@ import { AppError } from '../platform/errors.js';
 import { parseJsonText } from '../platform/schema.js';
 import { parseManifest, type Manifest } from '../policies/manifest.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
+import { MinimiseError } from '../minimisation/minimise-error.js';
+import { createMinimiseStream } from '../minimisation/minimise-stream.js';
 import { principalOf } from './auth.js';
 import { readParts, type PartReader } from './multipart-parts.js';
 import { holdLease, type HeldLease } from './idempotency-lease.js';
@@ -126,26 +128,66 @@ export function createIntakeHandler(service: SubmitService, limits: IntakeLimits
       );
   }
 
-  /** Streams the payload through the meter, inspection and the writer; the writer is left uncommitted. */
-  async function receivePayload(transferId: string, stream: Readable) {
+  /**
+   * Streams the payload through the meter, inspection and the writer; the writer is left uncommitted. With a
+   * `minimise` plan (issue #20) the original is metered, hashed and inspected, then minimised, and only the result
+   * is inspected again and written: the original never reaches the payload store. A plan that cannot be applied
+   * (an unknown column once the header is read, a malformed record) fails the pipeline before the commit, so the
+   * writer is aborted and nothing is kept.
+   */
+  async function receivePayload(transferId: string, stream: Readable, manifest: Manifest) {
     const inspector = service.createInspector(transferId);
     const writer = await service.createPayloadWriter();
+    const plan = manifest.minimise;
+    const original = plan === undefined ? null : service.createInspector(transferId, false);
+    const originalHash = createHash('sha256');
     let bytes = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
         if (bytes > maxPayloadBytes) return callback(new PayloadTooLarge());
-        inspector.write(chunk);
+        if (original === null) inspector.write(chunk);
+        else {
+          original.write(chunk);
+          originalHash.update(chunk);
+        }
         callback(null, chunk);
       },
     });
     try {
-      await pipeline(stream, meter, writer);
-      return { writer, report: await inspector.finish() };
+      if (plan === undefined || original === null) {
+        await pipeline(stream, meter, writer);
+        return { writer, report: await inspector.finish() };
+      }
+      const minimise = createMinimiseStream(service.createMinimiser(manifest.exporterId, plan));
+      const result = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          inspector.write(chunk);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(stream, meter, minimise, result, writer);
+      const outcome = minimise.outcome();
+      if (outcome === null) throw new Error('the minimiser ended without an outcome');
+      const originalReport = await original.finish();
+      return {
+        writer,
+        report: await inspector.finish(),
+        minimised: {
+          original: { bytes, sha256: originalHash.digest('hex'), report: originalReport },
+          outcome,
+        },
+      };
     } catch (err) {
       await writer.abort();
       if (err instanceof PayloadTooLarge)
         throw new AppError('PAYLOAD_TOO_LARGE', `The payload exceeds ${maxPayloadBytes} bytes`);
+      if (err instanceof MinimiseError) {
+        const issue = { path: err.path === '' ? '/minimise/format' : err.path, message: err.message };
+        if (err.inPlan)
+          throw new AppError('BAD_MANIFEST', 'The minimisation plan does not fit the payload', [issue]);
+        throw new AppError('PAYLOAD_NOT_MINIMISABLE', undefined, [issue]);
+      }
       throw err;
     }
   }
@@ -164,7 +206,7 @@ export function createIntakeHandler(service: SubmitService, limits: IntakeLimits
   ): Promise<SubmitAnswer> {
     const stream = await readPayloadPart(parts);
     const transferId = service.newTransferId();
-    const { writer, report } = await receivePayload(transferId, stream);
+    const { writer, report, minimised } = await receivePayload(transferId, stream, manifest);
     let committed = false;
     try {
       if ((await parts.next()) !== null)
@@ -173,7 +215,14 @@ export function createIntakeHandler(service: SubmitService, limits: IntakeLimits
       const stored = await writer.commit();
       committed = true;
       progress.submitting = true;
-      const answer = await service.submit({ transferId, manifest, principal, payload: stored, report });
+      const answer = await service.submit({
+        transferId,
+        manifest,
+        principal,
+        payload: stored,
+        report,
+        ...(minimised !== undefined ? { minimised } : {}),
+      });
       // False only if this request stalled past its lease and a retry resolved the key meanwhile: that retry
       // found this transfer (bound above) and answered it, so there is still one transfer for the key.
       if (lease !== null) await lease.complete(answer.id);

@@ -9,10 +9,12 @@ import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { createId } from '../platform/ids.js';
 import { describeError, type Logger } from '../platform/logger.js';
+import { exporterPseudonymKey } from '../platform/master-key.js';
 import { checkOutboundUrl } from '../platform/outbound-guard.js';
 import { keyedHash } from '../ledger/keyed-hash.js';
 import { ftzListsInForce } from '../policies/match-ftz-list.js';
 import { createPayloadInspector } from '../inspection/payload-inspector.js';
+import { createMinimiser } from '../minimisation/create-minimiser.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { createClassifier } from '../transfers/classify-transfer.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
@@ -143,6 +145,13 @@ export async function startGateway(
         residentIdSensitive: policy.settings.identity.bareResidentIdSensitive,
         limits: { maxExpandedBytes: config.maxExpandedBytes },
       }),
+    minimiser: (exporterId, plan) =>
+      createMinimiser({
+        plan,
+        pseudonymKey: exporterPseudonymKey(core.keys.pseudonymKey, exporterId),
+        isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+      }),
+    minimisationPolicy: policy.minimisation,
     pipeline,
     events,
     metrics,
@@ -250,7 +259,7 @@ export async function startGateway(
         onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
       }),
       createOpsRoutes(pipeline),
-      createClassifyRoute(classifier),
+      createClassifyRoute(classifier, policy.minimisation),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
       createRegistryRoutes({
         registry: stores.registry,

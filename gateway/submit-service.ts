@@ -11,7 +11,18 @@ import type { InspectionReport } from '../inspection/inspector.js';
 import type { IdempotencyStore } from '../registry/idempotency-store.js';
 import type { PayloadStore, PayloadWriter, StoredPayload } from '../registry/payload-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
-import type { InspectionSummary, TransferRecord, TransferStatus } from '../registry/transfer.js';
+import type {
+  InspectionSummary,
+  MinimisationSummary,
+  TransferRecord,
+  TransferStatus,
+} from '../registry/transfer.js';
+import type { JsonValue } from '../platform/event-log.js';
+import { sanitizeColumnName } from '../inspection/mask.js';
+import type { MinimisationOutcome, Minimiser } from '../minimisation/create-minimiser.js';
+import { judgeMinimisation, manifestAfterMinimisation } from '../policies/judge-minimisation.js';
+import type { MinimisationPolicy } from '../policies/minimisation-policy.js';
+import type { MinimiseOperation, MinimisePlan } from '../policies/minimise-plan.js';
 import type { TransferStore } from '../registry/transfer-store.js';
 import type { PeopleCount, VolumeStore } from '../registry/volume-store.js';
 import type { TransferPipeline } from '../transfers/queue-contract.js';
@@ -31,6 +42,21 @@ export interface SubmitAnswer {
     readonly containers: InspectionReport['containers'];
     readonly opaque: InspectionReport['opaque'];
   };
+  /** Issue #20: what the manifest's plan did, and the original's digest and classification beside the result's. */
+  readonly minimisation?: {
+    readonly counts: MinimisationSummary['counts'];
+    readonly kAnonymity: MinimisationOutcome['kAnonymity'];
+    readonly kMinimum: number;
+    readonly columns: MinimisationOutcome['columns'];
+    readonly categories: MinimisationOutcome['categories'];
+    readonly original: {
+      readonly bytes: number;
+      readonly sha256: string;
+      readonly findings: Readonly<Record<string, number>>;
+      readonly individualsDetected: number;
+      readonly classification: Classification;
+    };
+  };
 }
 
 export interface PayloadInspector {
@@ -39,18 +65,31 @@ export interface PayloadInspector {
   finish(): Promise<InspectionReport>;
 }
 
+/** The original as read before the plan was applied (issue #20): its size, digest and inspection. */
+export interface OriginalPayload {
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly report: InspectionReport;
+}
+
 export interface SubmitInput {
   readonly transferId: string;
   readonly manifest: Manifest;
   readonly principal: Principal;
+  /** The bytes stored (the minimised ones when the manifest has a plan). */
   readonly payload: StoredPayload;
   readonly report: InspectionReport;
+  /** Present when the manifest's `minimise` plan was applied. */
+  readonly minimised?: { readonly original: OriginalPayload; readonly outcome: MinimisationOutcome };
 }
 
 export interface SubmitService {
   newTransferId(): string;
   checkReferences(manifest: Manifest): Promise<FieldIssue[]>;
-  createInspector(transferId: string): PayloadInspector;
+  /** `countsPeople` false: an inspector of the original before minimisation, whose people are not what leaves. */
+  createInspector(transferId: string, countsPeople?: boolean): PayloadInspector;
+  /** The minimiser for a manifest's plan, keyed for its exporter. */
+  createMinimiser(exporterId: string, plan: MinimisePlan): Minimiser;
   createPayloadWriter(): Promise<PayloadWriter>;
   /** Idempotency-Key claims (leases renewed while the upload runs; see registry/idempotency-store). */
   readonly idempotency: IdempotencyStore;
@@ -71,6 +110,8 @@ export interface SubmitDeps {
     write(chunk: Buffer): void;
     finish(): InspectionReport;
   };
+  readonly minimiser: (exporterId: string, plan: MinimisePlan) => Minimiser;
+  readonly minimisationPolicy: MinimisationPolicy;
   readonly pipeline: TransferPipeline;
   readonly events: EventLog;
   readonly metrics: Metrics;
@@ -92,6 +133,24 @@ export function toAnswer(record: TransferRecord): SubmitAnswer {
       containers: record.inspection.containers ?? [],
       opaque: record.inspection.opaque ?? [],
     },
+    ...(record.minimisation !== undefined ? { minimisation: minimisationAnswer(record.minimisation) } : {}),
+  };
+}
+
+function minimisationAnswer(m: MinimisationSummary): NonNullable<SubmitAnswer['minimisation']> {
+  return {
+    counts: m.counts,
+    kAnonymity: m.outcome.kAnonymity,
+    kMinimum: m.kMinimum,
+    columns: m.outcome.columns,
+    categories: m.outcome.categories,
+    original: {
+      bytes: m.before.bytes,
+      sha256: m.before.sha256,
+      findings: m.before.findings,
+      individualsDetected: m.before.individualsDetected,
+      classification: m.before.classification,
+    },
   };
 }
 
@@ -111,8 +170,78 @@ function summarise(report: InspectionReport, payload: StoredPayload): Inspection
   };
 }
 
+/** The plan as the ledger records it: operations by column and category, column names as inspection reports them. */
+function ledgerPlan(plan: MinimisePlan): JsonValue {
+  const ops = (op: MinimiseOperation): JsonValue => ({ ...op });
+  return {
+    format: plan.format,
+    columns: Object.fromEntries(
+      Object.entries(plan.columns ?? {}).map(([n, op]) => [sanitizeColumnName(n), ops(op)]),
+    ),
+    categories: Object.fromEntries(
+      Object.entries<MinimiseOperation | undefined>(plan.categories ?? {}).flatMap(([n, op]) =>
+        op === undefined ? [] : [[n, ops(op)]],
+      ),
+    ),
+    quasiIdentifiers: (plan.quasiIdentifiers ?? []).map(sanitizeColumnName),
+  };
+}
+
 export function createSubmitService(deps: SubmitDeps): SubmitService {
   const { registry, transfers, volume, idempotency, clock, metrics } = deps;
+
+  /**
+   * Issue #20: the original is classified as it came (for the record), the result on the manifest the judgement
+   * allows (policies/judge-minimisation): counted on what leaves only when nothing was de-identified and k holds.
+   */
+  async function classifyMinimised(
+    transferId: string,
+    manifest: Manifest,
+    plan: MinimisePlan,
+    report: InspectionReport,
+    minimised: NonNullable<SubmitInput['minimised']>,
+  ): Promise<{ classification: Classification; minimisation: MinimisationSummary }> {
+    const { original, outcome } = minimised;
+    const beforeFound = {
+      individuals: original.report.individualsDetected,
+      sensitive: original.report.sensitiveIndividualsDetected,
+    };
+    const afterFound = {
+      individuals: report.individualsDetected,
+      sensitive: report.sensitiveIndividualsDetected,
+    };
+    const before = await deps.classifier.classify(manifest, original.report, {
+      transferId: null,
+      detected: beforeFound,
+    });
+    const judgement = judgeMinimisation(outcome, deps.minimisationPolicy);
+    const classifiedManifest = manifestAfterMinimisation(manifest, judgement, beforeFound, afterFound);
+    const after = await deps.classifier.classify(classifiedManifest, report, {
+      transferId,
+      detected: afterFound,
+    });
+    const findings: Record<string, number> = {};
+    for (const [detector, finding] of Object.entries(original.report.findings))
+      if (finding !== undefined) findings[detector] = finding.count;
+    return {
+      classification: { ...after, reasons: [...after.reasons, ...judgement.reasons] },
+      minimisation: {
+        plan,
+        outcome,
+        counts: judgement.counts,
+        kMinimum: judgement.kMinimum,
+        classifiedManifest,
+        before: {
+          bytes: original.bytes,
+          sha256: original.sha256,
+          findings,
+          individualsDetected: original.report.individualsDetected,
+          sensitiveIndividualsDetected: original.report.sensitiveIndividualsDetected,
+          classification: before,
+        },
+      },
+    };
+  }
 
   return {
     newTransferId: () => deps.newId(clock.now()),
@@ -138,10 +267,10 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
       return issues;
     },
 
-    createInspector(transferId) {
+    createInspector(transferId, countsPeople = true) {
       const pending: Promise<void>[] = [];
       const inspector = deps.inspect((personKeys, sensitive) => {
-        pending.push(volume.addTransferPeople(transferId, personKeys, sensitive));
+        if (countsPeople) pending.push(volume.addTransferPeople(transferId, personKeys, sensitive));
       });
       return {
         write: (chunk) => inspector.write(chunk),
@@ -153,6 +282,7 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
       };
     },
 
+    createMinimiser: (exporterId, plan) => deps.minimiser(exporterId, plan),
     createPayloadWriter: () => deps.payloads.createWriter(),
     idempotency,
 
@@ -162,14 +292,26 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
       return toAnswer(record);
     },
 
-    async submit({ transferId, manifest, principal, payload, report }) {
+    async submit({ transferId, manifest, principal, payload, report, minimised }) {
       const started = process.hrtime.bigint();
       const now = clock.now();
       const detected: PeopleCount = {
         individuals: report.individualsDetected,
         sensitive: report.sensitiveIndividualsDetected,
       };
-      const classification = await deps.classifier.classify(manifest, report, { transferId, detected });
+      let classification: Classification;
+      let minimisation: MinimisationSummary | undefined;
+      if (minimised === undefined || manifest.minimise === undefined) {
+        classification = await deps.classifier.classify(manifest, report, { transferId, detected });
+      } else {
+        ({ classification, minimisation } = await classifyMinimised(
+          transferId,
+          manifest,
+          manifest.minimise,
+          report,
+          minimised,
+        ));
+      }
       const status: TransferStatus =
         classification.tier === 'prohibited'
           ? 'blocked'
@@ -184,6 +326,7 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
         manifest,
         classification,
         inspection: summarise(report, payload),
+        ...(minimisation !== undefined ? { minimisation } : {}),
       };
       await transfers.create(core, status, status === 'held' ? classification.reasons : []);
       await deps.events.append({
@@ -204,6 +347,23 @@ export function createSubmitService(deps: SubmitDeps): SubmitService {
         declaredSensitive: manifest.personalInfo.sensitiveIndividuals,
         filingId: manifest.evidence?.filingId ?? null,
       });
+      if (minimisation !== undefined) {
+        // The ledger keeps the plan and both digests, never data (column names are starred if identifier-like).
+        await deps.events.append({
+          type: 'transfer.minimised',
+          transferId,
+          plan: ledgerPlan(minimisation.plan),
+          originalSha256: minimisation.before.sha256,
+          originalBytes: minimisation.before.bytes,
+          payloadSha256: payload.sha256,
+          bytes: payload.bytes,
+          tierBefore: minimisation.before.classification.tier,
+          tierAfter: classification.tier,
+          counts: minimisation.counts,
+          k: minimisation.outcome.kAnonymity.k,
+          kMinimum: minimisation.kMinimum,
+        });
+      }
       await deps.events.append({
         type: 'transfer.classified',
         transferId,

@@ -7,6 +7,10 @@ export const errorCatalogue = {
   BAD_BODY: { status: 400, message: 'The request body is not valid' },
   BAD_QUERY: { status: 400, message: 'The query string is not valid' },
   BAD_MULTIPART: { status: 400, message: 'The multipart body is not valid' },
+  PAYLOAD_NOT_MINIMISABLE: {
+    status: 400,
+    message: "The payload cannot be read as the manifest's minimisation plan says; nothing was stored",
+  },
   ENDPOINT_NOT_ALLOWED: {
     status: 400,
     message: 'The URL does not resolve to a public address or one of XBORDER_ENDPOINT_ALLOWED_NETS',

@@ -11,6 +11,8 @@ export interface Keys {
   readonly personKey: Buffer;
   /** Keys the hashes that stand for identifiers in the ledger. */
   readonly ledgerIdKey: Buffer;
+  /** Root of the exporters' pseudonym keys (minimisation `pseudonymise`, issue #20); never leaves the gateway. */
+  readonly pseudonymKey: Buffer;
 }
 
 /** HKDF-SHA256 (RFC 5869) separates the uses, so one leaked derived key does not expose the others. */
@@ -23,7 +25,18 @@ export function deriveKeys(master: Buffer): Keys {
     payloadWrapKey: derive(master, 'payload wrap key v1'),
     personKey: derive(master, 'person key v1'),
     ledgerIdKey: derive(master, 'ledger id key v1'),
+    pseudonymKey: derive(master, 'pseudonym key v1'),
   };
+}
+
+/**
+ * One exporter's pseudonym key: HKDF-SHA256 of the pseudonym root with the exporter id as info, so tokens are stable
+ * per exporter and differ between exporters (two exporters' files cannot be joined on them).
+ */
+export function exporterPseudonymKey(pseudonymKey: Buffer, exporterId: string): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', pseudonymKey, Buffer.alloc(0), `xborder pseudonym ${exporterId}`, 32),
+  );
 }
 
 export function loadMasterKey(configured: string | undefined, dataDir: string): Buffer {

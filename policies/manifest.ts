@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { createParser, type Parsed } from '../platform/schema.js';
 import type { FieldIssue } from '../platform/errors.js';
+import { checkMinimisePlan, MinimisePlanSchema } from './minimise-plan.js';
 
 export const businessTypes = [
   'cross_border_ecommerce',
@@ -111,6 +112,8 @@ export const ManifestSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    // Issue #20: what to drop, mask, generalise or pseudonymise at intake, before anything is stored.
+    minimise: Type.Optional(MinimisePlanSchema),
   },
   { additionalProperties: false },
 );
@@ -157,6 +160,7 @@ function checkConsistency(m: Manifest): FieldIssue[] {
       message: 'is required when the transfer contains personal information (PIPL art. 13)',
     });
   }
+  if (m.minimise !== undefined) issues.push(...checkMinimisePlan(m.minimise));
   return issues;
 }
 

@@ -13,6 +13,7 @@ import {
   parseEvidenceFile,
   parseFtzListFile,
   parseWorkingDaysFile,
+  parseMinimisationFile,
   parseScenariosFile,
   parseSettingsFile,
   parseThresholdsFile,
@@ -20,11 +21,13 @@ import {
   type DecisionTableFile,
   type EvidenceFile,
   type FtzListFile,
+  type MinimisationFile,
   type PolicyKind,
   type ScenariosFile,
   type SettingsFile,
   type ThresholdsFile,
 } from './policy-files.js';
+import { compileMinimisation } from './minimisation-policy.js';
 import { computePolicyVersion, type PolicyFileText } from './policy-version.js';
 import type { Policy, Settings, Thresholds } from './policy.js';
 import { compileWorkingDays, weekdaysOnly, type WorkingDaysFile } from './working-days.js';
@@ -37,10 +40,18 @@ const parsers: { readonly [K in PolicyKind]: (input: unknown) => Parsed<unknown>
   evidence: parseEvidenceFile,
   'ftz-list': parseFtzListFile,
   'working-days': parseWorkingDaysFile,
+  minimisation: parseMinimisationFile,
 };
 
 /** Kinds of which exactly one file must exist; ftz-list files may be any number. */
-const singletons = ['thresholds', 'settings', 'scenarios', 'decision-table', 'evidence'] as const;
+const singletons = [
+  'thresholds',
+  'settings',
+  'scenarios',
+  'decision-table',
+  'evidence',
+  'minimisation',
+] as const;
 
 interface Shaped {
   readonly name: string;
@@ -223,5 +234,6 @@ export function parsePolicy(files: readonly PolicyFileText[], options: PolicyOpt
     evidence,
     ftzLists: lists,
     workingDays,
+    minimisation: compileMinimisation(get<MinimisationFile>('minimisation').value),
   });
 }

@@ -23,6 +23,7 @@ export const policyKinds = [
   'evidence',
   'ftz-list',
   'working-days',
+  'minimisation',
 ] as const;
 export type PolicyKind = (typeof policyKinds)[number];
 
@@ -223,7 +224,24 @@ export const WorkingDaysFile = Type.Object(
   strict,
 );
 
+const MinimisationReason = Type.Object({ code: Code, rule: Text, message: Text, messageZh: Text }, strict);
+
+/** minimisation.yaml (issue #20): when a minimised transfer may be classified on what leaves. */
+export const MinimisationFile = Type.Object(
+  {
+    kind: Type.Literal('minimisation'),
+    kMinimum: Type.Integer({ minimum: 2, maximum: 1_000_000 }),
+    quasiIdentifierColumns: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { uniqueItems: true }),
+    reasons: Type.Object(
+      { deidentified: MinimisationReason, kBelowMinimum: MinimisationReason, applied: MinimisationReason },
+      strict,
+    ),
+  },
+  strict,
+);
+
 export type ThresholdsFile = Static<typeof ThresholdsFile>;
+export type MinimisationFile = Static<typeof MinimisationFile>;
 export type SettingsFile = Static<typeof SettingsFile>;
 export type ScenariosFile = Static<typeof ScenariosFile>;
 export type DecisionTableFile = Static<typeof DecisionTableFile>;
@@ -237,3 +255,4 @@ export const parseDecisionTableFile = createParser(DecisionTableFile);
 export const parseEvidenceFile = createParser(EvidenceFile);
 export const parseFtzListFile = createParser(FtzListFile);
 export const parseWorkingDaysFile = createParser(WorkingDaysFile);
+export const parseMinimisationFile = createParser(MinimisationFile);

@@ -5,6 +5,7 @@ import type { CheckName, FtzArea, Reason, Tier, TraceStep } from './classificati
 import type { ConditionCheck, ConditionNode } from './condition.js';
 import type { RegulationFlag } from './fact-catalogue.js';
 import type { WorkingDayCalendar } from './working-days.js';
+import type { MinimisationPolicy } from './minimisation-policy.js';
 
 /** Provisions 2024 arts. 5(4), 7, 8: counts of individuals, "以上" inclusive (regulation.md §1.2). */
 export interface Thresholds {
@@ -164,4 +165,6 @@ export interface Policy {
   readonly ftzLists: readonly FtzList[];
   /** State Council holiday arrangement per year (policies/working-days.yaml): every working-day deadline. */
   readonly workingDays: WorkingDayCalendar;
+  /** minimisation.yaml: the k minimum, quasi-identifier column names and the R-MIN-* reasons (issue #20). */
+  readonly minimisation: MinimisationPolicy;
 }

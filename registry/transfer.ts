@@ -3,6 +3,8 @@
 import type { Manifest } from '../policies/manifest.js';
 import type { CheckName, Classification, Reason } from '../policies/classification.js';
 import type { InspectionReport } from '../inspection/inspector.js';
+import type { MinimisePlan } from '../policies/minimise-plan.js';
+import type { MinimisationOutcome } from '../minimisation/create-minimiser.js';
 
 export const transferStatuses = [
   'checking',
@@ -98,6 +100,29 @@ export interface ReceiptInfo {
   readonly ledgerIndex: number | null;
 }
 
+/**
+ * What a manifest's `minimise` plan did at intake (issue #20): the plan (column names and operations, never data),
+ * the original's digest and inspection, both classifications side by side, and the k figure. The payload stored,
+ * hashed and delivered is the minimised one (`inspection` describes it).
+ */
+export interface MinimisationSummary {
+  readonly plan: MinimisePlan;
+  readonly outcome: MinimisationOutcome;
+  /** `detected`: classified on what leaves; `declared`: the declared counts were kept (R-MIN-* reasons say why). */
+  readonly counts: 'declared' | 'detected';
+  readonly kMinimum: number;
+  /** The manifest the transfer was classified on (personalInfo per `counts`); the release stage classifies it again. */
+  readonly classifiedManifest: Manifest;
+  readonly before: {
+    readonly bytes: number;
+    readonly sha256: string;
+    readonly findings: Readonly<Record<string, number>>;
+    readonly individualsDetected: number;
+    readonly sensitiveIndividualsDetected: number;
+    readonly classification: Classification;
+  };
+}
+
 /** The immutable part, written once at intake. */
 export interface TransferCore {
   readonly id: string;
@@ -107,6 +132,8 @@ export interface TransferCore {
   readonly manifest: Manifest;
   readonly classification: Classification;
   readonly inspection: InspectionSummary;
+  /** Present when the manifest had a `minimise` plan. */
+  readonly minimisation?: MinimisationSummary;
 }
 
 export interface TransferRecord extends TransferCore {

@@ -48,13 +48,18 @@ export function createReleaseProcessor(deps: ReleaseDeps) {
     if (failed.length > 0) return hold(deps, record, failed);
 
     const first = record.classification;
-    const again = await deps.classifier.classify(record.manifest, record.inspection.detail, {
-      transferId,
-      detected: {
-        individuals: record.inspection.individualsDetected,
-        sensitive: record.inspection.sensitiveIndividualsDetected,
+    // A minimised transfer is classified on the manifest its plan allowed (issue #20), as at intake.
+    const again = await deps.classifier.classify(
+      record.minimisation?.classifiedManifest ?? record.manifest,
+      record.inspection.detail,
+      {
+        transferId,
+        detected: {
+          individuals: record.inspection.individualsDetected,
+          sensitive: record.inspection.sensitiveIndividualsDetected,
+        },
       },
-    });
+    );
     if (again.tier !== first.tier) {
       return hold(deps, record, [
         {

@@ -80,6 +80,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./inspect-command.js')).inspectCommand,
   },
   {
+    path: ['minimise'],
+    summary: 'preview a minimisation plan on a file: sample, inspection and tier before and after',
+    load: async () => (await import('./minimise-command.js')).minimiseCommand,
+  },
+  {
     path: ['ledger', 'verify'],
     summary: 'verify the whole ledger against its signed checkpoints',
     load: async () => (await import('./ledger-command.js')).ledgerVerifyCommand,

@@ -108,7 +108,12 @@ function decisionOf(record: TransferRecord): RecordedDecision {
   return {
     id: record.id,
     decidedAt: new Date(record.createdAt),
-    input: recordedInput(record.manifest, record.classification, inspection),
+    // A minimised transfer was classified on the manifest its plan allowed (issue #20).
+    input: recordedInput(
+      record.minimisation?.classifiedManifest ?? record.manifest,
+      record.classification,
+      inspection,
+    ),
     tier: record.classification.tier,
     reasons: record.classification.reasons,
     policyVersion: record.classification.policyVersion,

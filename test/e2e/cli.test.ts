@@ -113,6 +113,39 @@ describe('e2e: the xborder CLI', function () {
       expect(Object.keys((JSON.parse(inspect.stdout) as { findings: object }).findings)).to.include('email');
     });
 
+    it('minimise previews a plan: masked sample, k, tier before and after (issue #20)', async () => {
+      const base = ['minimise', '--manifest', 'examples/minimise-orders.manifest.json'];
+      const run = await xborder(
+        [...base, '--plan', 'examples/minimise-plan.json', 'examples/minimise-orders.csv', '--json'],
+        env,
+      );
+      expect(run.code, run.stderr).to.equal(0);
+      const out = JSON.parse(run.stdout) as {
+        sample: string;
+        minimisation: { kAnonymity: { k: number } };
+        before: { tier: string };
+        after: { tier: string; reasons: { code: string }[] };
+      };
+      expect(out.sample.split('\n')[0]).to.equal('order_id,birth_date,sku,qty,amount');
+      expect(out.minimisation.kAnonymity.k).to.equal(6);
+      expect(out.before.tier).to.equal('standard_contract');
+      expect(out.after.tier).to.equal('free_flow');
+      expect(out.after.reasons.map((r) => r.code)).to.include('R-MIN-APPLIED');
+
+      const plan = path.join(dataDir, 'missing-column-plan.json');
+      writeFileSync(plan, JSON.stringify({ format: 'csv', columns: { id_card: { op: 'drop' } } }));
+      const missing = await xborder([...base, '--plan', plan, 'examples/minimise-orders.csv', '--json'], env);
+      expect(missing.code).to.equal(1);
+      expect(JSON.parse(missing.stdout)).to.deep.equal({
+        error: {
+          code: 'BAD_MANIFEST',
+          details: [
+            { path: '/minimise/columns/id_card', message: "is not a column of the payload's header" },
+          ],
+        },
+      });
+    });
+
     it('inspect reads through gzip and zip and reports containers and opaque parts (issue #12)', async () => {
       const gz = path.join(dataDir, 'orders.bin');
       writeFileSync(gz, gzipSync(readFileSync('examples/ecommerce-orders.csv')));

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
+import { residentIds } from '../support/identifiers.js';
 import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
 import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
@@ -38,6 +39,7 @@ describe('e2e: the console in zh-CN and en', function () {
   let gw: GatewayClient<Transfer>;
   let browser: Browser;
   let heldId: string;
+  let minimisedId: string;
 
   async function open(lang: 'zh' | 'en'): Promise<{ page: Page; errors: string[] }> {
     const context = await browser.newContext({
@@ -113,6 +115,21 @@ describe('e2e: the console in zh-CN and en', function () {
     await gw.submitAccepted(createManifest(route, { importantDataSuspected: true }), 'sku\nA\n', enterprise);
     // Released without personal data: the enterprise list shows its receipt button.
     const free = (await gw.submitAccepted(createManifest(route), 'sku\nB\n', enterprise)).id;
+    // Issue #20: order data whose ID and mobile columns the plan drops: classified before and after side by side.
+    const ids = residentIds(2);
+    minimisedId = (
+      await gw.submitAccepted(
+        createManifest(route, {
+          businessType: 'cross_border_ecommerce',
+          dataCategories: ['order', 'contact'],
+          personalInfo: { individuals: 2, sensitiveIndividuals: 2, origin: 'domestic' },
+          legalBasis: 'contract',
+          minimise: { format: 'csv', columns: { idcard: { op: 'drop' }, mobile: { op: 'drop' } } },
+        }),
+        `order,idcard,mobile,qty\nSO-1,${ids[0]},13800138000,1\nSO-2,${ids[1]},13912345678,2\n`,
+        enterprise,
+      )
+    ).id;
     await gw.settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
     await gw.settle(free, enterprise, ['released', 'held', 'blocked', 'delivery_failed']);
 
@@ -171,6 +188,32 @@ describe('e2e: the console in zh-CN and en', function () {
       await page
         .locator('section[aria-labelledby="sec-volume"]')
         .screenshot({ path: path.join(screens, `detail-${lang}-volume.png`) });
+      expect(errors, 'console errors').to.deep.equal([]);
+      await page.context().close();
+    });
+  }
+
+  for (const lang of ['zh', 'en'] as const) {
+    it(`${lang}: a minimised transfer shows the original and what leaves side by side, in words (issue #20)`, async () => {
+      const { page, errors } = await open(lang);
+      await signIn(page, await gw.token('reviewer', `rev-min-${lang}`));
+      await page.goto(`${gatewayUrl}/console/#/transfer/${minimisedId}`);
+      const minimised = page.locator('section[aria-labelledby="sec-minimise"]');
+      await minimised.waitFor();
+      const text = await minimised.innerText();
+      if (lang === 'zh') {
+        expect(text)
+          .to.include('原始数据')
+          .and.include('出境数据')
+          .and.include('标准合同')
+          .and.include('自由流动');
+        expect(text).to.include('删除');
+      } else {
+        expect(text).to.include('Original').and.include('What leaves').and.include('standard contract');
+        expect(text).to.include('free flow').and.include('dropped');
+      }
+      expect(await rawValuesOn(page), 'raw values on the detail page').to.deep.equal([]);
+      await minimised.screenshot({ path: path.join(screens, `detail-${lang}-minimisation.png`) });
       expect(errors, 'console errors').to.deep.equal([]);
       await page.context().close();
     });

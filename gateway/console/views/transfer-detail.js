@@ -106,6 +106,7 @@ export async function renderTransferDetail(target, ctx, id) {
       h('h3', {}, t('detail.reasons')),
       reasonList(c.reasons),
     ),
+    record.minimisation === undefined ? null : minimisationSection(record.minimisation, record),
     inspectionSection(record.inspection),
     checksSection(record),
     evidenceSection(evidence, missing),
@@ -233,6 +234,72 @@ function decisionPanel(record, ctx) {
     parts.push(h('p', { class: 'hint' }, t('review.reviewersOnly')));
   }
   return section('sec-decide', t('detail.decide'), ...parts);
+}
+
+/** Issue #20: the original and what leaves side by side — digest, people found, tier and reasons — and the plan. */
+function minimisationSection(m, record) {
+  const before = m.before;
+  const after = record.inspection;
+  const findings = (counts) =>
+    list(Object.entries(counts ?? {}).map(([d, n]) => `${t(`detector.${d}`, {}, d)} ${fmtNumber(n)}`));
+  const k = m.outcome.kAnonymity;
+  const kText =
+    k.k !== null
+      ? fmtNumber(k.k)
+      : k.bounded
+        ? t('minimise.kUnknown')
+        : k.quasiIdentifiers.length === 0
+          ? t('minimise.kNone')
+          : '—';
+  return section(
+    'sec-minimise',
+    t('detail.minimisation'),
+    h('p', {}, t('minimise.intro')),
+    table(
+      t('detail.minimisation'),
+      ['', t('minimise.original'), t('minimise.delivered')],
+      [
+        [t('field.tier'), tierLabel(before.classification.tier), tierLabel(record.classification.tier)],
+        [t('field.bytes'), fmtNumber(before.bytes), fmtNumber(after.bytes)],
+        [t('field.sha256'), mono(before.sha256), mono(after.sha256)],
+        [
+          t('field.individualsDetected'),
+          fmtNumber(before.individualsDetected),
+          fmtNumber(after.individualsDetected),
+        ],
+        [
+          t('field.sensitiveDetected'),
+          fmtNumber(before.sensitiveIndividualsDetected),
+          fmtNumber(after.sensitiveIndividualsDetected),
+        ],
+        [t('detail.findings'), findings(before.findings), findings(after.findings)],
+        [
+          t('detail.reasons'),
+          reasonList(before.classification.reasons),
+          reasonList(record.classification.reasons),
+        ],
+      ],
+    ),
+    facts([
+      [t('minimise.format'), term('minimiseFormat', m.plan.format)],
+      [t('minimise.counts'), term('minimiseCounts', m.counts)],
+      [t('minimise.k'), `${kText} (${t('minimise.kMinimum')} ${fmtNumber(m.kMinimum)})`],
+      [t('minimise.quasi'), list(k.quasiIdentifiers)],
+    ]),
+    table(
+      t('minimise.plan'),
+      [t('minimise.column'), t('minimise.operation'), t('minimise.values')],
+      [
+        ...m.outcome.columns.map((col) => [col.name, term('minimiseOp', col.op), fmtNumber(col.values)]),
+        ...Object.entries(m.outcome.categories ?? {}).map(([cat, n]) => [
+          t(`detector.${cat}`, {}, cat),
+          term('minimiseOp', m.plan.categories?.[cat]?.op),
+          fmtNumber(n),
+        ]),
+      ],
+      '—',
+    ),
+  );
 }
 
 function inspectionSection(inspection) {

@@ -234,6 +234,37 @@ describe('gateway API (in-process, real Redis)', function () {
     expect(answer.body['trace']).to.be.an('array').with.length.greaterThan(10);
   });
 
+  it('POST /v1/classify takes a minimise plan: validated with paths, and a de-identifying plan keeps the PI route (issue #20)', async () => {
+    const classifyWith = (minimise: unknown) =>
+      request(`${h.url}/v1/classify`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${enterprise}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(manifest({ minimise })),
+      });
+    const pseudonymised = await classifyWith({ format: 'csv', columns: { mobile: { op: 'pseudonymise' } } });
+    expect(pseudonymised.status).to.equal(200);
+    const codes = (pseudonymised.body['reasons'] as { code: string }[]).map((r) => r.code);
+    expect(codes).to.include('R-MIN-PSEUDONYMISED-STILL-PI');
+    const dropped = await classifyWith({ format: 'tsv', columns: { mobile: { op: 'drop' } } });
+    expect(dropped.status).to.equal(200);
+    expect((dropped.body['reasons'] as { code: string }[]).map((r) => r.code)).not.to.include(
+      'R-MIN-PSEUDONYMISED-STILL-PI',
+    );
+    const bad = await classifyWith({
+      format: 'csv',
+      columns: { 'a/b': { op: 'shred' }, birth: { op: 'generalise' } },
+      categories: { shoe_size: { op: 'drop' } },
+    });
+    expect(bad.status).to.equal(400);
+    const paths = (bad.body.error?.details ?? []).map((d) => d.path);
+    expect(paths).to.include.members(['/minimise/columns/a~1b/op', '/minimise/categories/shoe_size']);
+    const noTarget = await classifyWith({ format: 'csv', columns: { birth: { op: 'generalise' } } });
+    expect(noTarget.status).to.equal(400);
+    expect((noTarget.body.error?.details ?? []).map((d) => d.path)).to.deep.equal([
+      '/minimise/columns/birth/to',
+    ]);
+  });
+
   it('answers reason messages per Accept-Language (api.md §6): zh → Chinese, else English; codes and rules unchanged', async () => {
     const classifyIn = async (language: string | null) =>
       request(`${h.url}/v1/classify`, {

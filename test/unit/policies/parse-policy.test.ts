@@ -38,6 +38,7 @@ describe('policies/parse-policy and load-policy', () => {
         'decision-table.yaml',
         'evidence.yaml',
         'ftz-list-guangxi.yaml',
+        'minimisation.yaml',
         'scenarios.yaml',
         'settings.yaml',
         'thresholds.yaml',
