@@ -42,6 +42,13 @@ export const inspectionReasonCodes = [
   'R-INSPECT-OPAQUE',
 ] as const;
 
+/** What a minimisation plan adds to the classification (policies/minimisation.yaml, judge-minimisation.ts). */
+export const minimisationReasonCodes = [
+  'R-MIN-APPLIED',
+  'R-MIN-PSEUDONYMISED-STILL-PI',
+  'R-MIN-K-BELOW-MINIMUM',
+] as const;
+
 /** What each evidence check can fail with (transfers/checks/). */
 export const evidenceReasonCodes = {
   self_assessment: [
@@ -73,12 +80,14 @@ export type EvidenceReasonCode = (typeof evidenceReasonCodes)[keyof typeof evide
 export type ReasonCode =
   | (typeof tierReasonCodes)[number]
   | (typeof inspectionReasonCodes)[number]
+  | (typeof minimisationReasonCodes)[number]
   | EvidenceReasonCode
   | (typeof pipelineReasonCodes)[number];
 
 export const reasonCodes: readonly ReasonCode[] = [
   ...tierReasonCodes,
   ...inspectionReasonCodes,
+  ...minimisationReasonCodes,
   ...Object.values(evidenceReasonCodes).flat(),
   ...pipelineReasonCodes,
 ];
