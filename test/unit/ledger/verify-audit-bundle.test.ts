@@ -72,9 +72,21 @@ function buildBundle(): AuditBundle {
   return sealAuditBundle(unsealed, signer);
 }
 
+type DeepMutable<T> = T extends string | number | boolean | null
+  ? T
+  : T extends readonly (infer U)[]
+    ? DeepMutable<U>[]
+    : { -readonly [K in keyof T]: DeepMutable<T[K]> };
+type Editable = DeepMutable<AuditBundle>;
+
 /** A mutable deep copy to edit. */
-const copy = (bundle: AuditBundle): Record<string, any> =>
-  JSON.parse(JSON.stringify(bundle)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const copy = (bundle: AuditBundle): Editable => JSON.parse(JSON.stringify(bundle)) as Editable;
+/** Element `i`, which the test knows is there. */
+function nth<T>(items: T[], i: number): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`no item ${i}`);
+  return item;
+}
 const text = (value: unknown): string => serializeAuditBundle(value as AuditBundle);
 const flipBase64 = (s: string): string => {
   const bytes = Buffer.from(s, 'base64');
@@ -98,17 +110,17 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
 
   it('refuses an edited record (RECORD_DIGEST_MISMATCH, SEAL_INVALID)', () => {
     const b = copy(bundle);
-    b['records'][0].record.status = 'blocked';
+    nth(b.records, 0).record['status'] = 'blocked';
     expect(codes(text(b))).to.include.members(['RECORD_DIGEST_MISMATCH', 'SEAL_INVALID']);
   });
 
   it('refuses a record whose digest was recomputed after editing it (SEAL_INVALID)', () => {
     const b = copy(bundle);
-    const rec = b['records'][1];
-    rec.record.status = 'released';
-    const leaves = (rec.entries as number[]).map((index) => ({
+    const rec = nth(b.records, 1);
+    rec.record['status'] = 'released';
+    const leaves = rec.entries.map((index) => ({
       index,
-      leaf: Buffer.from(b['entries'].find((e: { index: number }) => e.index === index).leaf, 'base64'),
+      leaf: Buffer.from(b.entries.find((e) => e.index === index)?.leaf ?? '', 'base64'),
     }));
     rec.digest = recordDigest(rec.transferId, rec.record, leaves);
     expect(codes(text(b))).to.deep.equal(['SEAL_INVALID']);
@@ -126,22 +138,23 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
 
   it('refuses an edited proof hash (NOT_INCLUDED)', () => {
     const b = copy(bundle);
-    b['entries'][1].proof[0] = flipBase64(b['entries'][1].proof[0]);
+    const proof = nth(b.entries, 1).proof;
+    proof[0] = flipBase64(nth(proof, 0));
     expect(codes(text(b))).to.include.members(['NOT_INCLUDED', 'SEAL_INVALID']);
   });
 
   it('refuses an edited checkpoint signature (CHECKPOINT_INVALID)', () => {
     const b = copy(bundle);
-    const note = b['checkpoint'] as string;
+    const note = b.checkpoint;
     const [body, sig] = note.split('\n\n');
     const [dash, name, blob] = (sig ?? '').trim().split(' ');
-    b['checkpoint'] = `${body}\n\n${dash} ${name} ${flipBase64(blob ?? '')}\n`;
+    b.checkpoint = `${body}\n\n${dash} ${name} ${flipBase64(blob ?? '')}\n`;
     expect(codes(text(b))).to.include.members(['CHECKPOINT_INVALID', 'SEAL_INVALID']);
   });
 
   it('refuses a checkpoint signed by another key (CHECKPOINT_INVALID)', () => {
     const b = copy(bundle);
-    b['latest'].checkpoint = signCheckpoint(
+    b.latest.checkpoint = signCheckpoint(
       { origin: ORIGIN, size: 7, rootHash: Buffer.alloc(32, 7) },
       { keyName: KEY, privateKey: other.privateKey },
     );
@@ -150,24 +163,25 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
 
   it('refuses an edited consistency proof (NOT_CONSISTENT)', () => {
     const b = copy(bundle);
-    b['latest'].consistency[0] = flipBase64(b['latest'].consistency[0]);
+    b.latest.consistency[0] = flipBase64(nth(b.latest.consistency, 0));
     expect(codes(text(b))).to.include.members(['NOT_CONSISTENT', 'SEAL_INVALID']);
   });
 
   it('refuses a dropped entry (ENTRY_MISSING)', () => {
     const b = copy(bundle);
-    b['entries'].splice(1, 1);
+    b.entries.splice(1, 1);
     expect(codes(text(b))).to.include.members(['ENTRY_MISSING', 'SEAL_INVALID']);
   });
 
   it('refuses an entry of another transfer put under a record (ENTRY_MISMATCH)', () => {
     const b = copy(bundle);
-    b['records'][0].entries = [0, 2];
+    nth(b.records, 0).entries = [0, 2];
     expect(codes(text(b))).to.include.members(['ENTRY_MISMATCH', 'RECORD_DIGEST_MISMATCH']);
   });
 
   it('refuses a re-sealed bundle signed by another key (SEAL_INVALID)', () => {
-    const { seal: _seal, ...unsealed } = bundle;
+    const unsealed: UnsealedAuditBundle = { ...bundle };
+    delete (unsealed as Partial<AuditBundle>).seal;
     const resealed = sealAuditBundle(unsealed, { keyName: KEY, privateKey: other.privateKey });
     expect(codes(serializeAuditBundle(resealed))).to.deep.equal(['SEAL_INVALID']);
   });
