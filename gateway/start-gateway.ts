@@ -44,6 +44,9 @@ import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createReportRoutes } from './routes/report-routes.js';
+import { createAuditBundleRoute } from './routes/audit-bundle-route.js';
+import { buildAuditBundle } from '../archive/build-audit-bundle.js';
+import { ledgerKeyName, ledgerOrigin } from '../ledger/open-event-log.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -257,6 +260,24 @@ export async function startGateway(
             ? undefined
             : (year, groupBy, exporterId) => queryExportReport(archive.db, year, groupBy, exporterId),
         onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
+      }),
+      createAuditBundleRoute({
+        build:
+          archive === undefined
+            ? undefined
+            : (query) =>
+                buildAuditBundle(
+                  {
+                    db: archive.db,
+                    search: archive.search,
+                    ledger,
+                    signer: { keyName: ledgerKeyName, privateKey: core.signer.privateKey },
+                    origin: ledgerOrigin,
+                    now: () => clock.now(),
+                  },
+                  query,
+                ),
+        onArchiveError: (err: unknown) => logger.warn('audit bundle failed', { error: describeError(err) }),
       }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier, policy.minimisation),

@@ -128,11 +128,9 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
 
   it('refuses an edited entry (NOT_INCLUDED)', () => {
     const b = copy(bundle);
-    const leaf = JSON.parse(Buffer.from(b['entries'][2].leaf, 'base64').toString()) as Record<
-      string,
-      unknown
-    >;
-    b['entries'][2].leaf = Buffer.from(JSON.stringify({ ...leaf, by: 'review' })).toString('base64');
+    const entry = nth(b.entries, 2);
+    const leaf = JSON.parse(Buffer.from(entry.leaf, 'base64').toString()) as Record<string, unknown>;
+    entry.leaf = Buffer.from(JSON.stringify({ ...leaf, by: 'review' })).toString('base64');
     expect(codes(text(b))).to.include.members(['NOT_INCLUDED', 'RECORD_DIGEST_MISMATCH', 'SEAL_INVALID']);
   });
 
@@ -180,9 +178,12 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
   });
 
   it('refuses a re-sealed bundle signed by another key (SEAL_INVALID)', () => {
-    const unsealed: UnsealedAuditBundle = { ...bundle };
-    delete (unsealed as Partial<AuditBundle>).seal;
-    const resealed = sealAuditBundle(unsealed, { keyName: KEY, privateKey: other.privateKey });
+    const unsealed: Partial<AuditBundle> = { ...bundle };
+    delete unsealed.seal;
+    const resealed = sealAuditBundle(unsealed as UnsealedAuditBundle, {
+      keyName: KEY,
+      privateKey: other.privateKey,
+    });
     expect(codes(serializeAuditBundle(resealed))).to.deep.equal(['SEAL_INVALID']);
   });
 
