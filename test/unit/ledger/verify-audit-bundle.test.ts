@@ -178,12 +178,9 @@ describe('ledger/verify-audit-bundle: an audit bundle verifies offline and refus
   });
 
   it('refuses a re-sealed bundle signed by another key (SEAL_INVALID)', () => {
-    const unsealed: Partial<AuditBundle> = { ...bundle };
+    const unsealed: Omit<Editable, 'seal'> & { seal?: string } = copy(bundle);
     delete unsealed.seal;
-    const resealed = sealAuditBundle(unsealed as UnsealedAuditBundle, {
-      keyName: KEY,
-      privateKey: other.privateKey,
-    });
+    const resealed = sealAuditBundle(unsealed, { keyName: KEY, privateKey: other.privateKey });
     expect(codes(serializeAuditBundle(resealed))).to.deep.equal(['SEAL_INVALID']);
   });
 
