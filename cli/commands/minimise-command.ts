@@ -127,12 +127,14 @@ export const minimiseCommand: Command = {
       plan,
       pseudonymKey: randomBytes(32),
       isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+      maxXlsxBytes: config.maxExpandedBytes,
     });
     const sample: Uint8Array[] = [];
     let sampleLines = -1; // the header (or the first JSON line) is shown on top of N records
     const emit = (bytes: Uint8Array) => {
       result.write(Buffer.from(bytes));
-      if (sampleLines >= sampleRecords) return;
+      // A workbook comes out re-zipped: there is no line to show (the inspection after still reads it).
+      if (plan.format === 'xlsx' || sampleLines >= sampleRecords) return;
       let end = 0;
       while (end < bytes.length && sampleLines < sampleRecords) {
         const lf = bytes.indexOf(0x0a, end);
