@@ -37,6 +37,14 @@ const knownParts = [
 ];
 
 const P = '(?:[A-Za-z_][\\w.-]*:)?'; // an element may carry a namespace prefix (`x:row`)
+// Compiled once: they run on every cell. Global ones are only used through replace/matchAll (no lastIndex state).
+const phoneticRuns = new RegExp(`<${P}rPh\\b[\\s\\S]*?</${P}rPh>`, 'g');
+const textRuns = new RegExp(`<${P}t(?:\\s[^>]*)?>([^<]*)</${P}t>`, 'g');
+const inlineString = new RegExp(`<${P}is\\b[^>]*>([\\s\\S]*?)</${P}is>`);
+const cachedValue = new RegExp(`<${P}v\\b[^>]*>([^<]*)</${P}v>`);
+const formulaStart = new RegExp(`<${P}f\\b`);
+const formulaElements = new RegExp(`<(${P})f\\b[^>]*?(?:/>|>[\\s\\S]*?</\\1f>)`, 'g');
+const sharedIndex = new RegExp(`(<${P}v\\b[^>]*>)\\s*\\d+\\s*(</${P}v>)`);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const refuse = (message: string) => new MinimiseError('', message, false);
 
@@ -67,10 +75,9 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 
 /** The text of a rich or plain string item (`<si>` or `<is>`): its runs' `<t>`, without phonetic runs. */
 function stringItemText(xml: string): string {
-  const body = xml.replace(new RegExp(`<${P}rPh\\b[\\s\\S]*?</${P}rPh>`, 'g'), '');
+  const body = xml.replace(phoneticRuns, '');
   let out = '';
-  for (const m of body.matchAll(new RegExp(`<${P}t(?:\\s[^>]*)?>([\\s\\S]*?)</${P}t>`, 'g')))
-    out += unescapeXml(m[1] ?? '');
+  for (const m of body.matchAll(textRuns)) out += unescapeXml(m[1] ?? '');
   return out;
 }
 
@@ -131,8 +138,10 @@ interface Cell {
   readonly whole: string;
 }
 
-const rowPattern = () => new RegExp(`<(${P})row\\b([^>]*?)(?:/>|>([\\s\\S]*?)</\\1row>)`, 'g');
-const cellPattern = () => new RegExp(`<(${P})c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</\\1c>)`, 'g');
+// The bodies stop at the next opening tag of their kind, so an element never closed costs one scan, not n.
+const rowPattern = () =>
+  new RegExp(`<(${P})row\\b([^>]*?)(?:/>|>((?:(?!<${P}row\\b)[\\s\\S])*?)</\\1row>)`, 'g');
+const cellPattern = () => new RegExp(`<(${P})c\\b([^>]*?)(?:/>|>((?:(?!<${P}c\\b)[\\s\\S])*?)</\\1c>)`, 'g');
 
 function cells(rowBody: string): Cell[] {
   const out: Cell[] = [];
@@ -172,9 +181,11 @@ export function createXlsxMinimiser(options: MinimiserOptions): Minimiser {
     const sstItems =
       sstXml === null
         ? []
-        : [...sstXml.matchAll(new RegExp(`<(${P})si\\b[^>]*?(?:/>|>[\\s\\S]*?</\\1si>)`, 'g'))].map(
-            (m) => m[0],
-          );
+        : [
+            ...sstXml.matchAll(
+              new RegExp(`<(${P})si\\b[^>]*?(?:/>|>(?:(?!<${P}si\\b)[\\s\\S])*?</\\1si>)`, 'g'),
+            ),
+          ].map((m) => m[0]);
     const sstTexts = sstItems.map(stringItemText);
     const kept = new Map<number, number>(); // old index → new index, in order of first use
 
@@ -196,10 +207,10 @@ export function createXlsxMinimiser(options: MinimiserOptions): Minimiser {
     const cellText = (cell: Cell): string => {
       const type = cell.attrs.get('t');
       if (type === 'inlineStr') {
-        const is = new RegExp(`<${P}is\\b[^>]*>([\\s\\S]*?)</${P}is>`).exec(cell.body);
+        const is = inlineString.exec(cell.body);
         return is === null ? '' : stringItemText(is[1] ?? '');
       }
-      const v = new RegExp(`<${P}v\\b[^>]*>([\\s\\S]*?)</${P}v>`).exec(cell.body);
+      const v = cachedValue.exec(cell.body);
       const raw = v === null ? '' : unescapeXml(v[1] ?? '');
       if (type !== 's') return raw;
       const index = Number(raw);
@@ -261,13 +272,11 @@ export function createXlsxMinimiser(options: MinimiserOptions): Minimiser {
     /** A kept cell: shared string re-indexed, formula without its cached value, categories replaced. */
     const keep = (cell: Cell): { xml: string; value: string } => {
       const type = cell.attrs.get('t');
-      const formula = new RegExp(`<${P}f\\b`).test(cell.body);
+      const formula = formulaStart.test(cell.body);
       if (formula) {
         formulas = true;
         const p = cell.prefix;
-        const f = [...cell.body.matchAll(new RegExp(`<(${P})f\\b[^>]*?(?:/>|>[\\s\\S]*?</\\1f>)`, 'g'))]
-          .map((m) => m[0])
-          .join('');
+        const f = [...cell.body.matchAll(formulaElements)].map((m) => m[0]).join('');
         const attrs = [...cell.attrs]
           .filter(([k]) => k === 'r' || k === 's')
           .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
@@ -288,7 +297,7 @@ export function createXlsxMinimiser(options: MinimiserOptions): Minimiser {
           kept.set(index, next);
         }
         const xml = cell.whole.replace(
-          new RegExp(`(<${P}v\\b[^>]*>)\\s*\\d+\\s*(</${P}v>)`),
+          sharedIndex,
           (_m, open: string, close: string) => `${open}${next}${close}`,
         );
         return { xml, value };
