@@ -170,7 +170,10 @@ export const minimiseCommand: Command = {
     const tierBefore = classifyOffline(manifest, before, policy);
     const tierAfterBase = classifyOffline(classifiedManifest, after, policy);
     const tierAfter = { ...tierAfterBase, reasons: [...tierAfterBase.reasons, ...judgement.reasons] };
-    const shown = sampleMask.replace(Buffer.concat(sample).toString('utf8'));
+    const shown =
+      plan.format === 'xlsx'
+        ? '(an XLSX workbook: no text sample; the inspection after reads every sheet)'
+        : sampleMask.replace(Buffer.concat(sample).toString('utf8'));
     const reasonLines = (c: Classification) =>
       c.reasons.map((r) => `    ${r.code} (${r.rule}): ${r.message}`);
     const k = outcome.kAnonymity;
