@@ -153,6 +153,7 @@ export async function startGateway(
         plan,
         pseudonymKey: exporterPseudonymKey(core.keys.pseudonymKey, exporterId),
         isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+        maxXlsxBytes: config.maxExpandedBytes,
       }),
     minimisationPolicy: policy.minimisation,
     pipeline,
