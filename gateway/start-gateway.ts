@@ -21,6 +21,7 @@ import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { queryExportReport } from '../archive/export-report.js';
+import { queryFilingPack } from '../archive/query-filing-pack.js';
 import { openArchiveReader } from '../archive/open-archive-reader.js';
 import { createWebhookQueue } from '../workers/pipeline.js';
 import { withTransferEvents } from '../workers/transfer-events.js';
@@ -44,6 +45,7 @@ import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createReportRoutes } from './routes/report-routes.js';
+import { createFilingPackRoutes } from './routes/filing-pack-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -257,6 +259,15 @@ export async function startGateway(
             ? undefined
             : (year, groupBy, exporterId) => queryExportReport(archive.db, year, groupBy, exporterId),
         onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
+      }),
+      createFilingPackRoutes({
+        filingPack:
+          archive === undefined
+            ? undefined
+            : (exporterId, kind, year) => queryFilingPack(archive.db, exporterId, kind, year),
+        clock,
+        onArchiveError: (err: unknown) =>
+          logger.warn('archive filing pack failed', { error: describeError(err) }),
       }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier, policy.minimisation),
