@@ -1,4 +1,4 @@
-// gateway/routes/filing-pack-routes: GET /v1/exporters/:uscc/filing-pack (api.md §10) — the facts an SCC filing, a
+// gateway/routes/filing-pack-routes: GET /v1/exporters/:id/filing-pack (api.md §10) — the facts an SCC filing, a
 // certification application or an assessment needs, from the archive; JSON, or a printable Chinese document for
 // `Accept: text/html`. Reviewers see any exporter; an enterprise its own (another's is 404, as everywhere).
 import { Type } from '@sinclair/typebox';
@@ -37,14 +37,14 @@ const chinaYear = (now: Date) => new Date(now.getTime() + 8 * 3600_000).getUTCFu
 
 export function createFilingPackRoutes(deps: FilingPackRouteDeps): Router {
   const router = Router();
-  router.get('/v1/exporters/:uscc/filing-pack', requireRole('reviewer', 'enterprise'), async (req, res) => {
-    const param = req.params['uscc'];
+  router.get('/v1/exporters/:id/filing-pack', requireRole('reviewer', 'enterprise'), async (req, res) => {
+    const param = req.params['id'];
     const uscc = typeof param === 'string' ? param : '';
     const parsed = parseQuery(req.query);
     const issues = [
       ...(usccPattern.test(uscc)
         ? []
-        : [{ path: '/params/uscc', message: 'is not a unified social credit code' }]),
+        : [{ path: '/params/id', message: 'is not a unified social credit code' }]),
       ...(parsed.ok ? [] : parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` }))),
     ];
     if (!parsed.ok || issues.length > 0) throw new AppError('BAD_QUERY', undefined, issues);

@@ -150,6 +150,11 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       url: `/v1/reports/exports?year=2026&groupBy=exporter&exporterId=${exporter}`,
       expect: readScoped(503),
     },
+    {
+      route: 'GET /v1/exporters/:id/filing-pack',
+      url: `/v1/exporters/${exporter}/filing-pack?kind=standard_contract`,
+      expect: only({ own: 503, other: 404, reviewer: 503 }),
+    },
     { route: 'GET /v1/ops/queues', url: '/v1/ops/queues', expect: only({ ops: 200, admin: 200 }) },
     {
       route: 'POST /v1/classify',
