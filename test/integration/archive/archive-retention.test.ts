@@ -8,11 +8,13 @@ import path from 'node:path';
 import { createArchiver } from '../../../archive/archiver.js';
 import { openLedgerSource } from '../../../archive/ledger-source.js';
 import { migrateArchive } from '../../../archive/migrate-archive.js';
+import { startArchiver } from '../../../archive/start-archiver.js';
 import { sweepArchiveRetention } from '../../../archive/sweep-archive-retention.js';
 import { openLedgerStore, type LedgerStore } from '../../../ledger/index.js';
 import { encodeLeaf, type LedgerEvent } from '../../../ledger/leaf-encoding.js';
 import { loadConfig } from '../../../platform/config.js';
 import { openDatabase, type Database } from '../../../platform/database.js';
+import { createLogger } from '../../../platform/logger.js';
 import type { EventLog } from '../../../platform/event-log.js';
 import { chinaDate } from '../../support/china-time.js';
 import { startPostgresServer, type TestPostgres } from '../../support/postgres-server.js';
@@ -85,6 +87,7 @@ describe('archive retention sweep (real PostgreSQL, real ledger)', function () {
   let dir: string;
   let store: LedgerStore;
   let events: EventLog;
+  let url: string;
 
   async function catchUp() {
     const source = await openLedgerSource(dir);
@@ -98,7 +101,8 @@ describe('archive retention sweep (real PostgreSQL, real ledger)', function () {
 
   before(async () => {
     server = await startPostgresServer();
-    db = openDatabase({ url: await server.createDatabase('retention') });
+    url = await server.createDatabase('retention');
+    db = openDatabase({ url });
     await migrateArchive(db);
     dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-retention-'));
     store = await openLedgerStore(path.join(dir, 'ledger'));
@@ -165,6 +169,34 @@ describe('archive retention sweep (real PostgreSQL, real ledger)', function () {
     await catchUp();
     const again = await sweepArchiveRetention(db, events, { now, years: 3 });
     expect(again.transferIds).to.deep.equal([]);
+  });
+
+  it('runs in the archiver process when given an event log', async () => {
+    const OLD_LATE = '01JR0000000000000000000004';
+    await store.append(transfer(OLD_LATE, old, false).map((e) => encodeLeaf(e)));
+    const archiver = await startArchiver(
+      loadConfig({ XBORDER_DATA_DIR: dir }),
+      { logger: createLogger({ level: 'error', name: 'test', write: () => undefined }) },
+      { databaseUrl: url, metricsPort: 0, retention: { events, clock: { now: () => now }, everyMs: 50 } },
+    );
+    try {
+      const deadline = Date.now() + 60_000;
+      let recorded: Record<string, unknown> | undefined;
+      while (recorded === undefined && Date.now() < deadline) {
+        const [row] = await db.query<{ leaf: Buffer }>(
+          "SELECT leaf FROM ledger_entries WHERE type = 'archive.retention' ORDER BY ledger_index DESC LIMIT 1",
+        );
+        const entry =
+          row === undefined ? undefined : (JSON.parse(row.leaf.toString('utf8')) as Record<string, unknown>);
+        if (Array.isArray(entry?.['transferIds']) && entry['transferIds'].includes(OLD_LATE))
+          recorded = entry;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(recorded, 'archive.retention naming the late transfer').to.not.equal(undefined);
+      expect(await count('transfers', OLD_LATE)).to.equal(0);
+    } finally {
+      await archiver.close();
+    }
   });
 
   it('refuses a retention under 3 years, in the sweep and in the configuration', async () => {
