@@ -339,8 +339,7 @@ export async function startGateway(
       });
       clearInterval(uploadSweep);
       await archive?.db.close();
-      // Together: with Redis gone each close waits out its own reconnection, and they need not queue up.
-      await Promise.all([webhookQueue.close(), core.close()]);
+      await core.close([() => webhookQueue.close()]);
     },
   };
 }
