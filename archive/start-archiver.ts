@@ -1,6 +1,7 @@
 // archive/start-archiver: composition root of `xborder archiver` — the archive database (migrated at start, or
-// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag. Must not
-// write to the ledger or Redis.
+// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag, and, when
+// given an event log, the retention sweep (its one write to the ledger: the record of each deletion). Must not
+// write to Redis itself.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../platform/config.js';
@@ -10,6 +11,12 @@ import { createArchiverMetrics } from '../platform/metrics.js';
 import { createArchiver } from './archiver.js';
 import { openLedgerSource, type LedgerSource } from './ledger-source.js';
 import { migrateArchive } from './migrate-archive.js';
+import { sweepArchiveRetention } from './sweep-archive-retention.js';
+import type { EventLog } from '../platform/event-log.js';
+import type { Clock } from '../platform/clock.js';
+
+/** Deleting what the law no longer asks us to keep is not urgent: hourly is plenty (PIPL art. 56). */
+const retentionSweepMs = 3600_000;
 
 export class ArchiveNotConfiguredError extends Error {}
 
@@ -40,7 +47,13 @@ async function waitForLedger(
 export async function startArchiver(
   config: Config,
   rt: { readonly logger: Logger },
-  base: { readonly databaseUrl?: string; readonly metricsPort?: number; readonly batchSize?: number } = {},
+  base: {
+    readonly databaseUrl?: string;
+    readonly metricsPort?: number;
+    readonly batchSize?: number;
+    /** Where the retention sweep records its deletions; without it, no sweep runs. */
+    readonly retention?: { readonly events: EventLog; readonly clock: Clock; readonly everyMs?: number };
+  } = {},
 ): Promise<RunningArchiver> {
   const { logger } = rt;
   const url = base.databaseUrl ?? config.databaseUrl;
@@ -101,6 +114,37 @@ export async function startArchiver(
     if (closing) return;
     await archiver.run();
   })();
+  const retention = base.retention;
+  let wakeSweep: (() => void) | undefined;
+  const sweeping = (async () => {
+    while (retention !== undefined && !closing) {
+      try {
+        // Sweeps back to back while each one is full, then waits.
+        for (;;) {
+          const sweep = await sweepArchiveRetention(db, retention.events, {
+            now: retention.clock.now(),
+            years: config.archiveRetentionYears,
+          });
+          if (sweep.transferIds.length > 0)
+            logger.info('archive retention sweep', {
+              transfers: sweep.transferIds.length,
+              cutoff: sweep.cutoff,
+            });
+          if (sweep.transferIds.length < 500 || closing) break;
+        }
+      } catch (err) {
+        logger.warn('archive retention sweep failed; retrying later', { error: describeError(err) });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retention.everyMs ?? retentionSweepMs);
+        wakeSweep = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (closing) wakeSweep();
+      });
+    }
+  })();
   logger.info('archiver started', { metricsPort });
 
   return {
@@ -109,6 +153,8 @@ export async function startArchiver(
       closing = true;
       await stopArchiver();
       await following;
+      wakeSweep?.();
+      await sweeping;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await source?.close();
       await db.close();

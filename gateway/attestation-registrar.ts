@@ -66,6 +66,10 @@ export function createAttestationRegistrar(deps: {
         exporterId: record.exporterId,
         expiresAt: record.expiresAt,
         leafSha256: record.leafSha256,
+        // Codes and a number, no personal data (api.md §8): filing packs show where recipients keep data and how
+        // long (archive/assemble-filing-pack.ts).
+        storageCountry: claims.storageCountry,
+        retentionDays: claims.retentionDays,
       });
       return record;
     },

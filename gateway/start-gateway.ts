@@ -21,6 +21,7 @@ import { createHeldBacklog } from '../registry/held-backlog.js';
 import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { queryExportReport } from '../archive/export-report.js';
+import { queryFilingPack } from '../archive/query-filing-pack.js';
 import { openArchiveReader } from '../archive/open-archive-reader.js';
 import { createWebhookQueue } from '../workers/pipeline.js';
 import { withTransferEvents } from '../workers/transfer-events.js';
@@ -47,6 +48,7 @@ import { createReportRoutes } from './routes/report-routes.js';
 import { createAuditBundleRoute } from './routes/audit-bundle-route.js';
 import { buildAuditBundle } from '../archive/build-audit-bundle.js';
 import { ledgerKeyName, ledgerOrigin } from '../ledger/open-event-log.js';
+import { createFilingPackRoutes } from './routes/filing-pack-routes.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -279,6 +281,15 @@ export async function startGateway(
                   query,
                 ),
         onArchiveError: (err: unknown) => logger.warn('audit bundle failed', { error: describeError(err) }),
+      }),
+      createFilingPackRoutes({
+        filingPack:
+          archive === undefined
+            ? undefined
+            : (exporterId, kind, year) => queryFilingPack(archive.db, exporterId, kind, year),
+        clock,
+        onArchiveError: (err: unknown) =>
+          logger.warn('archive filing pack failed', { error: describeError(err) }),
       }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier, policy.minimisation),

@@ -75,6 +75,11 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** XBORDER_ARCHIVER_METRICS_PORT: where `xborder archiver` serves /metrics (its lag). */
   readonly archiverMetricsPort: number;
+  /**
+   * XBORDER_ARCHIVE_RETENTION_YEARS: how long the archive keeps a transfer's rows after its last event. At least
+   * 3 (PIPL art. 56 and the NDSMR ask records be kept three years); only longer may be configured.
+   */
+  readonly archiveRetentionYears: number;
   /** Webhooks (api.md §11): delivery attempts per event and subscription, and the first backoff delay (doubles). */
   readonly webhookAttempts: number;
   readonly webhookBackoffMs: number;
@@ -124,6 +129,16 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
     throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   }
+  return Number(raw);
+}
+
+/** At least three years, never less: a shorter setting would delete records the law asks us to keep. */
+function readRetentionYears(env: Env): number {
+  const name = 'XBORDER_ARCHIVE_RETENTION_YEARS';
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 3;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 3)
+    throw new ConfigError(name, `must be a whole number of years, at least 3 (PIPL art. 56), got "${raw}"`);
   return Number(raw);
 }
 
@@ -394,6 +409,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     endpointAllowedNets: readAllowedNets(env),
     databaseUrl: readDatabaseUrl(env),
     archiverMetricsPort: readPort(env, 'XBORDER_ARCHIVER_METRICS_PORT', 9465),
+    archiveRetentionYears: readRetentionYears(env),
     webhookAttempts: readPositiveInt(env, 'XBORDER_WEBHOOK_ATTEMPTS', 8),
     webhookBackoffMs: readPositiveInt(env, 'XBORDER_WEBHOOK_BACKOFF_MS', 5000),
     reviewSlaMs: readHours(env, 'XBORDER_REVIEW_SLA_HOURS', 24),

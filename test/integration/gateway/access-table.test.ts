@@ -156,6 +156,11 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       url: `/v1/audit-bundles?exporterId=${exporter}&from=2026-01-01&to=2026-12-31`,
       expect: only({ reviewer: 503 }),
     },
+    {
+      route: 'GET /v1/exporters/:id/filing-pack',
+      url: `/v1/exporters/${exporter}/filing-pack?kind=standard_contract`,
+      expect: only({ own: 503, other: 404, reviewer: 503 }),
+    },
     { route: 'GET /v1/ops/queues', url: '/v1/ops/queues', expect: only({ ops: 200, admin: 200 }) },
     {
       route: 'POST /v1/classify',
