@@ -6,17 +6,16 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createObjectStoreClient } from '../../platform/object-store.js';
 import { parsePem } from '../../certs/pem.js';
 import { verifyTransferReceipt } from '../../ledger/receipt.js';
 import { createObjectTileStorage } from '../../ledger/object-tile-storage.js';
 import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
 import { verifyTileLedger } from '../../ledger/verify-tile-ledger.js';
 import type { GatewayClient } from '../support/gateway-client.js';
-import { objectStoreEnv } from '../support/object-store-env.js';
 import { registeredGateway } from '../support/registered-gateway.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
-import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
+import { s3ClientFor, startS3Deployment } from '../support/s3-deployment.js';
+import type { TestS3Server } from '../support/s3-server.js';
+import type { TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
@@ -37,18 +36,14 @@ describe('e2e: the pipeline with the ledger as tiles in a real S3-compatible sto
   let gw: GatewayClient<TransferBody>;
 
   before(async () => {
-    [s3, deployment] = await Promise.all([
-      startS3Server(),
-      createTestDeployment({ partner, dataDirPrefix: 'xborder-e2e-s3l-' }),
-    ]);
-    await s3.createBucket('xborder-payloads');
-    await s3.createBucket('xborder-ledger');
-    const env = {
-      XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e',
-      XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
-      ...objectStoreEnv(s3, deployment.dataDir),
-    };
-    await Promise.all(roles.map((role) => deployment.start(role, env)));
+    ({ s3, deployment } = await startS3Deployment({
+      partner,
+      dataDirPrefix: 'xborder-e2e-s3l-',
+      stores: {
+        XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e',
+        XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
+      },
+    }));
     gw = await registeredGateway<TransferBody>(deployment, {
       ...route,
       attestationId: 'att-s3l-1',
@@ -79,12 +74,7 @@ describe('e2e: the pipeline with the ledger as tiles in a real S3-compatible sto
     }
     // No ledger under the data dir: it is in the object store only, and verifies there.
     expect(existsSync(path.join(deployment.dataDir, 'ledger', 'leaves'))).to.equal(false);
-    const client = createObjectStoreClient({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3ClientFor(s3);
     try {
       const storage = createObjectTileStorage(client.open({ bucket: 'xborder-ledger', prefix: 'log/' }));
       const result = await verifyTileLedger(storage, verifier);

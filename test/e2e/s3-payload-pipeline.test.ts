@@ -3,12 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createObjectStoreClient } from '../../platform/object-store.js';
 import type { GatewayClient } from '../support/gateway-client.js';
-import { objectStoreEnv } from '../support/object-store-env.js';
 import { registeredGateway } from '../support/registered-gateway.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
-import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
+import { s3ClientFor, startS3Deployment } from '../support/s3-deployment.js';
+import type { TestS3Server } from '../support/s3-server.js';
+import type { TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
@@ -29,16 +28,11 @@ describe('e2e: the pipeline with payloads in a real S3-compatible store', functi
   let gw: GatewayClient<TransferBody>;
 
   before(async () => {
-    [s3, deployment] = await Promise.all([
-      startS3Server(),
-      createTestDeployment({ partner, dataDirPrefix: 'xborder-e2e-s3-' }),
-    ]);
-    await s3.createBucket('xborder-payloads');
-    const env = {
-      XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e',
-      ...objectStoreEnv(s3, deployment.dataDir),
-    };
-    await Promise.all(roles.map((role) => deployment.start(role, env)));
+    ({ s3, deployment } = await startS3Deployment({
+      partner,
+      dataDirPrefix: 'xborder-e2e-s3-',
+      stores: { XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e' },
+    }));
     gw = await registeredGateway<TransferBody>(deployment, {
       ...route,
       attestationId: 'att-s3-1',
@@ -69,12 +63,7 @@ describe('e2e: the pipeline with payloads in a real S3-compatible store', functi
       expect(delivered.equals(payloads[i] ?? Buffer.alloc(0))).to.equal(true);
     }
     // The payloads are in the object store, not under the data dir, and only as XBP1 ciphertext.
-    const client = createObjectStoreClient({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3ClientFor(s3);
     try {
       const objects = client.open({ bucket: 'xborder-payloads', prefix: 'e2e/' });
       const blobs: string[] = [];
