@@ -44,6 +44,9 @@ import { createConsoleRoutes } from './routes/console-routes.js';
 import { createExporterVolumeRoute } from './routes/exporter-volume-route.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createReportRoutes } from './routes/report-routes.js';
+import { createAuditBundleRoute } from './routes/audit-bundle-route.js';
+import { buildAuditBundle } from '../archive/build-audit-bundle.js';
+import { ledgerKeyName, ledgerOrigin } from '../ledger/open-event-log.js';
 import { createLedgerRoutes } from './routes/ledger-routes.js';
 import { createMeRoute } from './routes/me-route.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
@@ -150,6 +153,7 @@ export async function startGateway(
         plan,
         pseudonymKey: exporterPseudonymKey(core.keys.pseudonymKey, exporterId),
         isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+        maxXlsxBytes: config.maxExpandedBytes,
       }),
     minimisationPolicy: policy.minimisation,
     pipeline,
@@ -258,6 +262,24 @@ export async function startGateway(
             : (year, groupBy, exporterId) => queryExportReport(archive.db, year, groupBy, exporterId),
         onArchiveError: (err: unknown) => logger.warn('archive report failed', { error: describeError(err) }),
       }),
+      createAuditBundleRoute({
+        build:
+          archive === undefined
+            ? undefined
+            : (query) =>
+                buildAuditBundle(
+                  {
+                    db: archive.db,
+                    search: archive.search,
+                    ledger,
+                    signer: { keyName: ledgerKeyName, privateKey: core.signer.privateKey },
+                    origin: ledgerOrigin,
+                    now: () => clock.now(),
+                  },
+                  query,
+                ),
+        onArchiveError: (err: unknown) => logger.warn('audit bundle failed', { error: describeError(err) }),
+      }),
       createOpsRoutes(pipeline),
       createClassifyRoute(classifier, policy.minimisation),
       // Before the registry routes, whose GET /v1/filings/:id would take `expiring` for an id.
@@ -328,8 +350,7 @@ export async function startGateway(
       });
       clearInterval(uploadSweep);
       await archive?.db.close();
-      // Together: with Redis gone each close waits out its own reconnection, and they need not queue up.
-      await Promise.all([webhookQueue.close(), core.close()]);
+      await core.close([() => webhookQueue.close()]);
     },
   };
 }

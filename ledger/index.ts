@@ -73,3 +73,11 @@ export { openTileWriter } from './tile-writer.js';
 export type { TileWriter } from './tile-writer.js';
 export { createTileLedger } from './tile-ledger.js';
 export { verifyTileLedger } from './verify-tile-ledger.js';
+export { auditBundleFormat, recordDigest, sealAuditBundle, serializeAuditBundle } from './audit-bundle.js';
+export type { AuditBundle, AuditEntry, AuditRecord, UnsealedAuditBundle } from './audit-bundle.js';
+export { verifyAuditBundle } from './verify-audit-bundle.js';
+export type {
+  AuditBundleIssue,
+  AuditBundleIssueCode,
+  AuditBundleVerification,
+} from './verify-audit-bundle.js';

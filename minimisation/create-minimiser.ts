@@ -1,5 +1,5 @@
 // minimisation/create-minimiser: applies a manifest's `minimise` plan (issue #20) to a payload as it streams, record
-// by record: CSV/TSV (RFC 4180 quoting) or JSON Lines. Emits only transformed records; checks the header against
+// by record: CSV/TSV (RFC 4180 quoting) or JSON Lines (XLSX: xlsx-minimiser.ts, whole). Emits only transformed records; checks the header against
 // the plan before emitting anything, so an unknown column refuses the upload before a byte is stored. Computes the
 // k-anonymity figure of what leaves. Pure: no I/O, no clock; the pseudonym key comes in.
 import {
@@ -17,6 +17,7 @@ import { createKAnonymityCounter, type KAnonymityCounter, type KAnonymityFigure 
 import { MinimiseError } from './minimise-error.js';
 import { createRecordSplitter } from './record-splitter.js';
 import { applyOperation, UnreadableValue } from './value-operations.js';
+import { createXlsxMinimiser } from './xlsx-minimiser.js';
 
 export interface MinimiserOptions {
   readonly plan: MinimisePlan;
@@ -26,6 +27,8 @@ export interface MinimiserOptions {
   readonly isQuasiIdentifier: (column: string) => boolean;
   /** Bound of the k-anonymity counter (k-anonymity.ts). */
   readonly maxClasses?: number;
+  /** XLSX only: bytes the workbook may take, zipped and unzipped (XBORDER_INSPECT_MAX_EXPANDED_BYTES). */
+  readonly maxXlsxBytes?: number;
 }
 
 export interface AppliedColumn {
@@ -76,6 +79,7 @@ function operate(
 
 export function createMinimiser(options: MinimiserOptions): Minimiser {
   const { plan, pseudonymKey } = options;
+  if (plan.format === 'xlsx') return createXlsxMinimiser(options);
   const columns = plan.columns ?? {};
   const replacer =
     plan.categories !== undefined && Object.keys(plan.categories).length > 0

@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldIssue } from '../platform/errors.js';
 
-export const minimiseFormats = ['csv', 'tsv', 'jsonl'] as const;
+export const minimiseFormats = ['csv', 'tsv', 'jsonl', 'xlsx'] as const;
 export type MinimiseFormat = (typeof minimiseFormats)[number];
 
 export const minimiseOps = ['drop', 'mask', 'generalise', 'pseudonymise'] as const;
@@ -48,7 +48,7 @@ export const MinimisePlanSchema = Type.Object(
   {
     /** How the payload is read: the plan never guesses (a plan that cannot be applied refuses the upload). */
     format: enumOf(minimiseFormats),
-    /** CSV/TSV header names or JSON Lines top-level keys → the operation on that column. */
+    /** CSV/TSV header names, JSON Lines top-level keys or XLSX header-row names ("Sheet!name" for one sheet) → the operation. */
     columns: Type.Optional(Type.Record(ColumnName, MinimiseOperationSchema, { maxProperties: 256 })),
     /** Detector category → the operation on every value of that kind found in a field not named in `columns`. */
     categories: Type.Optional(

@@ -25,6 +25,9 @@ import { createTrustStore, type TrustStore } from '../transfers/trust-store.js';
 import { knownMetricLabels } from './metric-labels.js';
 import { createPipeline } from './pipeline.js';
 
+/** How long a stopping process waits for BullMQ and the ledger to close cleanly before it drops Redis. */
+const closeGraceMs = 5_000;
+
 export interface ProcessCore {
   readonly policy: Policy;
   readonly keys: Keys;
@@ -47,8 +50,12 @@ export interface ProcessCore {
   readonly trust: TrustStore;
   /** Active filings inside their Provisions 2024 art. 9 extension window now (the gauge both processes export). */
   filingsExpiring(now: Date): Promise<number>;
-  /** Closes the pipeline and the ledger, then both connections. */
-  close(): Promise<void>;
+  /**
+   * Closes the pipeline, the ledger and `also` (other queues of the process), then both connections. With Redis
+   * gone those closes wait out reconnection attempts, so they get `closeGraceMs`; then the connections are
+   * dropped, which ends them.
+   */
+  close(also?: readonly (() => Promise<void>)[]): Promise<void>;
 }
 
 export async function openProcess(
@@ -105,12 +112,27 @@ export async function openProcess(
       const filings = await stores.registry.listFilings();
       return listExpiringFilings(filings, now, expiryWarningWorkingDays, policy.workingDays).length;
     },
-    async close() {
-      await pipeline.close();
-      await ledger.close();
+    async close(also = []) {
+      const graceful = Promise.all([
+        pipeline.close().then(() => ledger.close()),
+        ...also.map((close) => close()),
+      ]).then(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        graceful.then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), closeGraceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!inTime)
+        logger.warn('stopping without a clean close: Redis did not answer', { waitedMs: closeGraceMs });
       payloadStore.close();
       redis.disconnect();
       queueConnection.disconnect();
+      // A clean close's errors still reach the caller; an abandoned one settles against dropped connections.
+      if (inTime) await graceful;
+      else graceful.catch(() => undefined);
     },
   };
 }

@@ -193,9 +193,7 @@ export async function startWorkers(
       notify.stop();
       await Promise.all(workers.map((w) => w.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await webhookQueue.close();
-      await probe.close();
-      await core.close();
+      await core.close([() => webhookQueue.close(), () => probe.close()]);
     },
   };
 }

@@ -30,6 +30,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./archiver-command.js')).archiverCommand,
   },
   {
+    path: ['audit', 'verify'],
+    summary: 'verify an audit bundle offline with the gateway certificate',
+    load: async () => (await import('./audit-command.js')).auditVerifyCommand,
+  },
+  {
     path: ['certs', 'init'],
     summary: 'create the development PKI under the data dir (idempotent)',
     load: async () => (await import('./certs-commands.js')).certsInitCommand,

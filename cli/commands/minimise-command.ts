@@ -127,12 +127,14 @@ export const minimiseCommand: Command = {
       plan,
       pseudonymKey: randomBytes(32),
       isQuasiIdentifier: policy.minimisation.isQuasiIdentifier,
+      maxXlsxBytes: config.maxExpandedBytes,
     });
     const sample: Uint8Array[] = [];
     let sampleLines = -1; // the header (or the first JSON line) is shown on top of N records
     const emit = (bytes: Uint8Array) => {
       result.write(Buffer.from(bytes));
-      if (sampleLines >= sampleRecords) return;
+      // A workbook comes out re-zipped: there is no line to show (the inspection after still reads it).
+      if (plan.format === 'xlsx' || sampleLines >= sampleRecords) return;
       let end = 0;
       while (end < bytes.length && sampleLines < sampleRecords) {
         const lf = bytes.indexOf(0x0a, end);
@@ -168,7 +170,10 @@ export const minimiseCommand: Command = {
     const tierBefore = classifyOffline(manifest, before, policy);
     const tierAfterBase = classifyOffline(classifiedManifest, after, policy);
     const tierAfter = { ...tierAfterBase, reasons: [...tierAfterBase.reasons, ...judgement.reasons] };
-    const shown = sampleMask.replace(Buffer.concat(sample).toString('utf8'));
+    const shown =
+      plan.format === 'xlsx'
+        ? '(an XLSX workbook: no text sample; the inspection after reads every sheet)'
+        : sampleMask.replace(Buffer.concat(sample).toString('utf8'));
     const reasonLines = (c: Classification) =>
       c.reasons.map((r) => `    ${r.code} (${r.rule}): ${r.message}`);
     const k = outcome.kAnonymity;

@@ -2,6 +2,7 @@
 // processes. Dropping the identifier columns turns a standard-contract file into free flow and the partner receives
 // bytes without them; pseudonymising keeps the PI route; a plan naming a missing column is a 400 and stores nothing.
 import { expect } from 'chai';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { residentIds } from '../support/identifiers.js';
@@ -38,6 +39,56 @@ const orders = [
   'order_id,resident_id,mobile,sku,qty,amount',
   ...ids.map((id, i) => `SO-${1000 + i},${id},"${mobiles[i]}",GX-${i % 3},${i + 1},"${(i + 1) * 10}.50"`),
 ].join('\r\n');
+
+/** The same orders as an XLSX workbook: one sheet "Orders", text in shared strings, mobiles as numbers. */
+function ordersWorkbook(): Buffer {
+  const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const rns = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const strings: string[] = [];
+  const shared = (v: string) => {
+    strings.push(v);
+    return `t="s"><v>${strings.length - 1}</v>`;
+  };
+  const col = (i: number) => String.fromCharCode(65 + i);
+  const header = (orders.split('\r\n')[0] ?? '').split(',');
+  const rows = [header, ...ids].map((_, r) => {
+    const cells =
+      r === 0
+        ? header
+        : [
+            `SO-${1000 + r - 1}`,
+            ids[r - 1] ?? '',
+            mobiles[r - 1] ?? '',
+            `GX-${(r - 1) % 3}`,
+            String(r),
+            `${r * 10}.50`,
+          ];
+    const xml = cells.map((v, c) =>
+      r > 0 && c === 2
+        ? `<c r="${col(c)}${r + 1}"><v>${v}</v></c>`
+        : `<c r="${col(c)}${r + 1}" ${shared(v)}</c>`,
+    );
+    return `<row r="${r + 1}">${xml.join('')}</row>`;
+  });
+  return Buffer.from(
+    zipSync({
+      '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types/>'),
+      '_rels/.rels': strToU8('<?xml version="1.0"?><Relationships/>'),
+      'xl/workbook.xml': strToU8(
+        `<?xml version="1.0"?><workbook xmlns="${ns}" xmlns:r="${rns}"><sheets><sheet name="Orders" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+      'xl/_rels/workbook.xml.rels': strToU8(
+        `<?xml version="1.0"?><Relationships><Relationship Id="rId1" Type="${rns}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+      'xl/worksheets/sheet1.xml': strToU8(
+        `<?xml version="1.0"?><worksheet xmlns="${ns}"><sheetData>${rows.join('')}</sheetData></worksheet>`,
+      ),
+      'xl/sharedStrings.xml': strToU8(
+        `<?xml version="1.0"?><sst xmlns="${ns}">${strings.map((v) => `<si><t>${v}</t></si>`).join('')}</sst>`,
+      ),
+    }),
+  );
+}
 
 /** Order data with IDs and mobiles: sensitive PI (bare resident IDs count as sensitive by default) → SCC. */
 const ordersManifest = (minimise?: Record<string, unknown>) =>
@@ -110,6 +161,33 @@ describe('e2e: minimisation at intake', function () {
         ...ids.map((_, i) => `SO-${1000 + i},GX-${i % 3},${i + 1},"${(i + 1) * 10}.50"`),
       ].join('\r\n'),
     );
+  });
+
+  it('an XLSX workbook: dropping the ID and mobile columns makes it free flow, no entry delivered holds them', async () => {
+    const answer = await gw.submit(
+      ordersManifest({
+        format: 'xlsx',
+        columns: { resident_id: { op: 'drop' }, 'Orders!mobile': { op: 'drop' } },
+      }),
+      ordersWorkbook(),
+      token,
+    );
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+    expect(answer.body.minimisation?.original.classification.tier).to.equal('standard_contract');
+    expect(answer.body.classification.tier).to.equal('free_flow');
+    const done = await gw.settle(answer.body.id, token);
+    expect(done.status).to.equal('released');
+    const delivered = readFileSync(path.join(receiverDir, `${answer.body.id}.bin`));
+    const entries = Object.values(unzipSync(delivered)).map((data) => Buffer.from(data).toString('utf8'));
+    expect(entries.join('')).to.include('SO-1005');
+    for (const value of [...ids, ...mobiles]) expect(entries.some((e) => e.includes(value))).to.equal(false);
+    const unknown = await gw.submit(
+      ordersManifest({ format: 'xlsx', columns: { id_card: { op: 'drop' } } }),
+      ordersWorkbook(),
+      token,
+    );
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.error.details.map((d) => d.path)).to.deep.equal(['/minimise/columns/id_card']);
   });
 
   it('pseudonymising instead keeps the PI route and says why', async () => {

@@ -150,6 +150,12 @@ describe('gateway access table: every route × every role (api.md §3)', functio
       url: `/v1/reports/exports?year=2026&groupBy=exporter&exporterId=${exporter}`,
       expect: readScoped(503),
     },
+    // Reviewers only (api.md §10); no archive here, so past the role check: 503 ARCHIVE_UNAVAILABLE.
+    {
+      route: 'GET /v1/audit-bundles',
+      url: `/v1/audit-bundles?exporterId=${exporter}&from=2026-01-01&to=2026-12-31`,
+      expect: only({ reviewer: 503 }),
+    },
     { route: 'GET /v1/ops/queues', url: '/v1/ops/queues', expect: only({ ops: 200, admin: 200 }) },
     {
       route: 'POST /v1/classify',
