@@ -12,15 +12,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { devPkiPaths } from '../certs/dev-pki.js';
-import { partner, startCluster, type Cluster } from '../test/chaos/support/cluster.js';
+import { startCluster, type Cluster } from '../test/chaos/support/cluster.js';
 import { writeOrderFile } from '../test/chaos/support/payload-file.js';
 import { upload } from '../test/chaos/support/upload.js';
-import { waitForPort } from '../test/support/processes.js';
-import { freePort } from '../test/support/redis-server.js';
 import { parseBenchArgs } from './support/args.js';
 import { limitRow, rateRow, report } from './support/bench-result.js';
-import { runBenchProcess, startBenchProcess } from './support/node-process.js';
+import { rawUpload } from './support/raw-upload.js';
 import { startRssSampler } from './support/rss-sampler.js';
 
 const args = parseBenchArgs();
@@ -83,29 +80,7 @@ try {
     full = await deliver(cluster, file, bytes);
 
     // Baseline, with the deployment's own certificates: the workers' client certificate, the receiver's server one.
-    const pki = devPkiPaths(path.join(cluster.dataDir, 'pki'), partner);
-    const port = await freePort();
-    const store = mkdtempSync(path.join(dir, 'raw-'));
-    const receiver = startBenchProcess('noop-receiver', 'baseline/noop-receiver.js', {
-      port,
-      cert: pki.receiverServer.cert,
-      key: pki.receiverServer.key,
-      clientCa: pki.root.cert,
-      store,
-    });
-    try {
-      await waitForPort(port, receiver);
-      const out = await runBenchProcess('baseline/raw-upload.js', {
-        url: `https://localhost:${port}/v1/deliveries/raw`,
-        file,
-        cert: pki.gatewayClient.cert,
-        key: pki.gatewayClient.key,
-        ca: pki.root.cert,
-      });
-      raw = (JSON.parse(out) as { seconds: number }).seconds;
-    } finally {
-      await receiver.stop();
-    }
+    raw = await rawUpload(cluster, file, dir);
   } finally {
     await cluster.close();
   }

@@ -13,16 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { devPkiPaths } from '../certs/dev-pki.js';
-import { partner, startCluster, type Cluster } from '../test/chaos/support/cluster.js';
+import { startCluster, type Cluster } from '../test/chaos/support/cluster.js';
 import { writeOrderFile } from '../test/chaos/support/payload-file.js';
 import { upload } from '../test/chaos/support/upload.js';
-import { waitForPort } from '../test/support/processes.js';
-import { freePort } from '../test/support/redis-server.js';
 import { startS3Server, type TestS3Server } from '../test/support/s3-server.js';
 import { parseBenchArgs } from './support/args.js';
 import { rateRow, report } from './support/bench-result.js';
-import { runBenchProcess, startBenchProcess } from './support/node-process.js';
+import { rawUpload } from './support/raw-upload.js';
 
 const args = parseBenchArgs();
 const N = args.number('n', 100);
@@ -86,31 +83,6 @@ async function deliverySeconds(cluster: Cluster, file: string): Promise<number> 
   const done = await cluster.settle((JSON.parse(answer.text) as { id: string }).id, undefined, 900_000);
   if (done.status !== 'released' || done.release === null) throw new Error(`delivery ended ${done.status}`);
   return (Date.parse(done.statusSince) - Date.parse(done.release.at)) / 1000;
-}
-
-async function rawUpload(cluster: Cluster, file: string, dir: string): Promise<number> {
-  const pki = devPkiPaths(path.join(cluster.dataDir, 'pki'), partner);
-  const port = await freePort();
-  const receiver = startBenchProcess('noop-receiver', 'baseline/noop-receiver.js', {
-    port,
-    cert: pki.receiverServer.cert,
-    key: pki.receiverServer.key,
-    clientCa: pki.root.cert,
-    store: mkdtempSync(path.join(dir, 'raw-')),
-  });
-  try {
-    await waitForPort(port, receiver);
-    const out = await runBenchProcess('baseline/raw-upload.js', {
-      url: `https://localhost:${port}/v1/deliveries/raw`,
-      file,
-      cert: pki.gatewayClient.cert,
-      key: pki.gatewayClient.key,
-      ca: pki.root.cert,
-    });
-    return (JSON.parse(out) as { seconds: number }).seconds;
-  } finally {
-    await receiver.stop();
-  }
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-bench-s3-'));

@@ -11,6 +11,7 @@ import { createLocalSequencer } from './local-sequencer.js';
 import type { LedgerReceipt } from './receipt.js';
 import type { Sequencer, SequencerItem } from './sequencer.js';
 import type { NoteSigner } from './signed-note.js';
+import { createSerialTasks } from './serial-tasks.js';
 
 export interface LedgerOptions {
   readonly dir: string;
@@ -94,12 +95,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   let closed = false;
   let lastCheckpointAt = now().getTime();
   // Checkpoints are written one at a time in this process so manual and automatic ones do not race.
-  let chain: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = chain.then(task, task);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createSerialTasks();
 
   /** Size of the latest checkpoint of this origin in the file (−1: none). */
   const readLatestSize = (): number => {
@@ -132,7 +128,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       now().getTime() - lastCheckpointAt >= checkpointEvery.seconds * 1000);
 
   const checkpointIfDue = (): Promise<string | undefined> =>
-    serialize(async () => {
+    serial.run(async () => {
       if (closed || !sequencer.isSequencing() || !isDue(reader.size(), lastCheckpointSize)) return undefined;
       lastCheckpointSize = readLatestSize();
       return isDue(reader.size(), lastCheckpointSize) ? writeCheckpoint() : undefined;
@@ -203,7 +199,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       }),
     checkpoint: () => {
       checkOpen();
-      return serialize(writeCheckpoint);
+      return serial.run(writeCheckpoint);
     },
     checkpointIfDue,
     latestCheckpoint: () => Promise.resolve().then(() => readLatestCheckpoint(dir)),
@@ -224,7 +220,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         parsed.checkpoint.origin !== origin ||
         parsed.checkpoint.size <= index
       ) {
-        note = await serialize(writeCheckpoint);
+        note = await serial.run(writeCheckpoint);
         parsed = parseCheckpoint(note);
       }
       if (!parsed.ok) throw new LedgerError('CORRUPT', 'the latest checkpoint does not parse');
@@ -240,7 +236,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      await chain;
+      await serial.idle();
       await sequencer.close();
       await reader.close();
     },

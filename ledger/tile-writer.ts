@@ -37,6 +37,7 @@ import {
 import { CHECKPOINT_HISTORY_PREFIX, checkpointHistoryKey } from './tile-reader.js';
 import type { TileStorage } from './tile-storage.js';
 import type { WriteFence } from './write-fence.js';
+import { createSerialTasks } from './serial-tasks.js';
 
 export const STAGING_PREFIX = 'staging/';
 
@@ -173,12 +174,7 @@ export async function openTileWriter(options: TileWriterOptions): Promise<TileWr
   // ---- appends, tiles, checkpoints ----------------------------------------------------------------------------
   let closed = false;
   let lastCheckpointAt = now().getTime();
-  let chain: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = chain.then(task, task);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createSerialTasks();
 
   const edgeHash: SubtreeHashFn = (level, index) => {
     const slice = locateSubtree(level, index);
@@ -189,7 +185,7 @@ export async function openTileWriter(options: TileWriterOptions): Promise<TileWr
   };
 
   const append = (leaves: readonly Uint8Array[]): Promise<number> =>
-    serialize(async () => {
+    serial.run(async () => {
       if (closed) throw new LedgerError('CLOSED', 'the tile writer is closed');
       const copies = leaves.map((leaf) => Buffer.from(leaf));
       const tooBig = copies.findIndex((leaf) => leaf.length > MAX_BUNDLE_ENTRY_BYTES);
@@ -280,10 +276,10 @@ export async function openTileWriter(options: TileWriterOptions): Promise<TileWr
       tiles - checkpointed >= checkpointEvery.entries ||
       now().getTime() - lastCheckpointAt >= checkpointEvery.seconds * 1000
     )
-      await serialize(writeCheckpoint);
+      await serial.run(writeCheckpoint);
   };
   // Readers always find a checkpoint, the empty log's included.
-  if (latestNote === undefined && tiles + pending.length === 0) await serialize(writeCheckpoint);
+  if (latestNote === undefined && tiles + pending.length === 0) await serial.run(writeCheckpoint);
 
   const timer = setInterval(
     () => void checkpointIfDue().catch(onError),
@@ -305,17 +301,17 @@ export async function openTileWriter(options: TileWriterOptions): Promise<TileWr
       return leaf;
     },
     async published(size) {
-      await serialize(() => writeTiles(size));
-      if (tiles - checkpointed >= checkpointEvery.entries) await serialize(writeCheckpoint);
+      await serial.run(() => writeTiles(size));
+      if (tiles - checkpointed >= checkpointEvery.entries) await serial.run(writeCheckpoint);
     },
-    checkpoint: () => serialize(writeCheckpoint),
+    checkpoint: () => serial.run(writeCheckpoint),
     async close() {
       if (closed) return;
       clearInterval(timer);
       // A clean step-down leaves a checkpoint of everything acknowledged, so readers need not wait for the next term.
-      if (fence.holding() && tiles > checkpointed) await serialize(writeCheckpoint).catch(onError);
+      if (fence.holding() && tiles > checkpointed) await serial.run(writeCheckpoint).catch(onError);
       closed = true;
-      await chain;
+      await serial.idle();
     },
   };
 }

@@ -1,6 +1,15 @@
 // registry/payload-envelope: the XBP1 envelope every payload store writes (AES-256-GCM under a fresh data key per
-// payload, the data key wrapped by the master-derived key). Pure crypto on buffers: no files, no network.
-import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM, type DecipherGCM } from 'node:crypto';
+// payload, the data key wrapped by the master-derived key). Crypto on buffers and on the stream it is handed: it
+// opens no files and no connections.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  type CipherGCM,
+  type DecipherGCM,
+} from 'node:crypto';
+import { Writable } from 'node:stream';
 
 const magic = Buffer.from('XBP1');
 const ivBytes = 12;
@@ -40,4 +49,49 @@ export function openEnvelopeHeader(header: Buffer, wrapKey: Buffer, sha256: stri
   unwrap.setAuthTag(wrapTag);
   const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
   return createDecipheriv('aes-256-gcm', dataKey, dataIv);
+}
+
+/** The plaintext side of an upload; see `createEnvelopeWriter`. */
+export interface EnvelopeWriter extends Writable {
+  /** Plaintext bytes written so far. */
+  readonly bytesWritten: number;
+  /**
+   * Ends the plaintext and answers its digest and size, and the envelope's last bytes (final block and GCM tag),
+   * which the caller writes to the sink before ending it.
+   */
+  seal(): Promise<{ readonly sha256: string; readonly bytes: number; readonly trailer: Buffer }>;
+}
+
+/**
+ * A Writable that counts and hashes the plaintext it is given and writes its envelope to `sink`: the header at
+ * once, then the ciphertext, waiting on the sink's backpressure. Both payload stores write through it.
+ */
+export function createEnvelopeWriter(sink: Writable, wrapKey: Buffer): EnvelopeWriter {
+  const { header, cipher } = createEnvelopeSealer(wrapKey);
+  const hash = createHash('sha256');
+  sink.write(header);
+  let bytes = 0;
+  const writer = new Writable({
+    // 1 MiB (the default is 16 KiB): encryption of the next chunks overlaps the sink's write of the last ones.
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      hash.update(chunk);
+      if (sink.write(cipher.update(chunk))) callback();
+      else sink.once('drain', () => callback());
+    },
+  }) as EnvelopeWriter;
+  Object.defineProperty(writer, 'bytesWritten', { get: () => bytes });
+  writer.seal = async () => {
+    if (!writer.writableFinished)
+      await new Promise<void>((resolve, reject) =>
+        writer.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
+    return {
+      sha256: hash.digest('hex'),
+      bytes,
+      trailer: Buffer.concat([cipher.final(), cipher.getAuthTag()]),
+    };
+  };
+  return writer;
 }

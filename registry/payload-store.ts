@@ -3,15 +3,16 @@
 // under their SHA-256 only when complete, so a crash mid-upload leaves no visible partial payload; the temp files
 // such a crash leaves behind are swept at gateway start. One interface, so an object store can replace the
 // directory when processes span machines.
-import { createHash, randomUUID, type DecipherGCM } from 'node:crypto';
+import { randomUUID, type DecipherGCM } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  createEnvelopeSealer,
+  createEnvelopeWriter,
   envelopeHeaderBytes as headerBytes,
+  type EnvelopeWriter,
   envelopeTagBytes as tagBytes,
   openEnvelopeHeader,
 } from './payload-envelope.js';
@@ -63,8 +64,6 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
   async function createWriter(): Promise<PayloadWriter> {
     await ensureDir(tmpDir);
     const tmpFile = path.join(tmpDir, `${randomUUID()}.part`);
-    const { header, cipher } = createEnvelopeSealer(wrapKey);
-    const hash = createHash('sha256');
     // 1 MiB of buffer (the default is 16 KiB): with it, encryption of the next chunks overlaps the disk write of
     // the last ones instead of waiting for each 64 KiB write to come back from the thread pool.
     const out: WriteStream = createWriteStream(tmpFile, { mode: 0o600, highWaterMark: 1 << 20 });
@@ -74,31 +73,15 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       failure ??= err;
       if (!finished) writer.destroy(err);
     });
-    out.write(header);
-    let bytes = 0;
     let finished = false;
-
-    const writer = new Writable({
-      highWaterMark: 1 << 20,
-      write(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        hash.update(chunk);
-        if (out.write(cipher.update(chunk))) callback();
-        else out.once('drain', () => callback());
-      },
-    }) as PayloadWriter;
-    Object.defineProperty(writer, 'bytesWritten', { get: () => bytes });
+    const writer = createEnvelopeWriter(out, wrapKey) as EnvelopeWriter & PayloadWriter;
 
     writer.commit = async () => {
       if (finished) throw new Error('payload writer already finished');
       finished = true;
-      if (!writer.writableFinished)
-        await new Promise<void>((resolve, reject) =>
-          writer.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
+      const { sha256, bytes, trailer } = await writer.seal();
       if (failure !== null) throw failure;
-      out.write(cipher.final());
-      out.write(cipher.getAuthTag());
+      out.write(trailer);
       await new Promise<void>((resolve, reject) =>
         out.end((err?: Error | null) => (err ? reject(err) : resolve())),
       );
@@ -106,7 +89,6 @@ export function createPayloadStore(dir: string, wrapKey: Buffer): PayloadStore {
       const handle = await open(tmpFile, 'r');
       await handle.sync();
       await handle.close();
-      const sha256 = hash.digest('hex');
       const target = fileOf(sha256);
       await ensureDir(path.dirname(target));
       if (await exists(target)) {

@@ -9,14 +9,15 @@
 // Commit = the multipart upload completed, then the index updated. A crash before completion leaves an
 // incomplete multipart upload, after it an orphan blob; `sweepTemp` aborts the first and deletes the second,
 // both found through markers and upload listings older than its threshold.
-import { createHash, randomUUID, type DecipherGCM } from 'node:crypto';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { randomUUID, type DecipherGCM } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
 import type { ObjectStore } from '../platform/object-store.js';
 import {
-  createEnvelopeSealer,
+  createEnvelopeWriter,
   envelopeHeaderBytes,
   envelopeTagBytes,
   openEnvelopeHeader,
+  type EnvelopeWriter,
 } from './payload-envelope.js';
 import type { PayloadStore, PayloadWriter, StoredPayload } from './payload-store.js';
 
@@ -98,10 +99,8 @@ export function createS3PayloadStore(
     const blob = `blobs/${id}`;
     const marker = `pending/${id}`;
     await store.putObject(marker, json({}));
-    const { header, cipher } = createEnvelopeSealer(wrapKey);
-    const hash = createHash('sha256');
     const body = new PassThrough({ highWaterMark: 1 << 20 });
-    body.write(header);
+    const writer = createEnvelopeWriter(body, wrapKey) as EnvelopeWriter & PayloadWriter;
     const controller = new AbortController();
     let failure: Error | null = null;
     const uploaded = store
@@ -116,32 +115,16 @@ export function createS3PayloadStore(
       });
     // Observed in commit/abort; an upload that fails between them must not become an unhandled rejection.
     uploaded.catch(() => undefined);
-    let bytes = 0;
     let finished = false;
-
-    const writer = new Writable({
-      highWaterMark: 1 << 20,
-      write(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        hash.update(chunk);
-        if (body.write(cipher.update(chunk))) callback();
-        else body.once('drain', () => callback());
-      },
-    }) as PayloadWriter;
-    Object.defineProperty(writer, 'bytesWritten', { get: () => bytes });
 
     writer.commit = async (): Promise<StoredPayload> => {
       if (finished) throw new Error('payload writer already finished');
       finished = true;
-      if (!writer.writableFinished)
-        await new Promise<void>((resolve, reject) =>
-          writer.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
+      const { sha256, bytes, trailer } = await writer.seal();
       if (failure !== null) throw failure;
-      body.end(Buffer.concat([cipher.final(), cipher.getAuthTag()]));
+      body.end(trailer);
       // The upload is complete (durable in the store) before the digest exists: a 202 promises the bytes.
       await uploaded;
-      const sha256 = hash.digest('hex');
       await store.putObject(marker, json({ sha256 }));
       await publish(sha256, blob, bytes);
       await store.deleteObject(marker);

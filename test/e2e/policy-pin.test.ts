@@ -5,9 +5,8 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
-import { signPartnerAttestation } from '../support/partner-attestation.js';
-import { setUpRegistry } from '../support/registry-setup.js';
+import type { GatewayClient } from '../support/gateway-client.js';
+import { registeredGateway } from '../support/registered-gateway.js';
 import { createTestDeployment, type TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
 
@@ -57,28 +56,10 @@ describe('e2e: workers pin the policy version a transfer was classified under', 
     await deployment.start('receiver');
     await deployment.start('gateway');
     await deployment.start('workers', { XBORDER_POLICY_DIR: otherPolicyDir });
-    gw = createGatewayClient<TransferBody>({
-      baseUrl: deployment.gatewayUrl,
-      dataDir: deployment.dataDir,
-      output: deployment.output,
-    });
-    await setUpRegistry(gw, {
+    gw = await registeredGateway<TransferBody>(deployment, {
       ...route,
-      otherExporters: [],
-      partners: [{ id: partner, endpoint }],
-      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
-      attestations: [
-        await signPartnerAttestation({
-          dataDir: deployment.dataDir,
-          partner,
-          exporter,
-          endpoints: [endpoint],
-          purpose: route.purpose,
-          jti: 'att-pin-1',
-        }),
-      ],
+      attestationId: 'att-pin-1',
       selfAssessmentId: 'pipia-pin',
-      filings: {},
     });
   });
 

@@ -1,15 +1,13 @@
 // End to end with payloads in an object store (XBORDER_PAYLOAD_STORE=s3://…): gateway, workers and receiver as
 // real processes against a real S3-compatible server (Swift with s3api on loopback) and a private Redis.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createObjectStoreClient } from '../../platform/object-store.js';
-import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
-import { signPartnerAttestation } from '../support/partner-attestation.js';
-import { setUpRegistry } from '../support/registry-setup.js';
-import { startS3Server, type TestS3Server } from '../support/s3-server.js';
-import { createTestDeployment, roles, type TestDeployment } from '../support/test-deployment.js';
+import type { GatewayClient } from '../support/gateway-client.js';
+import { registeredGateway } from '../support/registered-gateway.js';
+import { s3ClientFor, startS3Deployment } from '../support/s3-deployment.js';
+import type { TestS3Server } from '../support/s3-server.js';
+import type { TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
 
 const exporter = '91450100MA5KDEM11G';
@@ -30,46 +28,15 @@ describe('e2e: the pipeline with payloads in a real S3-compatible store', functi
   let gw: GatewayClient<TransferBody>;
 
   before(async () => {
-    [s3, deployment] = await Promise.all([
-      startS3Server(),
-      createTestDeployment({ partner, dataDirPrefix: 'xborder-e2e-s3-' }),
-    ]);
-    await s3.createBucket('xborder-payloads');
-    const pki = path.join(deployment.dataDir, 'pki', 'gateway');
-    // One secret set: with a remote store the master key and signing identity must be given (api.md §2).
-    const env = {
-      XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e',
-      XBORDER_S3_ENDPOINT: s3.endpoint,
-      XBORDER_S3_REGION: s3.region,
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      XBORDER_MASTER_KEY: randomBytes(32).toString('base64'),
-      XBORDER_SIGNING_KEY: path.join(pki, 'signing.key'),
-      XBORDER_SIGNING_CERT: path.join(pki, 'signing-chain.pem'),
-    };
-    await Promise.all(roles.map((role) => deployment.start(role, env)));
-    gw = createGatewayClient<TransferBody>({
-      baseUrl: deployment.gatewayUrl,
-      dataDir: deployment.dataDir,
-      output: deployment.output,
-    });
-    await setUpRegistry(gw, {
+    ({ s3, deployment } = await startS3Deployment({
+      partner,
+      dataDirPrefix: 'xborder-e2e-s3-',
+      stores: { XBORDER_PAYLOAD_STORE: 's3://xborder-payloads/e2e' },
+    }));
+    gw = await registeredGateway<TransferBody>(deployment, {
       ...route,
-      otherExporters: [],
-      partners: [{ id: partner, endpoint }],
-      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
-      attestations: [
-        await signPartnerAttestation({
-          dataDir: deployment.dataDir,
-          partner,
-          exporter,
-          endpoints: [endpoint],
-          purpose: route.purpose,
-          jti: 'att-s3-1',
-        }),
-      ],
+      attestationId: 'att-s3-1',
       selfAssessmentId: 'pipia-s3',
-      filings: {},
     });
   });
 
@@ -96,12 +63,7 @@ describe('e2e: the pipeline with payloads in a real S3-compatible store', functi
       expect(delivered.equals(payloads[i] ?? Buffer.alloc(0))).to.equal(true);
     }
     // The payloads are in the object store, not under the data dir, and only as XBP1 ciphertext.
-    const client = createObjectStoreClient({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3ClientFor(s3);
     try {
       const objects = client.open({ bucket: 'xborder-payloads', prefix: 'e2e/' });
       const blobs: string[] = [];

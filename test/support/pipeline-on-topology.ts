@@ -7,9 +7,8 @@ import path from 'node:path';
 import { loadConfig } from '../../platform/config.js';
 import { createRedis, pingRedis } from '../../platform/redis.js';
 import { createKeys } from '../../registry/keys.js';
-import { createGatewayClient, type GatewayClient } from './gateway-client.js';
-import { signPartnerAttestation } from './partner-attestation.js';
-import { setUpRegistry } from './registry-setup.js';
+import type { GatewayClient } from './gateway-client.js';
+import { registeredGateway } from './registered-gateway.js';
 import type { TestRedisTopology } from './redis-cluster.js';
 import { createTestDeployment, roles, type TestDeployment } from './test-deployment.js';
 import { createContractManifest, createManifest } from './transfer-route.js';
@@ -73,26 +72,9 @@ export async function runOnTopology(
   };
   try {
     await Promise.all(roles.map((role) => deployment.start(role)));
-    const gw = createGatewayClient<TransferBody>({
-      baseUrl: deployment.gatewayUrl,
-      dataDir: deployment.dataDir,
-      output: deployment.output,
-    });
-    await setUpRegistry(gw, {
+    const gw = await registeredGateway<TransferBody>(deployment, {
       ...route,
-      otherExporters: [],
-      partners: [{ id: partner, endpoint }],
-      endpointUrl: `https://localhost:${deployment.ports.receiver}`,
-      attestations: [
-        await signPartnerAttestation({
-          dataDir: deployment.dataDir,
-          partner,
-          exporter,
-          endpoints: [endpoint],
-          purpose,
-          jti: 'att-topology-1',
-        }),
-      ],
+      attestationId: 'att-topology-1',
       selfAssessmentId: 'pipia-topology',
       filings: { 'SCC-TOPO-1': {} },
     });

@@ -81,14 +81,19 @@ function buildRings(dir: string, ports: Readonly<Record<(typeof ringServices)[nu
   }
 }
 
-function storageServerConf(dir: string, service: string, port: number): string {
+/** The [DEFAULT] lines every Swift server's config starts with: loopback, one process, this user. */
+function serverDefaults(dir: string, port: number): string {
   return `[DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = ${port}
 workers = 0
 user = ${os.userInfo().username}
 swift_dir = ${dir}
-devices = ${path.join(dir, 'srv')}
+`;
+}
+
+function storageServerConf(dir: string, service: string, port: number): string {
+  return `${serverDefaults(dir, port)}devices = ${path.join(dir, 'srv')}
 mount_check = false
 disable_fallocate = true
 log_level = INFO
@@ -101,15 +106,23 @@ use = egg:swift#${service}
 `;
 }
 
+/** Proxy middleware used as Swift ships it: each section is its name and its egg (`-` read as `_`). */
+const plainFilters = [
+  'catch_errors',
+  'gatekeeper',
+  'healthcheck',
+  'proxy-logging',
+  'listing_formats',
+  'bulk',
+  'copy',
+  'slo',
+  'dlo',
+  'versioned_writes',
+] as const;
+
 function proxyServerConf(dir: string, port: number, memcachedPort: number): string {
   // s3api must sit before the auth middleware, with slo after it (multipart uploads are stored as SLO manifests).
-  return `[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = ${port}
-workers = 0
-user = ${os.userInfo().username}
-swift_dir = ${dir}
-log_level = INFO
+  return `${serverDefaults(dir, port)}log_level = INFO
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
 [app:proxy-server]
@@ -124,27 +137,7 @@ location = ${region}
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:${memcachedPort}
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
-[filter:versioned_writes]
-use = egg:swift#versioned_writes
-`;
+${plainFilters.map((name) => `[filter:${name}]\nuse = egg:swift#${name.replace('-', '_')}\n`).join('')}`;
 }
 
 function healthy(url: string): Promise<boolean> {
