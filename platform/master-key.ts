@@ -1,7 +1,7 @@
 // platform/master-key: the master key (api.md §2 XBORDER_MASTER_KEY) and the keys derived from it. In
 // development, when the variable is unset, a key is generated once under the data dir and reused.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Keys {
@@ -51,12 +51,18 @@ export function loadMasterKey(configured: string | undefined, dataDir: string): 
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  // 'wx': if another process created it first, fail and read theirs instead of overwriting.
+  // Gateway and workers may start together on a fresh data dir. Creating the file in place would let the other
+  // read it empty; the key goes to a private file first and link(2) publishes it whole, or fails because another
+  // process published first, whose key is then read.
+  const staged = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(staged, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(staged, file);
     return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadMasterKey(undefined, dataDir);
     throw err;
+  } finally {
+    unlinkSync(staged);
   }
 }
