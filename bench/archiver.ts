@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createArchiver } from '../archive/archiver.js';
-import { queryExportReport } from '../archive/export-report.js';
-import { openLedgerSource } from '../archive/ledger-source.js';
-import { migrateArchive } from '../archive/migrate-archive.js';
-import { projectEvents } from '../archive/project-events.js';
+import { createArchiver } from '../registry/archive/archiver.js';
+import { queryExportReport } from '../registry/archive/export-report.js';
+import { openLedgerSource } from '../registry/archive/ledger-source.js';
+import { migrateArchive } from '../registry/archive/migrate-archive.js';
+import { projectEvents } from '../registry/archive/project-events.js';
 import { openDatabase } from '../platform/database.js';
 import { startPostgresServer } from '../test/support/postgres-server.js';
 import { scriptedExporters, writeScriptedLedger } from '../test/support/scripted-ledger.js';

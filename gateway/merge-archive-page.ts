@@ -1,7 +1,7 @@
 // gateway/merge-archive-page: one page of transfers from the hot records (Redis) and the archive (PostgreSQL),
 // api.md §10 — hot records win where both hold a transfer (they are fuller and newer), the archive fills in what
 // Redis has let go. Pure: the route fetches both pages with the same filters and cursor.
-import type { ArchivePage, ArchivedTransfer } from '../archive/archive-search.js';
+import type { ArchivePage, ArchivedTransfer } from '../registry/archive/archive-search.js';
 
 export type ArchiveState = 'included' | 'unavailable' | 'off';
 

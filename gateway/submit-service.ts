@@ -19,7 +19,7 @@ import type {
 } from '../registry/transfer.js';
 import type { JsonValue } from '../platform/event-log.js';
 import { sanitizeColumnName } from '../inspection/mask.js';
-import type { MinimisationOutcome, Minimiser } from '../minimisation/create-minimiser.js';
+import type { MinimisationOutcome, Minimiser } from '../transfers/minimisation/create-minimiser.js';
 import { judgeMinimisation, manifestAfterMinimisation } from '../policies/judge-minimisation.js';
 import type { MinimisationPolicy } from '../policies/minimisation-policy.js';
 import type { MinimiseOperation, MinimisePlan } from '../policies/minimise-plan.js';

@@ -4,7 +4,7 @@ import type { Manifest } from '../policies/manifest.js';
 import type { CheckName, Classification, Reason } from '../policies/classification.js';
 import type { InspectionReport } from '../inspection/inspector.js';
 import type { MinimisePlan } from '../policies/minimise-plan.js';
-import type { MinimisationOutcome } from '../minimisation/create-minimiser.js';
+import type { MinimisationOutcome } from '../transfers/minimisation/create-minimiser.js';
 
 export const transferStatuses = [
   'checking',

@@ -1,6 +1,6 @@
 // cli/commands/archiver-command: `xborder archiver` — follows the ledger into the PostgreSQL archive
 // (api.md §10). Safe to run twice: the archive's position lock makes them take turns.
-import { startArchiver } from '../../archive/start-archiver.js';
+import { startArchiver } from '../start-archiver.js';
 import { exitCodes } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createDevPki } from '../../certs/dev-pki.js';
 import { startGateway } from '../../gateway/start-gateway.js';
 import type { Config } from '../../platform/config.js';
-import { startArchiver } from '../../archive/start-archiver.js';
+import { startArchiver } from '../start-archiver.js';
 import { ensurePostgres } from '../../platform/local-postgres.js';
 import { RedisUnavailableError, ensureRedis } from '../../platform/local-redis.js';
 import { PostgresUnavailableError } from '../../platform/postgres-server.js';

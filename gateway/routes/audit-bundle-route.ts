@@ -3,7 +3,7 @@
 // latest and a seal, for `xborder audit verify`. Reviewers only (CAC liaison). Knows HTTP, not how bundles are made.
 import { Type } from '@sinclair/typebox';
 import { Router } from 'express';
-import type { AuditBundleQuery, AuditBundleResult } from '../../archive/build-audit-bundle.js';
+import type { AuditBundleQuery, AuditBundleResult } from '../../registry/archive/build-audit-bundle.js';
 import { serializeAuditBundle } from '../../ledger/audit-bundle.js';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';

@@ -3,8 +3,8 @@
 // `Accept: text/html`. Reviewers see any exporter; an enterprise its own (another's is 404, as everywhere).
 import { Type } from '@sinclair/typebox';
 import { Router } from 'express';
-import type { FilingPack } from '../../archive/assemble-filing-pack.js';
-import { renderFilingPackHtml } from '../../archive/render-filing-pack-html.js';
+import type { FilingPack } from '../../registry/archive/assemble-filing-pack.js';
+import { renderFilingPackHtml } from '../../registry/archive/render-filing-pack-html.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';

@@ -8,7 +8,7 @@ import {
   reportGroupings,
   type ExportReport,
   type ReportGrouping,
-} from '../../archive/export-report.js';
+} from '../../registry/archive/export-report.js';
 import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import { principalOf, requireRole } from '../auth.js';

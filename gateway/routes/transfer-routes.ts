@@ -14,7 +14,7 @@ import type { ReviewService } from '../review-service.js';
 import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
 import { viewTransfer } from '../transfer-view.js';
-import type { ArchivePage, ArchiveSearch } from '../../archive/archive-search.js';
+import type { ArchivePage, ArchiveSearch } from '../../registry/archive/archive-search.js';
 import { mergeArchivePage } from '../merge-archive-page.js';
 
 /** api.md §6: reason messages follow Accept-Language (zh… → Chinese, else English); codes and rules unchanged. */

@@ -1,0 +1,163 @@
+// cli/start-archiver: composition root of `xborder archiver` — the archive database (migrated at start, or
+// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag, and, when
+// given an event log, the retention sweep (its one write to the ledger: the record of each deletion). Must not
+// write to Redis itself.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../platform/config.js';
+import { openDatabase } from '../platform/database.js';
+import { describeError, type Logger } from '../platform/logger.js';
+import { createArchiverMetrics } from '../platform/metrics.js';
+import { createArchiver } from '../registry/archive/archiver.js';
+import { openLedgerSource, type LedgerSource } from '../registry/archive/ledger-source.js';
+import { migrateArchive } from '../registry/archive/migrate-archive.js';
+import { sweepArchiveRetention } from '../registry/archive/sweep-archive-retention.js';
+import type { EventLog } from '../platform/event-log.js';
+import type { Clock } from '../platform/clock.js';
+
+/** Deleting what the law no longer asks us to keep is not urgent: hourly is plenty (PIPL art. 56). */
+const retentionSweepMs = 3600_000;
+
+export class ArchiveNotConfiguredError extends Error {}
+
+export interface RunningArchiver {
+  readonly metricsPort: number;
+  close(): Promise<void>;
+}
+
+/** The ledger appears when the gateway first writes to it: until then the archiver waits, saying so once. */
+async function waitForLedger(
+  dataDir: string,
+  logger: Logger,
+  stopped: () => boolean,
+): Promise<LedgerSource | undefined> {
+  let said = false;
+  while (!stopped()) {
+    try {
+      return await openLedgerSource(dataDir);
+    } catch (err) {
+      if (!said) logger.info('waiting for the ledger to exist', { error: describeError(err) });
+      said = true;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  return undefined;
+}
+
+export async function startArchiver(
+  config: Config,
+  rt: { readonly logger: Logger },
+  base: {
+    readonly databaseUrl?: string;
+    readonly metricsPort?: number;
+    readonly batchSize?: number;
+    /** Where the retention sweep records its deletions; without it, no sweep runs. */
+    readonly retention?: { readonly events: EventLog; readonly clock: Clock; readonly everyMs?: number };
+  } = {},
+): Promise<RunningArchiver> {
+  const { logger } = rt;
+  const url = base.databaseUrl ?? config.databaseUrl;
+  if (url === undefined)
+    throw new ArchiveNotConfiguredError(
+      'XBORDER_DATABASE_URL is not set: the archiver needs a PostgreSQL database',
+    );
+  const db = openDatabase({ url, applicationName: 'xborder-archiver' });
+  try {
+    const schema = await migrateArchive(db);
+    if (schema.applied.length > 0)
+      logger.info('archive schema migrated', { from: schema.from, to: schema.to });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const metrics = createArchiverMetrics();
+  let closing = false;
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    void metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(base.metricsPort ?? config.archiverMetricsPort, config.bindHost, () => resolve());
+  });
+  const metricsPort = (server.address() as AddressInfo).port;
+
+  let source: LedgerSource | undefined;
+  let stopArchiver: () => Promise<void> = () => Promise.resolve();
+  const following = (async () => {
+    source = await waitForLedger(config.dataDir, logger, () => closing);
+    if (source === undefined) return;
+    const archiver = createArchiver({
+      db,
+      source,
+      ...(base.batchSize === undefined ? {} : { batchSize: base.batchSize }),
+      onProgress: ({ position, ledgerSize }) => {
+        metrics.position.set(position);
+        metrics.lagEvents.set(Math.max(0, ledgerSize - position));
+      },
+      onBatch: (entries, seconds) => {
+        metrics.archivedEntries.inc(entries);
+        metrics.batchDuration.observe(seconds);
+      },
+      onError: (err) => {
+        metrics.errors.inc();
+        logger.warn('archive batch failed; retrying', { error: describeError(err) });
+      },
+    });
+    stopArchiver = () => archiver.stop();
+    if (closing) return;
+    await archiver.run();
+  })();
+  const retention = base.retention;
+  let wakeSweep: (() => void) | undefined;
+  const sweeping = (async () => {
+    while (retention !== undefined && !closing) {
+      try {
+        // Sweeps back to back while each one is full, then waits.
+        for (;;) {
+          const sweep = await sweepArchiveRetention(db, retention.events, {
+            now: retention.clock.now(),
+            years: config.archiveRetentionYears,
+          });
+          if (sweep.transferIds.length > 0)
+            logger.info('archive retention sweep', {
+              transfers: sweep.transferIds.length,
+              cutoff: sweep.cutoff,
+            });
+          if (sweep.transferIds.length < 500 || closing) break;
+        }
+      } catch (err) {
+        logger.warn('archive retention sweep failed; retrying later', { error: describeError(err) });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retention.everyMs ?? retentionSweepMs);
+        wakeSweep = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (closing) wakeSweep();
+      });
+    }
+  })();
+  logger.info('archiver started', { metricsPort });
+
+  return {
+    metricsPort,
+    async close() {
+      closing = true;
+      await stopArchiver();
+      await following;
+      wakeSweep?.();
+      await sweeping;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await source?.close();
+      await db.close();
+    },
+  };
+}
