@@ -2,15 +2,8 @@
 // PostgreSQL started by the test, filled by the archiver from a scripted ledger) for what Redis no longer holds,
 // with the same filters and the same enterprise scoping.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createArchiver } from '../../../../registry/archive/archiver.js';
-import { openLedgerSource } from '../../../../registry/archive/ledger-source.js';
-import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
-import { openDatabase, type Database } from '../../../../platform/database.js';
-import { request, startHarness, type Harness } from '../../gateway/gateway-harness.js';
-import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
+import { request } from '../../gateway/gateway-harness.js';
+import { startArchivedGateway, type ArchivedGateway } from './fixtures/archived-gateway.js';
 import {
   scriptedExporters,
   scriptedTransferId,
@@ -29,36 +22,23 @@ interface Item {
 
 describe('search beyond retention (gateway + archive, real PostgreSQL)', function () {
   this.timeout(180_000);
-  let server: TestPostgres;
-  let db: Database;
-  let harness: Harness;
-  let ledgerDir: string;
+  let archived: ArchivedGateway;
   const [exporterA, exporterB] = scriptedExporters;
 
   before(async () => {
-    server = await startPostgresServer();
-    const url = await server.createDatabase('search');
-    db = openDatabase({ url });
-    await migrateArchive(db);
-    ledgerDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-search-'));
-    await writeScriptedLedger(path.join(ledgerDir, 'ledger'), 600, new Date('2025-06-01T08:00:00+08:00'));
-    const source = await openLedgerSource(ledgerDir);
-    await createArchiver({ db, source }).catchUp();
-    await source.close();
-    harness = await startHarness({ XBORDER_DATABASE_URL: url });
+    archived = await startArchivedGateway('search', (ledgerPath) =>
+      writeScriptedLedger(ledgerPath, 600, new Date('2025-06-01T08:00:00+08:00')),
+    );
   });
   after(async () => {
-    await harness?.stop();
-    await db?.close();
-    await server?.stop();
-    if (ledgerDir !== undefined) rmSync(ledgerDir, { recursive: true, force: true });
+    await archived?.stop();
   });
 
   async function list(
     query: string,
     token: string,
   ): Promise<{ items: Item[]; nextCursor: string | null; archive?: string }> {
-    const answer = await request(`${harness.url}/v1/transfers?${query}`, {
+    const answer = await request(`${archived.harness.url}/v1/transfers?${query}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
@@ -66,8 +46,8 @@ describe('search beyond retention (gateway + archive, real PostgreSQL)', functio
   }
 
   it('pages through every archived transfer, newest first, without gaps or repeats', async () => {
-    const reviewer = await harness.token('reviewer');
-    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers')) as [
+    const reviewer = await archived.harness.token('reviewer');
+    const [{ n }] = (await archived.db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers')) as [
       { n: number },
     ];
     const seen: string[] = [];
@@ -84,7 +64,7 @@ describe('search beyond retention (gateway + archive, real PostgreSQL)', functio
   });
 
   it('filters by status, tier, reason, partner and date range, as the hot list does', async () => {
-    const reviewer = await harness.token('reviewer');
+    const reviewer = await archived.harness.token('reviewer');
     const blocked = await list('tier=prohibited&limit=100', reviewer);
     expect(blocked.items.length).to.be.greaterThan(0);
     expect(blocked.items.every((i) => i.status === 'blocked' && i.archived === true)).to.equal(true);
@@ -109,18 +89,18 @@ describe('search beyond retention (gateway + archive, real PostgreSQL)', functio
   });
 
   it('an enterprise sees its own exporter only, in lists and by id', async () => {
-    const enterprise = await harness.token('enterprise', 'e-1', exporterA);
+    const enterprise = await archived.harness.token('enterprise', 'e-1', exporterA);
     const own = await list('limit=100', enterprise);
     expect(own.items.length).to.be.greaterThan(0);
     expect(own.items.every((i) => i.exporterId === exporterA)).to.equal(true);
     expect((await list(`exporterId=${exporterB}`, enterprise)).items).to.deep.equal([]);
     // Transfer 0 is exporter A's, transfer 1 exporter B's (round robin).
-    const mine = await request(`${harness.url}/v1/transfers/${scriptedTransferId(0)}`, {
+    const mine = await request(`${archived.harness.url}/v1/transfers/${scriptedTransferId(0)}`, {
       headers: { Authorization: `Bearer ${enterprise}` },
     });
     expect(mine.status).to.equal(200);
     expect(mine.body).to.include({ id: scriptedTransferId(0), archived: true, exporterId: exporterA });
-    const theirs = await request(`${harness.url}/v1/transfers/${scriptedTransferId(1)}`, {
+    const theirs = await request(`${archived.harness.url}/v1/transfers/${scriptedTransferId(1)}`, {
       headers: { Authorization: `Bearer ${enterprise}` },
     });
     expect(theirs.status).to.equal(404);
@@ -128,10 +108,13 @@ describe('search beyond retention (gateway + archive, real PostgreSQL)', functio
   });
 
   it('refuses a malformed partnerId with 400 BAD_QUERY and a JSON pointer', async () => {
-    const reviewer = await harness.token('reviewer');
-    const answer = await request(`${harness.url}/v1/transfers?partnerId=${encodeURIComponent('a b')}`, {
-      headers: { Authorization: `Bearer ${reviewer}` },
-    });
+    const reviewer = await archived.harness.token('reviewer');
+    const answer = await request(
+      `${archived.harness.url}/v1/transfers?partnerId=${encodeURIComponent('a b')}`,
+      {
+        headers: { Authorization: `Bearer ${reviewer}` },
+      },
+    );
     expect(answer.status).to.equal(400);
     expect(answer.body.error?.code).to.equal('BAD_QUERY');
     expect(answer.body.error?.details[0]?.path).to.equal('/query/partnerId');

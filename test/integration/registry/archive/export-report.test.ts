@@ -2,37 +2,15 @@
 // archived into a real PostgreSQL, read through the gateway. People are counted per exporter (the rise of its
 // exact year-to-date count that each transfer brought), the year is Asia/Shanghai's (Provisions 2024 art. 7).
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createArchiver } from '../../../../registry/archive/archiver.js';
-import { openLedgerSource } from '../../../../registry/archive/ledger-source.js';
-import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
-import { openLedgerStore } from '../../../../ledger/index.js';
-import { encodeLeaf, type LedgerEvent } from '../../../../ledger/leaf-encoding.js';
-import { openDatabase, type Database } from '../../../../platform/database.js';
-import { startHarness, type Harness } from '../../gateway/gateway-harness.js';
-import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
+import { startArchivedGateway, type ArchivedGateway } from './fixtures/archived-gateway.js';
+import { scriptedTransferEvents, type ScriptedTransfer } from './fixtures/scripted-transfer.js';
 
 const A = '91450100MA5KXXXX0A';
 const B = '91450200MA5KYYYY0B';
 
-interface Scripted {
-  id: string;
-  exporter: string;
-  partner: string;
-  country: string;
-  categories: string[];
-  bytes: number;
-  tier: string;
-  /** Delivery time (UTC); null: never delivered (blocked). */
-  delivered: string | null;
-  ytd?: { year: number; individuals: number; sensitive: number };
-}
-
 // Hand-written year. T4 is delivered at 00:30 on 1 January 2025 China time (16:30 UTC the day before): in 2025.
 // T5 at 00:30 on 1 January 2026 China time: not in 2025.
-const script: Scripted[] = [
+const script: ScriptedTransfer[] = [
   {
     id: '01JA0000000000000000000001',
     exporter: A,
@@ -108,117 +86,23 @@ const script: Scripted[] = [
     bytes: 999,
     tier: 'prohibited',
     delivered: null,
+    stopped: { as: 'blocked', at: '2025-03-31T23:00:00Z', reason: 'R-BLK-CORE' },
   },
 ];
 
-function eventsOf(t: Scripted): LedgerEvent[] {
-  const submitted = new Date(Date.parse(t.delivered ?? '2025-04-01T00:00:00Z') - 3600_000).toISOString();
-  const events: LedgerEvent[] = [
-    {
-      type: 'transfer.submitted',
-      at: submitted,
-      transferId: t.id,
-      exporterId: t.exporter,
-      businessType: 'other',
-      payloadSha256: 'ab'.repeat(32),
-      bytes: t.bytes,
-      findings: {},
-      partnerId: t.partner,
-      endpointId: `${t.partner}-ep`,
-      destinationCountry: t.country,
-      dataCategories: t.categories,
-      declaredIndividuals: 1,
-      declaredSensitive: 0,
-      filingId: null,
-    },
-    {
-      type: 'transfer.classified',
-      at: submitted,
-      transferId: t.id,
-      tier: t.tier,
-      grade: 'general',
-      reasons: [],
-      policyVersion: 'p1',
-      individualsYtd: 0,
-      sensitiveYtd: 0,
-    },
-  ];
-  if (t.delivered === null)
-    return [
-      ...events,
-      { type: 'transfer.blocked', at: submitted, transferId: t.id, reasons: ['R-BLK-CORE'] },
-    ];
-  events.push(
-    {
-      type: 'transfer.released',
-      at: submitted,
-      transferId: t.id,
-      by: 'rules',
-      endpointId: `${t.partner}-ep`,
-      payloadSha256: 'ab'.repeat(32),
-      bytes: t.bytes,
-      tier: t.tier,
-      policyVersion: 'p1',
-    },
-    {
-      type: 'transfer.receipt',
-      at: t.delivered,
-      transferId: t.id,
-      payloadSha256: 'ab'.repeat(32),
-      receivedAt: t.delivered,
-    },
-  );
-  if (t.ytd !== undefined)
-    events.push({
-      type: 'volume.committed',
-      at: t.delivered,
-      transferId: t.id,
-      exporterId: t.exporter,
-      year: t.ytd.year,
-      individualsYtd: t.ytd.individuals,
-      sensitiveYtd: t.ytd.sensitive,
-    });
-  return events;
-}
-
 describe('GET /v1/reports/exports (archive, real PostgreSQL)', function () {
   this.timeout(180_000);
-  let server: TestPostgres;
-  let db: Database;
-  let harness: Harness;
-  let ledgerDir: string;
+  let archived: ArchivedGateway;
 
   before(async () => {
-    server = await startPostgresServer();
-    const url = await server.createDatabase('reports');
-    db = openDatabase({ url });
-    await migrateArchive(db);
-    ledgerDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-reports-'));
-    const store = await openLedgerStore(path.join(ledgerDir, 'ledger'));
-    await store.append(script.flatMap(eventsOf).map((e) => encodeLeaf(e)));
-    await store.close();
-    const source = await openLedgerSource(ledgerDir);
-    await createArchiver({ db, source }).catchUp();
-    await source.close();
-    harness = await startHarness({ XBORDER_DATABASE_URL: url });
+    archived = await startArchivedGateway('reports', script.flatMap(scriptedTransferEvents));
   });
   after(async () => {
-    await harness?.stop();
-    await db?.close();
-    await server?.stop();
-    if (ledgerDir !== undefined) rmSync(ledgerDir, { recursive: true, force: true });
+    await archived?.stop();
   });
 
-  async function report(query: string, token: string, accept = 'application/json') {
-    const response = await fetch(`${harness.url}/v1/reports/exports?${query}`, {
-      headers: { Authorization: `Bearer ${token}`, Accept: accept },
-    });
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      text: await response.text(),
-    };
-  }
+  const report = (query: string, token: string, accept?: string) =>
+    archived.get(`/v1/reports/exports?${query}`, token, accept);
   const rowsOf = (text: string) =>
     (
       JSON.parse(text) as {
@@ -233,7 +117,7 @@ describe('GET /v1/reports/exports (archive, real PostgreSQL)', function () {
     ).rows.map((r) => [r.group, r.transfers, r.bytes, r.individuals, r.sensitiveIndividuals]);
 
   it('groups 2025 by exporter, partner, country, month, tier and category as computed by hand', async () => {
-    const reviewer = await harness.token('reviewer');
+    const reviewer = await archived.harness.token('reviewer');
     const expected: Record<string, unknown[]> = {
       exporter: [
         [A, 4, 3900, 170, 12],
@@ -277,7 +161,7 @@ describe('GET /v1/reports/exports (archive, real PostgreSQL)', function () {
   });
 
   it('gives CSV for Accept: text/csv', async () => {
-    const answer = await report('year=2025&groupBy=partner', await harness.token('ops'), 'text/csv');
+    const answer = await report('year=2025&groupBy=partner', await archived.harness.token('ops'), 'text/csv');
     expect(answer.status).to.equal(200);
     expect(answer.type).to.match(/^text\/csv/);
     expect(answer.text).to.equal(
@@ -286,7 +170,7 @@ describe('GET /v1/reports/exports (archive, real PostgreSQL)', function () {
   });
 
   it('scopes an enterprise to its own exporter; another exporter is 404', async () => {
-    const enterprise = await harness.token('enterprise', 'e-1', B);
+    const enterprise = await archived.harness.token('enterprise', 'e-1', B);
     const own = await report('year=2025&groupBy=partner', enterprise);
     expect(rowsOf(own.text)).to.deep.equal([['p1', 1, 300, 30, 0]]);
     const other = await report(`year=2025&groupBy=partner&exporterId=${A}`, enterprise);
@@ -294,7 +178,7 @@ describe('GET /v1/reports/exports (archive, real PostgreSQL)', function () {
   });
 
   it('refuses a bad year or grouping with 400 BAD_QUERY', async () => {
-    const reviewer = await harness.token('reviewer');
+    const reviewer = await archived.harness.token('reviewer');
     const bad = await report('year=25&groupBy=planet', reviewer);
     expect(bad.status).to.equal(400);
     const body = JSON.parse(bad.text) as { error: { code: string; details: { path: string }[] } };

@@ -2,36 +2,16 @@
 // archived into a real PostgreSQL, read through the gateway. The year is Asia/Shanghai's (Provisions 2024 art. 7);
 // held transfers belong to a first filing only.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createArchiver } from '../../../../registry/archive/archiver.js';
 import type { FilingPack } from '../../../../registry/archive/assemble-filing-pack.js';
-import { openLedgerSource } from '../../../../registry/archive/ledger-source.js';
-import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
-import { openLedgerStore } from '../../../../ledger/index.js';
-import { encodeLeaf, type LedgerEvent } from '../../../../ledger/leaf-encoding.js';
-import { openDatabase, type Database } from '../../../../platform/database.js';
-import { startHarness, type Harness } from '../../gateway/gateway-harness.js';
-import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
+import type { LedgerEvent } from '../../../../ledger/leaf-encoding.js';
+import { startArchivedGateway, type ArchivedGateway } from './fixtures/archived-gateway.js';
+import { scriptedTransferEvents, type ScriptedTransfer } from './fixtures/scripted-transfer.js';
 
 const A = '91450100MA5KXXXX0A';
 const B = '91450200MA5KYYYY0B';
 
-interface Scripted {
-  id: string;
-  exporter: string;
-  partner: string;
-  country: string;
-  categories: string[];
-  tier: string;
-  /** Delivery time (UTC), released an hour before; null: held for want of a filing. */
-  delivered: string | null;
-  ytd?: { year: number; individuals: number; sensitive: number };
-}
-
 // Ledger indexes: 0 the attestation, then five per delivered transfer and three per held one, in this order.
-const script: Scripted[] = [
+const script: ScriptedTransfer[] = [
   // Released at 00:30 on 1 January 2025 China time (16:30 UTC the day before): in 2025. Indexes 1-5.
   {
     id: '01JF0000000000000000000001',
@@ -74,6 +54,7 @@ const script: Scripted[] = [
     categories: ['health'],
     tier: 'standard_contract',
     delivered: null,
+    stopped: { as: 'held', at: '2025-06-30T23:00:00Z', reason: 'R-EVID-FILING-MISSING' },
   },
   // Released at 23:30 on 31 December 2024 China time: in 2024. Indexes 19-23.
   {
@@ -99,75 +80,9 @@ const script: Scripted[] = [
   },
 ];
 
-function eventsOf(t: Scripted): LedgerEvent[] {
-  const released = new Date(Date.parse(t.delivered ?? '2025-07-01T00:00:00Z') - 3600_000).toISOString();
-  const events: LedgerEvent[] = [
-    {
-      type: 'transfer.submitted',
-      at: released,
-      transferId: t.id,
-      exporterId: t.exporter,
-      businessType: 'hr',
-      payloadSha256: 'ab'.repeat(32),
-      bytes: 100,
-      findings: {},
-      partnerId: t.partner,
-      endpointId: `${t.partner}-ep`,
-      destinationCountry: t.country,
-      dataCategories: t.categories,
-      declaredIndividuals: 7,
-      declaredSensitive: 7,
-      filingId: null,
-    },
-    {
-      type: 'transfer.classified',
-      at: released,
-      transferId: t.id,
-      tier: t.tier,
-      grade: 'general',
-      reasons: [],
-      policyVersion: 'p1',
-      individualsYtd: 0,
-      sensitiveYtd: 0,
-    },
-  ];
-  if (t.delivered === null)
-    return [
-      ...events,
-      { type: 'transfer.held', at: released, transferId: t.id, reasons: ['R-EVID-FILING-MISSING'] },
-    ];
-  events.push(
-    {
-      type: 'transfer.released',
-      at: released,
-      transferId: t.id,
-      by: 'rules',
-      endpointId: `${t.partner}-ep`,
-      payloadSha256: 'ab'.repeat(32),
-      bytes: 100,
-      tier: t.tier,
-      policyVersion: 'p1',
-    },
-    {
-      type: 'transfer.receipt',
-      at: t.delivered,
-      transferId: t.id,
-      payloadSha256: 'ab'.repeat(32),
-      receivedAt: t.delivered,
-    },
-  );
-  if (t.ytd !== undefined)
-    events.push({
-      type: 'volume.committed',
-      at: t.delivered,
-      transferId: t.id,
-      exporterId: t.exporter,
-      year: t.ytd.year,
-      individualsYtd: t.ytd.individuals,
-      sensitiveYtd: t.ytd.sensitive,
-    });
-  return events;
-}
+/** Every transfer of this year is an HR file of seven people, all sensitive. */
+const eventsOf = (t: ScriptedTransfer) =>
+  scriptedTransferEvents({ ...t, businessType: 'hr', declared: { individuals: 7, sensitive: 7 } });
 
 const attestation: LedgerEvent = {
   type: 'registry.attestation',
@@ -183,49 +98,24 @@ const attestation: LedgerEvent = {
 
 describe('GET /v1/exporters/:id/filing-pack (archive, real PostgreSQL)', function () {
   this.timeout(180_000);
-  let server: TestPostgres;
-  let db: Database;
-  let harness: Harness;
-  let ledgerDir: string;
-
-  async function archive(events: LedgerEvent[]) {
-    const store = await openLedgerStore(path.join(ledgerDir, 'ledger'));
-    await store.append(events.map((e) => encodeLeaf(e)));
-    await store.close();
-    const source = await openLedgerSource(ledgerDir);
-    await createArchiver({ db, source }).catchUp();
-    await source.close();
-  }
+  let archived: ArchivedGateway;
 
   before(async () => {
-    server = await startPostgresServer();
-    const url = await server.createDatabase('filing_pack');
-    db = openDatabase({ url });
-    await migrateArchive(db);
-    ledgerDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-filing-pack-'));
-    await archive([attestation, ...script.flatMap(eventsOf)]);
-    harness = await startHarness({ XBORDER_DATABASE_URL: url });
+    archived = await startArchivedGateway('filing_pack', [attestation, ...script.flatMap(eventsOf)]);
   });
   after(async () => {
-    await harness?.stop();
-    await db?.close();
-    await server?.stop();
-    if (ledgerDir !== undefined) rmSync(ledgerDir, { recursive: true, force: true });
+    await archived?.stop();
   });
 
-  async function pack(exporter: string, query: string, token: string, accept = 'application/json') {
-    const response = await fetch(`${harness.url}/v1/exporters/${exporter}/filing-pack?${query}`, {
-      headers: { Authorization: `Bearer ${token}`, Accept: accept },
-    });
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      text: await response.text(),
-    };
-  }
+  const pack = (exporter: string, query: string, token: string, accept?: string) =>
+    archived.get(`/v1/exporters/${exporter}/filing-pack?${query}`, token, accept);
 
   it('gives a first filing its facts as computed by hand, each with its transfers and ledger indexes', async () => {
-    const answer = await pack(A, 'kind=standard_contract&year=2025', await harness.token('reviewer'));
+    const answer = await pack(
+      A,
+      'kind=standard_contract&year=2025',
+      await archived.harness.token('reviewer'),
+    );
     expect(answer.status, answer.text).to.equal(200);
     const body = JSON.parse(answer.text) as FilingPack;
     const [t1, t2, , t4] = script.map((t) => t.id);
@@ -263,7 +153,7 @@ describe('GET /v1/exporters/:id/filing-pack (archive, real PostgreSQL)', functio
     const answer = await pack(
       A,
       'kind=standard_contract&year=2025',
-      await harness.token('reviewer'),
+      await archived.harness.token('reviewer'),
       'text/html',
     );
     expect(answer.status).to.equal(200);
@@ -272,17 +162,17 @@ describe('GET /v1/exporters/:id/filing-pack (archive, real PostgreSQL)', functio
   });
 
   it('scopes an enterprise to its own exporter and refuses a bad kind', async () => {
-    const enterprise = await harness.token('enterprise', 'e-1', B);
+    const enterprise = await archived.harness.token('enterprise', 'e-1', B);
     const own = await pack(B, 'kind=standard_contract&year=2025', enterprise);
     expect((JSON.parse(own.text) as FilingPack).volumes.released.individuals).to.equal(30);
     expect((await pack(A, 'kind=standard_contract&year=2025', enterprise)).status).to.equal(404);
-    const bad = await pack(A, 'kind=contract', await harness.token('reviewer'));
+    const bad = await pack(A, 'kind=contract', await archived.harness.token('reviewer'));
     expect(bad.status).to.equal(400);
     expect((JSON.parse(bad.text) as { error: { code: string } }).error.code).to.equal('BAD_QUERY');
   });
 
   it('leaves held transfers out once a filing of the kind is registered', async () => {
-    await archive([
+    await archived.archive([
       {
         type: 'registry.filing',
         at: '2025-07-02T00:00:00Z',
@@ -294,7 +184,11 @@ describe('GET /v1/exporters/:id/filing-pack (archive, real PostgreSQL)', functio
         by: 'reviewer',
       },
     ]);
-    const answer = await pack(A, 'kind=standard_contract&year=2025', await harness.token('reviewer'));
+    const answer = await pack(
+      A,
+      'kind=standard_contract&year=2025',
+      await archived.harness.token('reviewer'),
+    );
     const body = JSON.parse(answer.text) as FilingPack;
     expect(body.firstFiling).to.equal(false);
     expect(body.transfers).to.deep.equal({ released: 2, held: 0 });
