@@ -1,12 +1,11 @@
 // cli/commands/audit-command: `xborder audit verify FILE` — checks an audit bundle (api.md §10) offline with the
 // gateway signing certificate alone and prints every problem with its code. Reads files; no network.
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parsePem } from '../../certs/pem.js';
-import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
+import { ledgerKeyName } from '../../ledger/open-event-log.js';
 import { verifyAuditBundle } from '../../ledger/verify-audit-bundle.js';
 import { parseCommandArgs } from '../args.js';
 import { exitCodes, UsageError } from '../cli-io.js';
+import { ledgerVerifierFrom, printInvalid } from '../offline-verifier.js';
 import type { Command } from '../command.js';
 
 export const auditVerifyCommand: Command = {
@@ -23,22 +22,9 @@ export const auditVerifyCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, { cert: { type: 'string' } }, 1);
     const file = positionals[0];
     if (file === undefined) throw new UsageError('FILE is required');
-    const certFile = values.cert ?? readConfig().signing.cert;
-    const der = parsePem(await readFile(certFile, 'utf8'))?.[0];
-    if (der === undefined) throw new UsageError(`${certFile} holds no certificate`);
-    const publicKey = new X509Certificate(der).publicKey;
-    const result = verifyAuditBundle(await readFile(file, 'utf8'), {
-      keyName: ledgerKeyName,
-      publicKey,
-      origin: ledgerOrigin,
-    });
-    if (!result.ok) {
-      io.result(
-        { ok: false, reasons: result.reasons },
-        () => `INVALID\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`,
-      );
-      return exitCodes.negative;
-    }
+    const verifier = await ledgerVerifierFrom(values.cert ?? readConfig().signing.cert);
+    const result = verifyAuditBundle(await readFile(file, 'utf8'), verifier);
+    if (!result.ok) return printInvalid(io, result.reasons);
     io.result(
       {
         ok: true,

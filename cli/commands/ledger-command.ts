@@ -1,26 +1,18 @@
 // cli/commands/ledger-command: `xborder ledger verify` — recompute the whole ledger and check every signed
 // checkpoint; names the first bad index — and `xborder ledger verify-receipt`, one transfer's receipt offline.
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePem } from '../../certs/pem.js';
 import { verifyLedger } from '../../ledger/verify-ledger.js';
 import { verifyTileLedger } from '../../ledger/verify-tile-ledger.js';
 import { createObjectTileStorage } from '../../ledger/object-tile-storage.js';
 import { createObjectStoreClient } from '../../platform/object-store.js';
 import { releaseEventTypes, verifyTransferReceipt } from '../../ledger/receipt.js';
 import { parseJsonText } from '../../platform/schema.js';
-import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
+import { ledgerKeyName } from '../../ledger/open-event-log.js';
 import { exitCodes, UsageError } from '../cli-io.js';
+import { ledgerVerifierFrom, printInvalid } from '../offline-verifier.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-
-/** The Ed25519 public key of a signing certificate (PEM, leaf first). */
-async function publicKeyOf(certFile: string) {
-  const der = parsePem(await readFile(certFile, 'utf8'))?.[0];
-  if (der === undefined) throw new UsageError(`${certFile} holds no certificate`);
-  return new X509Certificate(der).publicKey;
-}
 
 export const ledgerVerifyCommand: Command = {
   path: ['ledger', 'verify'],
@@ -34,8 +26,7 @@ export const ledgerVerifyCommand: Command = {
   async run(args, io, readConfig) {
     const { values } = parseCommandArgs(args, { dir: { type: 'string' }, cert: { type: 'string' } });
     const config = readConfig();
-    const publicKey = await publicKeyOf(values.cert ?? config.signing.cert);
-    const verifier = { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin };
+    const verifier = await ledgerVerifierFrom(values.cert ?? config.signing.cert);
     const location = config.ledgerStore;
     let result;
     if (values.dir === undefined && location.kind === 's3') {
@@ -76,20 +67,10 @@ export const ledgerVerifyReceiptCommand: Command = {
     if (file === undefined) throw new UsageError('FILE is required');
     const parsed = parseJsonText(await readFile(file, 'utf8'));
     if (!parsed.ok) throw new UsageError(`${file} is not JSON`);
-    const publicKey = await publicKeyOf(values.cert ?? readConfig().signing.cert);
+    const verifier = await ledgerVerifierFrom(values.cert ?? readConfig().signing.cert);
     // verifyTransferReceipt checks the shape itself and never throws: an arbitrary value is safe to pass.
-    const result = verifyTransferReceipt(
-      parsed.value,
-      { keyName: ledgerKeyName, publicKey, origin: ledgerOrigin },
-      values.transfer,
-    );
-    if (!result.ok) {
-      io.result(
-        { ok: false, reasons: result.reasons },
-        () => `INVALID\n${result.reasons.map((r) => `  ${r.code}: ${r.message}`).join('\n')}`,
-      );
-      return exitCodes.negative;
-    }
+    const result = verifyTransferReceipt(parsed.value, verifier, values.transfer);
+    if (!result.ok) return printInvalid(io, result.reasons);
     io.result(
       {
         ok: true,
