@@ -43,3 +43,15 @@ export function parseBody<T>(
   if (!parsed.ok) throw new AppError(code, undefined, parsed.issues);
   return parsed.value;
 }
+
+/** A query string parsed by `parse`; its problems are a 400 BAD_QUERY, each path under `/query`. */
+export function queryOf<T>(parse: (input: unknown) => Parsed<T>, query: unknown): T {
+  const parsed = parse(query);
+  if (!parsed.ok)
+    throw new AppError(
+      'BAD_QUERY',
+      undefined,
+      parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
+    );
+  return parsed.value;
+}

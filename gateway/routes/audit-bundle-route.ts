@@ -9,6 +9,7 @@ import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import { parseInstant } from '../../registry/records.js';
 import { requireRole } from '../auth.js';
+import { queryOf } from '../params.js';
 
 export interface AuditBundleRouteDeps {
   /** undefined when no archive is configured: 503 ARCHIVE_UNAVAILABLE. */
@@ -47,20 +48,14 @@ function instant(text: string | undefined, path: string, wholeDay: boolean): Dat
 export function createAuditBundleRoute(deps: AuditBundleRouteDeps): Router {
   const router = Router();
   router.get('/v1/audit-bundles', requireRole('reviewer'), async (req, res) => {
-    const parsed = parseBundleQuery(req.query);
-    if (!parsed.ok)
-      throw new AppError(
-        'BAD_QUERY',
-        undefined,
-        parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
-      );
-    const from = instant(parsed.value.from, '/query/from', false);
-    const to = instant(parsed.value.to, '/query/to', true);
+    const asked = queryOf(parseBundleQuery, req.query);
+    const from = instant(asked.from, '/query/from', false);
+    const to = instant(asked.to, '/query/to', true);
     if (from !== undefined && to !== undefined && from >= to)
       throw badQuery('/query/to', 'to must be after from');
     if (deps.build === undefined) throw new AppError('ARCHIVE_UNAVAILABLE');
     const query: AuditBundleQuery = {
-      ...(parsed.value.exporterId === undefined ? {} : { exporterId: parsed.value.exporterId }),
+      ...(asked.exporterId === undefined ? {} : { exporterId: asked.exporterId }),
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
     };

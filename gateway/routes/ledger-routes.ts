@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { requireRole } from '../auth.js';
+import { queryOf } from '../params.js';
 
 const index = Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$' });
 const parseProofQuery = createParser(
@@ -15,20 +16,6 @@ const parseProofQuery = createParser(
 const parseConsistencyQuery = createParser(
   Type.Object({ from: index, to: Type.Optional(index) }, { additionalProperties: false }),
 );
-
-function queryOf<T>(
-  parse: (q: unknown) => { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] },
-  query: unknown,
-): T {
-  const parsed = parse(query);
-  if (!parsed.ok)
-    throw new AppError(
-      'BAD_QUERY',
-      undefined,
-      parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
-    );
-  return parsed.value;
-}
 
 export function createLedgerRoutes(ledger: Ledger): Router {
   const router = Router();

@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.js';
 import { createParser } from '../../platform/schema.js';
 import { principalOf, requireRole } from '../auth.js';
 import { assertOwnExporter } from '../scope.js';
+import { queryOf } from '../params.js';
 
 export interface ReportRouteDeps {
   /** undefined when no archive is configured: reports answer 503 ARCHIVE_UNAVAILABLE. */
@@ -41,15 +42,8 @@ export function createReportRoutes(deps: ReportRouteDeps): Router {
     '/v1/reports/exports',
     requireRole('reviewer', 'ops', 'admin', 'enterprise'),
     async (req, res) => {
-      const parsed = parseReportQuery(req.query);
-      if (!parsed.ok)
-        throw new AppError(
-          'BAD_QUERY',
-          undefined,
-          parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
-        );
+      const query = queryOf(parseReportQuery, req.query);
       const principal = principalOf(res);
-      const query = parsed.value;
       if (query.exporterId !== undefined) assertOwnExporter(principal, query.exporterId);
       const exporterId = principal.role === 'enterprise' ? principal.exporter : query.exporterId;
       if (principal.role === 'enterprise' && exporterId === undefined) throw new AppError('NOT_FOUND');

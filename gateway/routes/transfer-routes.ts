@@ -9,7 +9,7 @@ import { parseInstant } from '../../registry/records.js';
 import { transferStatuses, type TransferRecord } from '../../registry/transfer.js';
 import type { ListQuery, TransferStore } from '../../registry/transfer-store.js';
 import { principalOf, requireRole } from '../auth.js';
-import { paramTransferId, parseBody } from '../params.js';
+import { paramTransferId, parseBody, queryOf } from '../params.js';
 import type { ReviewService } from '../review-service.js';
 import { visibleTransfer } from '../scope.js';
 import type { ReceiptService } from '../receipt-service.js';
@@ -93,15 +93,8 @@ export function createTransferRoutes(deps: TransferRouteDeps): Router {
   router.post('/v1/transfers', requireRole('enterprise'), deps.intake);
 
   router.get('/v1/transfers', async (req, res) => {
-    const parsed = parseListQuery(req.query);
-    if (!parsed.ok)
-      throw new AppError(
-        'BAD_QUERY',
-        undefined,
-        parsed.issues.map((i) => ({ ...i, path: `/query${i.path}` })),
-      );
+    const query = queryOf(parseListQuery, req.query);
     const principal = principalOf(res);
-    const query = parsed.value;
     // An enterprise lists only its own exporter's transfers, whatever it asks for.
     const exporterId = principal.role === 'enterprise' ? principal.exporter : query.exporterId;
     if (
