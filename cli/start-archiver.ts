@@ -1,7 +1,7 @@
 // cli/start-archiver: composition root of `xborder archiver` — the archive database (migrated at start, or
-// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag, and, when
-// given an event log, the retention sweep (its one write to the ledger: the record of each deletion). Must not
-// write to Redis itself.
+// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag. Retention
+// deletions reach it as `archive.retention` entries (decided by the workers' sweep). Must not write to the ledger
+// or to Redis.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../platform/config.js';
@@ -11,12 +11,6 @@ import { createArchiverMetrics } from '../platform/metrics.js';
 import { createArchiver } from '../registry/archive/archiver.js';
 import { openLedgerSource, type LedgerSource } from '../registry/archive/ledger-source.js';
 import { migrateArchive } from '../registry/archive/migrate-archive.js';
-import { sweepArchiveRetention } from '../registry/archive/sweep-archive-retention.js';
-import type { EventLog } from '../platform/event-log.js';
-import type { Clock } from '../platform/clock.js';
-
-/** Deleting what the law no longer asks us to keep is not urgent: hourly is plenty (PIPL art. 56). */
-const retentionSweepMs = 3600_000;
 
 export class ArchiveNotConfiguredError extends Error {}
 
@@ -51,8 +45,6 @@ export async function startArchiver(
     readonly databaseUrl?: string;
     readonly metricsPort?: number;
     readonly batchSize?: number;
-    /** Where the retention sweep records its deletions; without it, no sweep runs. */
-    readonly retention?: { readonly events: EventLog; readonly clock: Clock; readonly everyMs?: number };
   } = {},
 ): Promise<RunningArchiver> {
   const { logger } = rt;
@@ -114,37 +106,6 @@ export async function startArchiver(
     if (closing) return;
     await archiver.run();
   })();
-  const retention = base.retention;
-  let wakeSweep: (() => void) | undefined;
-  const sweeping = (async () => {
-    while (retention !== undefined && !closing) {
-      try {
-        // Sweeps back to back while each one is full, then waits.
-        for (;;) {
-          const sweep = await sweepArchiveRetention(db, retention.events, {
-            now: retention.clock.now(),
-            years: config.archiveRetentionYears,
-          });
-          if (sweep.transferIds.length > 0)
-            logger.info('archive retention sweep', {
-              transfers: sweep.transferIds.length,
-              cutoff: sweep.cutoff,
-            });
-          if (sweep.transferIds.length < 500 || closing) break;
-        }
-      } catch (err) {
-        logger.warn('archive retention sweep failed; retrying later', { error: describeError(err) });
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retention.everyMs ?? retentionSweepMs);
-        wakeSweep = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        if (closing) wakeSweep();
-      });
-    }
-  })();
   logger.info('archiver started', { metricsPort });
 
   return {
@@ -153,8 +114,6 @@ export async function startArchiver(
       closing = true;
       await stopArchiver();
       await following;
-      wakeSweep?.();
-      await sweeping;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await source?.close();
       await db.close();

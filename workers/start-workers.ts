@@ -1,5 +1,6 @@
 // workers/start-workers: the workers process's composition root — the check, release and delivery workers,
-// and their /metrics endpoint on XBORDER_METRICS_PORT. Scale out by starting more processes anywhere that
+// the Redis and (with XBORDER_DATABASE_URL) archive retention sweeps, and their /metrics endpoint on
+// XBORDER_METRICS_PORT. Scale out by starting more processes anywhere that
 // reaches Redis and the payload store. close() lets in-flight jobs finish before it returns.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -9,6 +10,8 @@ import type { Clock } from '../platform/clock.js';
 import { describeError, type Logger } from '../platform/logger.js';
 import { createClassifier } from '../transfers/classify-transfer.js';
 import { createRetentionSweeper } from '../registry/retention.js';
+import { startArchiveRetention } from '../registry/archive/run-archive-retention.js';
+import { openDatabase } from '../platform/database.js';
 import { createEvidenceChecker } from '../transfers/check-evidence.js';
 import { openProcess } from './open-process.js';
 import { createGaugeRefresher, isRedisUp } from './operational-gauges.js';
@@ -40,7 +43,13 @@ const reconcileGraceMs = 60_000;
 
 export async function startWorkers(
   config: Config,
-  base: { clock: Clock; logger: Logger; metricsPort?: number },
+  base: {
+    clock: Clock;
+    logger: Logger;
+    metricsPort?: number;
+    /** How often the archive retention sweep runs (hourly when absent). */
+    archiveRetentionEveryMs?: number;
+  },
 ): Promise<RunningWorkers> {
   const { clock, logger } = base;
   const core = await openProcess(config, { clock, logger, name: 'workers' });
@@ -119,6 +128,24 @@ export async function startWorkers(
     logger,
   }).start(retentionSweepEveryMs);
 
+  // Archive retention (api.md §10): transfers past XBORDER_ARCHIVE_RETENTION_YEARS are decided here, where the
+  // ledger can be appended to; the archiver deletes their rows when it reads the decision. One sweep across hosts.
+  const archive =
+    config.databaseUrl === undefined
+      ? undefined
+      : openDatabase({ url: config.databaseUrl, applicationName: 'xborder-workers', maxConnections: 2 });
+  const archiveRetention =
+    archive === undefined
+      ? undefined
+      : startArchiveRetention({
+          db: archive,
+          events,
+          clock,
+          logger,
+          years: config.archiveRetentionYears,
+          ...(base.archiveRetentionEveryMs === undefined ? {} : { everyMs: base.archiveRetentionEveryMs }),
+        });
+
   // Transfers whose record says work is pending but whose job was never enqueued (a crash between the two).
   const probe = createJobProbe(queueConnection, config.queuePrefix);
   const reconciler = createPipelineReconciler({
@@ -189,6 +216,8 @@ export async function startWorkers(
     metricsPort,
     async close() {
       retention.stop();
+      await archiveRetention?.stop();
+      await archive?.close();
       reconciler.stop();
       notify.stop();
       await Promise.all(workers.map((w) => w.close()));

@@ -93,6 +93,17 @@ export interface VolumeRow {
   readonly sensitive: number;
 }
 
+/** An `archive.retention` event: the transfers whose rows leave the archive at this index (decided by the sweep). */
+export interface RetentionRow {
+  readonly index: number;
+  readonly eventId: string;
+  readonly cutoff: string;
+  readonly years: number;
+  readonly transferIds: readonly string[];
+  /** The per-table counts the event recorded, as JSON. */
+  readonly rows: string;
+}
+
 export interface ProjectedBatch {
   readonly entries: EntryRow[];
   readonly transfers: TransferRow[];
@@ -103,6 +114,7 @@ export interface ProjectedBatch {
   readonly deliveries: DeliveryRow[];
   readonly registry: RegistryRow[];
   readonly volumes: VolumeRow[];
+  readonly retentions: RetentionRow[];
 }
 
 type Fields = Record<string, unknown>;
@@ -148,6 +160,7 @@ export function emptyBatch(): ProjectedBatch {
     deliveries: [],
     registry: [],
     volumes: [],
+    retentions: [],
   };
 }
 
@@ -205,6 +218,22 @@ function projectEvent(batch: ProjectedBatch, index: number, leaf: Uint8Array): v
     const sensitive = num(f, 'sensitiveYtd');
     if (exporterId !== null && year !== null && individuals !== null && sensitive !== null)
       batch.volumes.push({ index, transferId, exporterId, year, individuals, sensitive });
+    return;
+  }
+  if (type === 'archive.retention') {
+    const eventId = str(f, 'eventId');
+    const cutoff = str(f, 'cutoff');
+    const years = num(f, 'years');
+    const rows = f['rows'];
+    if (eventId !== null && cutoff !== null && years !== null && typeof rows === 'object' && rows !== null)
+      batch.retentions.push({
+        index,
+        eventId,
+        cutoff: new Date(cutoff).toISOString(),
+        years,
+        transferIds: strings(f, 'transferIds'),
+        rows: JSON.stringify(rows),
+      });
     return;
   }
   if (transferId === null) return;

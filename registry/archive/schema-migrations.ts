@@ -143,4 +143,25 @@ CREATE INDEX volume_commits_exporter_year ON volume_commits (exporter_id, year, 
 CREATE INDEX volume_commits_transfer ON volume_commits (transfer_id);
 `,
   },
+  {
+    version: 4,
+    name: 'archive retention decisions',
+    sql: `
+-- Each retention decision (one archive.retention ledger event): the sweep writes it before appending the event,
+-- so a crash between the two leaves it pending (ledger_index NULL) and the next sweep appends it again under the
+-- same event id; the archiver writes it too when it meets the event (a replay from scratch has the same rows) and
+-- deletes the transfers' rows then. Ids and counts only, like the event.
+CREATE TABLE archive_retentions (
+  event_id text PRIMARY KEY,
+  cutoff timestamptz NOT NULL,
+  years integer NOT NULL,
+  transfer_ids text[] NOT NULL,
+  rows jsonb NOT NULL,
+  ledger_index bigint
+);
+-- A transfer named by a decision is not decided again while its rows wait for the archiver.
+CREATE INDEX archive_retentions_transfers ON archive_retentions USING gin (transfer_ids);
+CREATE INDEX archive_retentions_pending ON archive_retentions (event_id) WHERE ledger_index IS NULL;
+`,
+  },
 ];

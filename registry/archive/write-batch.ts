@@ -1,14 +1,35 @@
 // registry/archive/write-batch: writes one projected batch into the archive inside the caller's transaction — bulk
 // inserts through unnest(), every per-entry row keyed by its ledger index (ON CONFLICT DO NOTHING), so a batch
-// written twice changes nothing. Must not decide what to archive (project-events does) nor move the position.
+// written twice changes nothing; an `archive.retention` entry deletes its transfers' rows from before it. Must not
+// decide what to archive (project-events does) nor move the position.
 import type { Queryable } from '../../platform/database.js';
-import type { ProjectedBatch } from './project-events.js';
+import type { ProjectedBatch, RetentionRow } from './project-events.js';
 
 /** Year of an instant in Asia/Shanghai (UTC+8, no daylight saving): the regulatory year (Provisions 2024 art. 7). */
 const shanghaiYearSql = (column: string) => `extract(year FROM ${column} AT TIME ZONE 'Asia/Shanghai')::int`;
 
+/** The tables holding a transfer's own rows, each keyed by the ledger index that wrote the row. */
+export const perTransferTables = [
+  'transfer_reasons',
+  'checks',
+  'decisions',
+  'deliveries',
+  'volume_commits',
+] as const;
+
 export async function writeBatch(tx: Queryable, batch: ProjectedBatch): Promise<void> {
-  const { entries, transfers, patches, reasons, checks, decisions, deliveries, registry, volumes } = batch;
+  const {
+    entries,
+    transfers,
+    patches,
+    reasons,
+    checks,
+    decisions,
+    deliveries,
+    registry,
+    volumes,
+    retentions,
+  } = batch;
   if (entries.length > 0) {
     await tx.query(
       `INSERT INTO ledger_entries (ledger_index, type, at, transfer_id, leaf)
@@ -207,4 +228,25 @@ export async function writeBatch(tx: Queryable, batch: ProjectedBatch): Promise<
       [v.exporterId, v.year, v.individuals, v.sensitive],
     );
   }
+  // Last, and only rows written before the event: the result is the same whatever the batch boundaries.
+  for (const r of retentions) await applyRetention(tx, r);
+}
+
+async function applyRetention(tx: Queryable, r: RetentionRow): Promise<void> {
+  for (const table of perTransferTables)
+    await tx.query(`DELETE FROM ${table} WHERE transfer_id = ANY($1::text[]) AND ledger_index < $2`, [
+      r.transferIds,
+      r.index,
+    ]);
+  await tx.query('DELETE FROM transfers WHERE transfer_id = ANY($1::text[]) AND submitted_index < $2', [
+    r.transferIds,
+    r.index,
+  ]);
+  // The sweep wrote this decision before appending it (with the index once known); a replay writes it here.
+  await tx.query(
+    `INSERT INTO archive_retentions (event_id, cutoff, years, transfer_ids, rows, ledger_index)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (event_id) DO UPDATE SET ledger_index = coalesce(archive_retentions.ledger_index, excluded.ledger_index)`,
+    [r.eventId, r.cutoff, r.years, r.transferIds, r.rows, r.index],
+  );
 }
