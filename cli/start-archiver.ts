@@ -1,8 +1,10 @@
 // cli/start-archiver: composition root of `xborder archiver` — the archive database (migrated at start, or
-// refused when newer than this code), the ledger read-only, the follow loop and /metrics with the lag. Retention
+// refused when newer than this code), the ledger read-only (its directory, or with XBORDER_LEDGER_STORE=s3://… its
+// tiles in the object store, each checkpoint verified), the follow loop and /metrics with the lag. Retention
 // deletions reach it as `archive.retention` entries (decided by the workers' sweep). Must not write to the ledger
 // or to Redis.
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database.js';
@@ -11,6 +13,11 @@ import { createArchiverMetrics } from '../platform/metrics.js';
 import { createArchiver } from '../registry/archive/archiver.js';
 import { openLedgerSource, type LedgerSource } from '../registry/archive/ledger-source.js';
 import { migrateArchive } from '../registry/archive/migrate-archive.js';
+import { openTileLedgerSource, TileLedgerRefusedError } from '../registry/archive/tile-ledger-source.js';
+import { createFileTileStorage } from '../ledger/file-tile-storage.js';
+import { createObjectTileStorage } from '../ledger/object-tile-storage.js';
+import { createObjectStoreClient } from '../platform/object-store.js';
+import { ledgerVerifierFrom } from './offline-verifier.js';
 
 export class ArchiveNotConfiguredError extends Error {}
 
@@ -19,16 +26,35 @@ export interface RunningArchiver {
   close(): Promise<void>;
 }
 
+/** The tiles ledger in the object store, read through checkpoints signed by the gateway's key. */
+async function openObjectLedgerSource(config: Config): Promise<LedgerSource> {
+  if (config.ledgerStore.kind !== 's3') throw new TypeError('not an object-store ledger');
+  const client = createObjectStoreClient(config.objectStore);
+  const source = openTileLedgerSource({
+    storage: createObjectTileStorage(client.open(config.ledgerStore)),
+    cache: createFileTileStorage(path.join(config.dataDir, 'ledger-tiles')),
+    verifier: await ledgerVerifierFrom(config.signing.cert),
+  });
+  return {
+    ...source,
+    async close() {
+      await source.close();
+      client.close();
+    },
+  };
+}
+
 /** The ledger appears when the gateway first writes to it: until then the archiver waits, saying so once. */
 async function waitForLedger(
-  dataDir: string,
+  config: Config,
   logger: Logger,
   stopped: () => boolean,
 ): Promise<LedgerSource | undefined> {
+  if (config.ledgerStore.kind === 's3') return openObjectLedgerSource(config);
   let said = false;
   while (!stopped()) {
     try {
-      return await openLedgerSource(dataDir);
+      return await openLedgerSource(config.dataDir);
     } catch (err) {
       if (!said) logger.info('waiting for the ledger to exist', { error: describeError(err) });
       said = true;
@@ -83,7 +109,8 @@ export async function startArchiver(
   let source: LedgerSource | undefined;
   let stopArchiver: () => Promise<void> = () => Promise.resolve();
   const following = (async () => {
-    source = await waitForLedger(config.dataDir, logger, () => closing);
+    source = await waitForLedger(config, logger, () => closing);
+    let refused = '';
     if (source === undefined) return;
     const archiver = createArchiver({
       db,
@@ -99,7 +126,13 @@ export async function startArchiver(
       },
       onError: (err) => {
         metrics.errors.inc();
-        logger.warn('archive batch failed; retrying', { error: describeError(err) });
+        // A ledger that fails verification is not archived from, said once per reason; it is read again
+        // (an operator may restore the store), and anything else is retried as a passing failure.
+        if (err instanceof TileLedgerRefusedError) {
+          if (err.message !== refused)
+            logger.error('archive stopped: ledger refused', { error: err.message });
+          refused = err.message;
+        } else logger.warn('archive batch failed; retrying', { error: describeError(err) });
       },
     });
     stopArchiver = () => archiver.stop();

@@ -10,7 +10,7 @@
 import { parseCheckpoint } from './checkpoint.js';
 import { LedgerError } from './ledger-error.js';
 import { generateConsistencyProof, generateInclusionProof } from './merkle-proof.js';
-import { HASH_SIZE } from './merkle-hash.js';
+import { hashChildren, HASH_SIZE } from './merkle-hash.js';
 import { computeRoot, type SubtreeHashFn } from './subtree-hash.js';
 import {
   CHECKPOINT_PATH,
@@ -52,6 +52,11 @@ export interface TileReader {
   getLeaf(index: number): Promise<Buffer>;
   getLeafHash(index: number): Promise<Buffer>;
   root(size?: number): Promise<Buffer>;
+  /**
+   * The root at `size` with leaves [from, from + leafHashes.length) taken from `leafHashes` instead of the tiles:
+   * equal to a signed root, it proves those leaves are the log's (a range inclusion proof; O(n + log size)).
+   */
+  rootWithLeaves(size: number, from: number, leafHashes: readonly Buffer[]): Promise<Buffer>;
   inclusionProof(index: number, size?: number): Promise<Buffer[]>;
   consistencyProof(from: number, to?: number): Promise<Buffer[]>;
 }
@@ -170,6 +175,22 @@ export function createTileReader(options: TileReaderOptions): TileReader {
       const at = size ?? known;
       checkSize(at);
       return withTiles((get) => computeRoot(get, at));
+    },
+    async rootWithLeaves(size, from, leafHashes) {
+      checkSize(size);
+      const to = from + leafHashes.length;
+      if (!Number.isSafeInteger(from) || from < 0 || to > size)
+        throw new LedgerError('OUT_OF_RANGE', `no leaves [${from}, ${to}) in size ${size}`);
+      return withTiles((get) => {
+        // Subtrees outside the range come from the tiles; inside, from the given leaves; across, from both halves.
+        const overlay: SubtreeHashFn = (level, index) => {
+          const start = index * 2 ** level;
+          if (start + 2 ** level <= from || start >= to) return get(level, index);
+          if (level === 0) return leafHashes[start - from] as Buffer;
+          return hashChildren(overlay(level - 1, 2 * index), overlay(level - 1, 2 * index + 1));
+        };
+        return computeRoot(overlay, size);
+      });
     },
     async inclusionProof(index, size) {
       const at = size ?? known;

@@ -97,6 +97,35 @@ describe('tile log (writer and reader over the tlog-tiles layout)', () => {
     expect(bad.ok ? -1 : bad.firstBadIndex).to.be.within(256, 511);
   });
 
+  it('rootWithLeaves: the root from given leaves and the tiles around them, which an edited leaf changes', async () => {
+    const storage = createMemoryTileStorage();
+    const writer = await open(storage, 1);
+    const leaves = Array.from({ length: 600 }, (_, i) => leafOf(i));
+    await fill(writer, leaves, [300, 300]);
+    await writer.checkpoint();
+    await writer.close();
+    const tree = MemoryTree.fromLeaves(leaves);
+    const reader = createTileReader({ storage, origin });
+    await reader.refresh();
+    const ranges: [number, number, number][] = [
+      [0, 1, 600],
+      [0, 600, 600],
+      [255, 3, 600],
+      [256, 256, 600],
+      [100, 413, 513],
+      [599, 1, 600],
+      [10, 90, 257],
+    ];
+    for (const [from, count, size] of ranges) {
+      const hashes = leaves.slice(from, from + count).map((leaf) => hashLeaf(leaf));
+      const root = await reader.rootWithLeaves(size, from, hashes);
+      expect(root.equals(tree.root(size)), `[${from}, ${from + count})@${size}`).to.equal(true);
+      hashes[count - 1] = hashLeaf(Buffer.from('edited'));
+      const edited = await reader.rootWithLeaves(size, from, hashes);
+      expect(edited.equals(tree.root(size)), `edited [${from}, ${from + count})@${size}`).to.equal(false);
+    }
+  });
+
   it('reaches level-2 tiles (more than 65536 entries)', async function () {
     this.timeout(120_000);
     const storage = createMemoryTileStorage();
