@@ -23,6 +23,7 @@ import type { EventLog } from '../../../../platform/event-log.js';
 import { createLogger } from '../../../../platform/logger.js';
 import { createRedis, type Redis } from '../../../../platform/redis.js';
 import { startWorkers } from '../../../../workers/start-workers.js';
+import { dumpArchive, firstDifference } from '../../../support/archive-dump.js';
 import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
 import { startRedisServer, type TestRedis } from '../../../support/redis-server.js';
 
@@ -84,23 +85,6 @@ function transfer(id: string, at: string, delivered: boolean): LedgerEvent[] {
       sensitiveYtd: 0,
     },
   ];
-}
-
-const readModel = [
-  'SELECT ledger_index, type, at, transfer_id, encode(sha256(leaf), $$hex$$) AS leaf FROM ledger_entries ORDER BY 1',
-  'SELECT * FROM transfers ORDER BY transfer_id',
-  'SELECT * FROM transfer_reasons ORDER BY ledger_index, code',
-  'SELECT * FROM deliveries ORDER BY ledger_index',
-  'SELECT * FROM volume_commits ORDER BY ledger_index',
-  'SELECT * FROM exporter_years ORDER BY exporter_id, year',
-  'SELECT * FROM archive_retentions ORDER BY event_id',
-  'SELECT next_index FROM archive_position',
-];
-
-async function dump(db: Database): Promise<string[]> {
-  const parts: string[] = [];
-  for (const sql of readModel) parts.push(JSON.stringify(await db.query(sql)));
-  return parts;
 }
 
 describe('archive retention (real PostgreSQL, Redis and ledger, fixed clock)', function () {
@@ -314,13 +298,13 @@ describe('archive retention (real PostgreSQL, Redis and ledger, fixed clock)', f
   });
 
   it('a replay of the ledger from scratch equals the live read model', async () => {
-    const live = await dump(db);
+    const live = await dumpArchive(db);
     const fresh = openDatabase({ url: await pg.createDatabase('retention-replay') });
     try {
       await migrateArchive(fresh);
       await catchUp(fresh);
-      const replay = await dump(fresh);
-      readModel.forEach((sql, i) => expect(replay[i], sql).to.equal(live[i]));
+      const replay = await dumpArchive(fresh);
+      expect(live, firstDifference(live, replay)).to.equal(replay);
     } finally {
       await fresh.close();
     }

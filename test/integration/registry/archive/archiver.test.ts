@@ -9,42 +9,13 @@ import { createArchiver } from '../../../../registry/archive/archiver.js';
 import { openLedgerSource } from '../../../../registry/archive/ledger-source.js';
 import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
 import { openDatabase, type Database } from '../../../../platform/database.js';
+import { dumpArchive, firstDifference } from '../../../support/archive-dump.js';
 import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
 import {
   scriptedExporters,
   scriptedTransferId,
   writeScriptedLedger,
 } from '../../../support/scripted-ledger.js';
-
-const tables = [
-  'SELECT ledger_index, type, at, transfer_id, encode(sha256(leaf), $$hex$$) AS leaf FROM ledger_entries ORDER BY 1',
-  'SELECT * FROM transfers ORDER BY transfer_id',
-  'SELECT * FROM transfer_reasons ORDER BY ledger_index, code',
-  'SELECT * FROM checks ORDER BY ledger_index',
-  'SELECT * FROM decisions ORDER BY ledger_index',
-  'SELECT * FROM deliveries ORDER BY ledger_index',
-  'SELECT * FROM registry_changes ORDER BY ledger_index',
-  'SELECT * FROM exporter_years ORDER BY exporter_id, year',
-  'SELECT next_index FROM archive_position',
-];
-
-async function dump(db: Database): Promise<string> {
-  const parts: string[] = [];
-  for (const sql of tables) parts.push(JSON.stringify(await db.query(sql)));
-  return parts.join('\n');
-}
-
-/** The first table whose rows differ, and the first differing row, for a readable failure. */
-function firstDifference(actual: string, expected: string): string {
-  const a = actual.split('\n');
-  const e = expected.split('\n');
-  const t = a.findIndex((part, i) => part !== e[i]);
-  if (t < 0) return 'none';
-  const ra = JSON.parse(a[t] ?? '[]') as unknown[];
-  const re = JSON.parse(e[t] ?? '[]') as unknown[];
-  const r = ra.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(re[i]));
-  return `${tables[t]}: row ${r}: ${JSON.stringify(ra[r])} vs ${JSON.stringify(re[r])} (${ra.length} vs ${re.length} rows)`;
-}
 
 async function archiveAll(db: Database, dataDir: string, batchSize = 500): Promise<void> {
   const source = await openLedgerSource(dataDir);
@@ -81,7 +52,7 @@ describe('archive/archiver (real PostgreSQL, real ledger)', function () {
     try {
       await migrateArchive(db);
       await archiveAll(db, dataDir);
-      replay = await dump(db);
+      replay = await dumpArchive(db);
     } finally {
       await db.close();
     }
@@ -162,7 +133,7 @@ describe('archive/archiver (real PostgreSQL, real ledger)', function () {
       // Position back to 0: every entry is written a second time, in other batch boundaries.
       await db.query('UPDATE archive_position SET next_index = 0');
       await archiveAll(db, dataDir, 777);
-      const again = await dump(db);
+      const again = await dumpArchive(db);
       expect(again, firstDifference(again, replay)).to.equal(replay);
     } finally {
       await db.close();
@@ -195,7 +166,7 @@ describe('archive/archiver (real PostgreSQL, real ledger)', function () {
       expect(total, 'entries written by both together').to.equal(size);
       expect(batches[0]?.length).to.be.greaterThan(0);
       expect(batches[1]?.length).to.be.greaterThan(0);
-      const two = await dump(db1);
+      const two = await dumpArchive(db1);
       expect(two, firstDifference(two, replay)).to.equal(replay);
     } finally {
       await db1.close();
@@ -244,7 +215,7 @@ describe('archive/archiver (real PostgreSQL, real ledger)', function () {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       expect(kills, 'archivers killed before catching up').to.be.greaterThan(0);
-      const killed = await dump(db);
+      const killed = await dumpArchive(db);
       expect(killed, firstDifference(killed, replay)).to.equal(replay);
       const [counts] = await db.query<{ n: number; distinct_n: number; max: number }>(
         'SELECT count(*)::int AS n, count(DISTINCT ledger_index)::int AS distinct_n, max(ledger_index) AS max FROM ledger_entries',
