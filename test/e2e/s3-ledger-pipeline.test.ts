@@ -1,12 +1,17 @@
 // End to end with payloads AND the ledger in an object store (XBORDER_PAYLOAD_STORE, XBORDER_LEDGER_STORE=s3://…):
 // gateway, workers and receiver as real processes against a real S3-compatible server (Swift with s3api on
 // loopback) and a private Redis. The ledger is C2SP tiles; receipts come from them on the gateway, whichever
-// process sequences.
-import { X509Certificate } from 'node:crypto';
+// process sequences; `xborder archiver` follows the tiles (each checkpoint verified) into a real PostgreSQL.
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parsePem } from '../../certs/pem.js';
+import { startArchiver } from '../../cli/start-archiver.js';
+import { loadConfig } from '../../platform/config.js';
+import { openDatabase } from '../../platform/database.js';
+import { createLogger } from '../../platform/logger.js';
+import { startPostgresServer } from '../support/postgres-server.js';
 import { verifyTransferReceipt } from '../../ledger/receipt.js';
 import { createObjectTileStorage } from '../../ledger/object-tile-storage.js';
 import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
@@ -56,7 +61,7 @@ describe('e2e: the pipeline with the ledger as tiles in a real S3-compatible sto
     await s3?.stop();
   });
 
-  it('releases transfers, serves offline-verifiable receipts from the tiles, and the tiles ledger verifies', async () => {
+  it('releases transfers, serves offline-verifiable receipts from the tiles, the tiles ledger verifies, and the archiver follows it', async () => {
     const enterprise = await gw.token('enterprise', 'ent-user', exporter);
     const answers = await Promise.all(
       [0, 1, 2].map((i) => gw.submit(createManifest(route), Buffer.from(`sku,qty\nGX-${i},1\n`), enterprise)),
@@ -82,6 +87,46 @@ describe('e2e: the pipeline with the ledger as tiles in a real S3-compatible sto
       expect(result.ok ? result.size : 0).to.be.greaterThan(3);
     } finally {
       client.close();
+    }
+
+    // The archive, from the tiles the sequencer wrote: the three transfers, delivered.
+    const pg = await startPostgresServer();
+    const logs: string[] = [];
+    const pki = path.join(deployment.dataDir, 'pki', 'gateway');
+    const loaded = loadConfig({
+      ...deployment.env,
+      XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
+      XBORDER_S3_ENDPOINT: s3.endpoint,
+      XBORDER_S3_REGION: s3.region,
+      XBORDER_MASTER_KEY: randomBytes(32).toString('base64'),
+      XBORDER_SIGNING_KEY: path.join(pki, 'signing.key'),
+      XBORDER_SIGNING_CERT: path.join(pki, 'signing-chain.pem'),
+    });
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    const archiver = await startArchiver(
+      { ...loaded, objectStore: { ...loaded.objectStore, credentials } },
+      { logger: createLogger({ level: 'warn', name: 'archiver', write: (line) => void logs.push(line) }) },
+      { databaseUrl: await pg.createDatabase('archive'), metricsPort: 0 },
+    );
+    const db = openDatabase({ url: pg.url.replace(/\/postgres$/, '/archive') });
+    try {
+      const ids = answers.map((a) => a.body.id).sort();
+      const deadline = Date.now() + 60_000;
+      let released: string[] = [];
+      while (released.length < ids.length && Date.now() < deadline) {
+        const rows = await db
+          .query<{ transfer_id: string }>(
+            "SELECT transfer_id FROM transfers WHERE status = 'released' AND delivered_at IS NOT NULL ORDER BY 1",
+          )
+          .catch(() => []);
+        released = rows.map((r) => r.transfer_id);
+        if (released.length < ids.length) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(released, logs.join('')).to.deep.equal(ids);
+    } finally {
+      await db.close();
+      await archiver.close();
+      await pg.stop();
     }
   });
 });
