@@ -162,6 +162,8 @@ CREATE TABLE archive_retentions (
 -- A transfer named by a decision is not decided again while its rows wait for the archiver.
 CREATE INDEX archive_retentions_transfers ON archive_retentions USING gin (transfer_ids);
 CREATE INDEX archive_retentions_pending ON archive_retentions (event_id) WHERE ledger_index IS NULL;
+-- The sweep looks for transfers whose last event is before the cutoff: an index, not a scan of every transfer.
+CREATE INDEX transfers_status_at ON transfers (status_at);
 `,
   },
 ];
