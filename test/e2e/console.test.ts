@@ -218,8 +218,8 @@ describe('e2e: the review console in a browser', function () {
     const ids = await page.locator('main table tbody tr td:first-child a').allTextContents();
     expect(ids).to.include(heldId).and.include(hostileId);
     expect(ids).not.to.include(otherId);
-    // Only the enterprise's own navigation: no queue, filings or ops.
-    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输', '通知']);
+    // Only the enterprise's own navigation: no queue, filings or ops; its own reports.
+    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输', '出境报告', '通知']);
     await shot(page, '06-enterprise');
     // Its subscriptions, their deliveries and its incidents, in words (issue #19 item 5).
     await gw.callExpecting(
