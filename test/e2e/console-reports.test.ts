@@ -10,10 +10,11 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../platform/clock.js';
 import { createRedis } from '../../platform/redis.js';
 import { createVolumeStore } from '../../registry/volume-store.js';
+import { launchChromium, openConsole } from '../support/console-browser.js';
 import { startHarness, type Harness } from '../integration/gateway/gateway-harness.js';
 import {
   startArchivedGateway,
@@ -141,23 +142,13 @@ describe('e2e: the console reports page in zh-CN and en (issue #18)', function (
   let archived: ArchivedGateway;
   let browser: Browser;
 
+  /** The console in `lang` at `url`, signed in with a pasted token. */
   async function open(url: string, lang: 'zh' | 'en', bearer: string) {
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      locale: lang === 'zh' ? 'zh-CN' : 'en-GB',
-    });
-    await context.addInitScript({ content: `localStorage.setItem('xborder.lang', '${lang}');` });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}/console/`);
-    await page.locator('#token').fill(bearer);
-    await page.locator('main form button[type="submit"]').click();
-    await page.locator('#session .who').waitFor();
-    return { page, errors };
+    const opened = await openConsole(browser, url, lang);
+    await opened.page.locator('#token').fill(bearer);
+    await opened.page.locator('main form button[type="submit"]').click();
+    await opened.page.locator('#session .who').waitFor();
+    return opened;
   }
 
   /** The cells of a report section's table body, one array per row. */
@@ -187,16 +178,7 @@ describe('e2e: the console reports page in zh-CN and en (issue #18)', function (
     await volume.commit(A, 'seed-a', { individuals: 80_000, sensitive: 4_000 }, none, clock.now());
     await volume.commit(B, 'seed-b', { individuals: 2_000, sensitive: 0 }, none, clock.now());
     await redis.quit();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
