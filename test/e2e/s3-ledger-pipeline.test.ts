@@ -2,13 +2,12 @@
 // gateway, workers and receiver as real processes against a real S3-compatible server (Swift with s3api on
 // loopback) and a private Redis. The ledger is C2SP tiles; receipts come from them on the gateway, whichever
 // process sequences; `xborder archiver` follows the tiles (each checkpoint verified) into a real PostgreSQL.
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parsePem } from '../../certs/pem.js';
 import { startArchiver } from '../../cli/start-archiver.js';
-import { loadConfig } from '../../platform/config.js';
 import { openDatabase } from '../../platform/database.js';
 import { createLogger } from '../../platform/logger.js';
 import { startPostgresServer } from '../support/postgres-server.js';
@@ -18,7 +17,7 @@ import { ledgerKeyName, ledgerOrigin } from '../../ledger/open-event-log.js';
 import { verifyTileLedger } from '../../ledger/verify-tile-ledger.js';
 import type { GatewayClient } from '../support/gateway-client.js';
 import { registeredGateway } from '../support/registered-gateway.js';
-import { s3ClientFor, startS3Deployment } from '../support/s3-deployment.js';
+import { s3ClientFor, s3Config, startS3Deployment } from '../support/s3-deployment.js';
 import type { TestS3Server } from '../support/s3-server.js';
 import type { TestDeployment } from '../support/test-deployment.js';
 import { createManifest } from '../support/transfer-route.js';
@@ -92,19 +91,11 @@ describe('e2e: the pipeline with the ledger as tiles in a real S3-compatible sto
     // The archive, from the tiles the sequencer wrote: the three transfers, delivered.
     const pg = await startPostgresServer();
     const logs: string[] = [];
-    const pki = path.join(deployment.dataDir, 'pki', 'gateway');
-    const loaded = loadConfig({
-      ...deployment.env,
-      XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
-      XBORDER_S3_ENDPOINT: s3.endpoint,
-      XBORDER_S3_REGION: s3.region,
-      XBORDER_MASTER_KEY: randomBytes(32).toString('base64'),
-      XBORDER_SIGNING_KEY: path.join(pki, 'signing.key'),
-      XBORDER_SIGNING_CERT: path.join(pki, 'signing-chain.pem'),
-    });
-    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
     const archiver = await startArchiver(
-      { ...loaded, objectStore: { ...loaded.objectStore, credentials } },
+      s3Config(s3, deployment.dataDir, {
+        ...deployment.env,
+        XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
+      }),
       { logger: createLogger({ level: 'warn', name: 'archiver', write: (line) => void logs.push(line) }) },
       { databaseUrl: await pg.createDatabase('archive'), metricsPort: 0 },
     );

@@ -26,7 +26,7 @@ import {
   TileLedgerRefusedError,
 } from '../../../../registry/archive/tile-ledger-source.js';
 import { systemClock } from '../../../../platform/clock.js';
-import { loadConfig, type Config } from '../../../../platform/config.js';
+import type { Config } from '../../../../platform/config.js';
 import { openDatabase } from '../../../../platform/database.js';
 import { createLogger } from '../../../../platform/logger.js';
 import type { ObjectStoreClient } from '../../../../platform/object-store.js';
@@ -34,7 +34,7 @@ import { createRedis, type Redis } from '../../../../platform/redis.js';
 import { dumpArchive, firstDifference } from '../../../support/archive-dump.js';
 import { startPostgresServer, type TestPostgres } from '../../../support/postgres-server.js';
 import { startRedisServer, type TestRedis } from '../../../support/redis-server.js';
-import { s3ClientFor } from '../../../support/s3-deployment.js';
+import { s3ClientFor, s3Config } from '../../../support/s3-deployment.js';
 import { startS3Server, type TestS3Server } from '../../../support/s3-server.js';
 import { transferEvents } from '../../../support/scripted-ledger.js';
 
@@ -72,21 +72,12 @@ describe('archiver on the tiles ledger in a real S3 (Swift), real Redis and Post
     redis = createRedis(redisServer.url);
     dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-tile-archive-'));
     await createDevPki(path.join(dir, 'pki'));
-    const pki = path.join(dir, 'pki', 'gateway');
-    const loaded = loadConfig({
+    config = s3Config(s3, dir, {
       XBORDER_REDIS_URL: redisServer.url,
       XBORDER_DATA_DIR: dir,
       XBORDER_POLICY_DIR: path.resolve('policies'),
       XBORDER_LEDGER_STORE: 's3://xborder-ledger/log',
-      XBORDER_S3_ENDPOINT: s3.endpoint,
-      XBORDER_S3_REGION: s3.region,
-      XBORDER_MASTER_KEY: randomBytes(32).toString('base64'),
-      XBORDER_SIGNING_KEY: path.join(pki, 'signing.key'),
-      XBORDER_SIGNING_CERT: path.join(pki, 'signing-chain.pem'),
     });
-    // The processes take credentials from AWS_* in their environment; this one is given them directly.
-    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-    config = Object.freeze({ ...loaded, objectStore: { ...loaded.objectStore, credentials } });
     // The ledger as the gateway and workers open it: tiles written by the sequencer holding the Redis lease.
     const signer = await loadSigner(config.signing.key, config.signing.cert);
     ({ ledger } = await openEventLog({ config, redis, signer, clock: systemClock, logger: quiet }));
