@@ -99,7 +99,7 @@ try {
   }
   await db.close();
   console.log(
-    `report-query bench: ${filled.transfers.toLocaleString('en-US')} transfers and ${filled.commits.toLocaleString('en-US')} volume commits loaded by COPY in ${filled.seconds.toFixed(1)} s (schema version ${schema?.version ?? '?'}); exporter ${exporter}, ${year}: ${base?.transfers ?? '?'} delivered transfers, ${PEOPLE.toLocaleString('en-US')} people; warm = median of ${RUNS}`,
+    `report-query bench: ${filled.transfers.toLocaleString('en-US')} transfers and ${filled.commits.toLocaleString('en-US')} volume commits loaded by COPY in ${filled.seconds.toFixed(1)} s (schema version ${schema?.version ?? '?'}, ${(filled.allVisible * 100).toFixed(0)}% of pages all-visible); exporter ${exporter}, ${year}: ${base?.transfers ?? '?'} delivered transfers, ${PEOPLE.toLocaleString('en-US')} people; warm = median of ${RUNS}`,
   );
   report(rows);
 } finally {
