@@ -140,10 +140,6 @@ export async function fillExporterYear(db: Database, shape: ExporterYearShape): 
   }
 
   const started = process.hrtime.bigint();
-  // Autovacuum would analyze the first table while the second loads, and its snapshot would keep VACUUM below
-  // from marking the second's pages all-visible: it waits until the load is done.
-  await db.query('ALTER TABLE transfers SET (autovacuum_enabled = off)');
-  await db.query('ALTER TABLE volume_commits SET (autovacuum_enabled = off)');
   const transfers = await db.copyFrom(
     `COPY transfers (transfer_id, exporter_id, business_type, partner_id, endpoint_id, destination_country,
        data_categories, declared_individuals, declared_sensitive, bytes, payload_sha256, tier, grade,
@@ -156,16 +152,23 @@ export async function fillExporterYear(db: Database, shape: ExporterYearShape): 
     commitLines(),
   );
   // As a long-running archive is after autovacuum: statistics, and pages marked all-visible so covering indexes
-  // answer without the heap. The server commits asynchronously (test settings), and VACUUM cannot mark a page
-  // whose commit is not yet flushed: CHECKPOINT flushes it first.
-  await db.query('CHECKPOINT');
-  await db.query('VACUUM ANALYZE');
-  await db.query('ALTER TABLE transfers RESET (autovacuum_enabled)');
-  await db.query('ALTER TABLE volume_commits RESET (autovacuum_enabled)');
+  // answer without the heap. VACUUM cannot mark a page whose commit is not yet flushed (the server commits
+  // asynchronously, test settings: CHECKPOINT flushes), and right after the load it marked only part of the pages
+  // or none in runs here (cause not pinned down); a later VACUUM marks them all, so it is repeated, at most 10 times.
+  const allVisible = async (): Promise<number> => {
+    const [row] = await db.query<{ share: number }>(
+      `SELECT min(relallvisible::float8 / greatest(relpages, 1)) AS share FROM pg_class
+       WHERE relname IN ('transfers', 'volume_commits')`,
+    );
+    return row?.share ?? 0;
+  };
+  let visible = 0;
+  for (let round = 0; round < 10 && visible < 1; round += 1) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+    await db.query('CHECKPOINT');
+    await db.query(round === 0 ? 'VACUUM ANALYZE' : 'VACUUM');
+    visible = await allVisible();
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const [visible] = await db.query<{ share: number }>(
-    `SELECT min(relallvisible::float8 / greatest(relpages, 1)) AS share FROM pg_class
-     WHERE relname IN ('transfers', 'volume_commits')`,
-  );
-  return { exporter, year, transfers, commits, seconds, allVisible: visible?.share ?? 0 };
+  return { exporter, year, transfers, commits, seconds, allVisible: visible };
 }
