@@ -7,18 +7,17 @@
 //
 //   npm run build && npx tsx bench/delivery.ts [--mb 256]     (--mb 1024 for the documented 1 GiB)
 //
-// Delivery time is the transfer's own record: from its release (status `releasing`) to its receipt (`released`).
+// Delivery time is the transfer's own record (bench/support/large-delivery).
 // Prints a table; asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster, type Cluster } from '../test/chaos/support/cluster.js';
+import { startCluster } from '../test/chaos/support/cluster.js';
 import { writeOrderFile } from '../test/chaos/support/payload-file.js';
-import { upload } from '../test/chaos/support/upload.js';
 import { parseBenchArgs } from './support/args.js';
 import { limitRow, rateRow, report } from './support/bench-result.js';
 import { rawUpload } from './support/raw-upload.js';
-import { startRssSampler } from './support/rss-sampler.js';
+import { deliverLargeFile, type Delivered } from './support/large-delivery.js';
 
 const args = parseBenchArgs();
 const MB = args.number('mb', 256);
@@ -27,37 +26,6 @@ const bench = 'delivery';
 const mib = (n: number) => n / 1024 / 1024;
 /** Gateway and workers must stay under this throughout (issue 8). */
 const rssCapMiB = 200;
-
-interface Delivered {
-  readonly seconds: number;
-  readonly peaks: Record<string, number>;
-}
-
-/** Submits `file` as an exempt transfer and waits for its receipt; the delivery's time from its record. */
-async function deliver(cluster: Cluster, file: string, size: number): Promise<Delivered> {
-  const rss = startRssSampler(
-    {
-      gateway: cluster.process('gateway').child.pid ?? 0,
-      workers: cluster.process('workers').child.pid ?? 0,
-    },
-    20,
-  );
-  const manifest = cluster.exemptManifest();
-  const token = await cluster.token('enterprise', 'bench-user', manifest['exporterId'] as string);
-  const answer = await upload({
-    url: `${cluster.gatewayUrl}/v1/transfers`,
-    token,
-    manifest,
-    payload: { file, bytes: size },
-  });
-  if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${answer.text}`);
-  const id = (JSON.parse(answer.text) as { id: string }).id;
-  const done = await cluster.settle(id, ['released', 'held', 'delivery_failed'], 600_000);
-  rss.stop();
-  if (done.status !== 'released' || done.release === null)
-    throw new Error(`transfer ${id} ended ${done.status}: ${JSON.stringify(done.holdReasons)}`);
-  return { seconds: (Date.parse(done.statusSince) - Date.parse(done.release.at)) / 1000, peaks: rss.peaks() };
-}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-bench-delivery-'));
 try {
@@ -76,8 +44,8 @@ try {
   let full: Delivered;
   let raw: number;
   try {
-    quarter = await deliver(cluster, small, Math.round(bytes / 4));
-    full = await deliver(cluster, file, bytes);
+    quarter = await deliverLargeFile(cluster, small, Math.round(bytes / 4), 600_000);
+    full = await deliverLargeFile(cluster, file, bytes, 600_000);
 
     // Baseline, with the deployment's own certificates: the workers' client certificate, the receiver's server one.
     raw = await rawUpload(cluster, file, dir);

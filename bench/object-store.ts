@@ -1,10 +1,11 @@
-// bench/object-store: what moving payloads into an S3-compatible object store costs, measured in one run
-// against the file store (issue #17): (1) transfers per second through the whole pipeline (gateway, workers,
-// receiver; 1 KiB exempt transfers) with XBORDER_PAYLOAD_STORE=s3://… against the same with the file store;
-// (2) one large payload delivered from the object store (workers read and decrypt it from S3, send it over
-// mutual TLS, the receiver verifies and fsyncs it) against a raw Node HTTPS upload of the same file with the
-// same certificates (bench/baseline/raw-upload, noop-receiver). The object store is a real Swift with s3api on
-// loopback (test/support/s3-server.ts), single replica.
+// bench/object-store: what moving payloads and the ledger into an S3-compatible object store costs, measured in
+// one run against the file stores (issue #17): (1) transfers per second through the whole pipeline (gateway,
+// workers, receiver; 1 KiB exempt transfers) with XBORDER_PAYLOAD_STORE=s3://… and the ledger as tiles
+// (XBORDER_LEDGER_STORE=s3://…) against the same with the file payload store and the file ledger; (2) one large
+// payload delivered on the S3 deployment (workers read and decrypt it from S3, send it over mutual TLS, the
+// receiver verifies and fsyncs it) against a raw Node HTTPS upload of the same file with the same certificates
+// (bench/baseline/raw-upload, noop-receiver), with gateway and workers peak RSS throughout (intake included). The
+// object store is a real Swift with s3api on loopback (test/support/s3-server.ts), single replica.
 //
 //   npm run build && npx tsx bench/object-store.ts [--n 100] [--concurrency 8] [--mb 32] [--full]
 //
@@ -18,7 +19,8 @@ import { writeOrderFile } from '../test/chaos/support/payload-file.js';
 import { upload } from '../test/chaos/support/upload.js';
 import { startS3Server, type TestS3Server } from '../test/support/s3-server.js';
 import { parseBenchArgs } from './support/args.js';
-import { rateRow, report } from './support/bench-result.js';
+import { limitRow, rateRow, report } from './support/bench-result.js';
+import { deliverLargeFile, type Delivered } from './support/large-delivery.js';
 import { rawUpload } from './support/raw-upload.js';
 
 const args = parseBenchArgs();
@@ -33,6 +35,7 @@ function s3Env(s3: TestS3Server): (dataDir: string) => Record<string, string> {
   const masterKey = randomBytes(32).toString('base64');
   return (dataDir) => ({
     XBORDER_PAYLOAD_STORE: 's3://xborder-bench/payloads',
+    XBORDER_LEDGER_STORE: 's3://xborder-bench/ledger',
     XBORDER_S3_ENDPOINT: s3.endpoint,
     XBORDER_S3_REGION: s3.region,
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
@@ -69,22 +72,6 @@ async function pipelineRate(cluster: Cluster, payload: Buffer): Promise<number> 
   return N / ((last - t0) / 1000);
 }
 
-/** One large exempt transfer; seconds from its release to its receipt, from its own record. */
-async function deliverySeconds(cluster: Cluster, file: string): Promise<number> {
-  const manifest = cluster.exemptManifest();
-  const token = await cluster.token('enterprise', 'bench-user', manifest['exporterId'] as string);
-  const answer = await upload({
-    url: `${cluster.gatewayUrl}/v1/transfers`,
-    token,
-    manifest,
-    payload: { file, bytes },
-  });
-  if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${answer.text}`);
-  const done = await cluster.settle((JSON.parse(answer.text) as { id: string }).id, undefined, 900_000);
-  if (done.status !== 'released' || done.release === null) throw new Error(`delivery ended ${done.status}`);
-  return (Date.parse(done.statusSince) - Date.parse(done.release.at)) / 1000;
-}
-
 const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-bench-s3-'));
 const s3 = await startS3Server();
 try {
@@ -103,23 +90,38 @@ try {
   }
   const s3Cluster = await startCluster({ env, roleEnv: s3Env(s3) });
   let s3Rate: number;
-  let s3Delivery: number;
+  let s3Delivery: Delivered;
   let raw: number;
   try {
     s3Rate = await pipelineRate(s3Cluster, small);
-    s3Delivery = await deliverySeconds(s3Cluster, file);
+    s3Delivery = await deliverLargeFile(s3Cluster, file, bytes, 900_000);
     raw = await rawUpload(s3Cluster, file, dir);
   } finally {
     await s3Cluster.close();
   }
   report([
-    rateRow(bench, `transfers/s, ${N} × 1 KiB, S3 payload store vs file store`, s3Rate, fileRate, null),
+    rateRow(
+      bench,
+      `transfers/s, ${N} × 1 KiB, S3 payloads + tiles ledger vs file stores`,
+      s3Rate,
+      fileRate,
+      null,
+    ),
     rateRow(
       bench,
       `MB/s, ${MB} MiB from S3 → receiver vs raw TLS upload`,
-      mib(bytes) / s3Delivery,
+      mib(bytes) / s3Delivery.seconds,
       mib(bytes) / raw,
       null,
+    ),
+    ...(['gateway', 'workers'] as const).map((role) =>
+      limitRow(
+        bench,
+        `${role} peak RSS MiB`,
+        mib(s3Delivery.peaks[role] ?? 0),
+        null,
+        `${MB} MiB delivery on S3 + tiles, intake included`,
+      ),
     ),
   ]);
 } finally {

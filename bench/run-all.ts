@@ -1,9 +1,10 @@
 // bench/run-all: `npm run bench` — runs every benchmark in its own process, one after the other, and prints one
 // table: each figure next to the baseline measured in the same run, their ratio, the target and whether it holds.
 // Sizes are small by default so the whole run takes a few minutes on a 2-core machine; --full uses the sizes
-// documented in docs/benchmarks.md (1 GiB payloads, 100 MB inspection, 20,000 ledger events).
+// documented in docs/benchmarks.md (1 GiB payloads, 100 MB inspection, 20,000 ledger events, an archive of 1.5
+// million transfers).
 //
-//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,minimise,inspection,ledger,cli-start]
+//   npm run bench [-- --full] [-- --only pipeline,intake,delivery,minimise,inspection,ledger,cli-start,report-query]
 //
 // Asserts nothing (timings are never part of `npm test`); exits non-zero only if a benchmark fails to run.
 import { spawn } from 'node:child_process';
@@ -104,6 +105,11 @@ const benches: readonly Bench[] = [
     parse: parseLedger,
   },
   { name: 'cli-start', script: 'bench/cli-start.ts', args: full ? ['--rounds', '31'] : ['--rounds', '11'] },
+  {
+    name: 'report-query',
+    script: 'bench/report-query.ts',
+    args: full ? [] : ['--rows', '300000', '--share', '10', '--runs', '3'],
+  },
 ];
 
 function run(bench: Bench): Promise<string> {
