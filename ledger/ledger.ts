@@ -1,10 +1,10 @@
 // ledger/ledger: the ledger service — events in, indexes, proofs, signed checkpoints and receipts out. Composes the
 // store (disk), a sequencer (who orders entries) and the pure checkpoint code. Any process may serve reads and
 // sign checkpoints; only the sequencing process writes entries and automatic checkpoints.
-import { randomUUID } from 'node:crypto';
 import { appendCheckpoint, readCheckpointRecords, readLatestCheckpoint } from './checkpoint-log.js';
 import { parseCheckpoint, signCheckpoint } from './checkpoint.js';
-import { encodeLeaf, type LedgerEvent } from './leaf-encoding.js';
+import { base64Hashes, toSequencerItem } from './event-item.js';
+import type { LedgerEvent } from './leaf-encoding.js';
 import { LedgerError } from './ledger-error.js';
 import { openLedgerStore, type LedgerStore } from './ledger-store.js';
 import { createLocalSequencer } from './local-sequencer.js';
@@ -148,22 +148,13 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   const timer = setInterval(runInBackground, Math.min(Math.max(checkpointEvery.seconds * 250, 100), 5000));
   timer.unref();
 
-  const toEventItem = (event: LedgerEvent): SequencerItem => {
-    const id = event.eventId ?? randomUUID();
-    try {
-      return { id, leaf: encodeLeaf({ ...event, eventId: id }), once: event.eventId === undefined };
-    } catch (err) {
-      throw new LedgerError('BAD_EVENT', (err as Error).message);
-    }
-  };
-
   const checkOpen = (): void => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
   };
 
   const appendMany = async (events: readonly LedgerEvent[]): Promise<AppendResult[]> => {
     checkOpen();
-    const items = events.map(toEventItem);
+    const items = events.map(toSequencerItem);
     const answers = await sequencer.submit(items);
     return answers.map(({ index, duplicate }, k) => {
       const item = items[k] as SequencerItem;
@@ -177,8 +168,6 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     });
   };
 
-  const b64 = (hashes: readonly Buffer[]): string[] => hashes.map((h) => h.toString('base64'));
-
   return {
     async append(event) {
       const [result] = await appendMany([event]);
@@ -190,12 +179,12 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     proof: (index, size) =>
       Promise.resolve().then(() => {
         const at = size ?? reader.size();
-        return { index, size: at, hashes: b64(reader.inclusionProof(index, at)) };
+        return { index, size: at, hashes: base64Hashes(reader.inclusionProof(index, at)) };
       }),
     consistency: (from, to) =>
       Promise.resolve().then(() => {
         const at = to ?? reader.size();
-        return { from, to: at, hashes: b64(reader.consistencyProof(from, at)) };
+        return { from, to: at, hashes: base64Hashes(reader.consistencyProof(from, at)) };
       }),
     checkpoint: () => {
       checkOpen();
@@ -228,7 +217,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       return {
         entry: reader.getLeaf(index).toString('base64'),
         index,
-        proof: { size, hashes: b64(reader.inclusionProof(index, size)) },
+        proof: { size, hashes: base64Hashes(reader.inclusionProof(index, size)) },
         checkpoint: note,
       };
     },

@@ -2,9 +2,9 @@
 // through the sequencer, entries, proofs and receipts out of the tiles on any host. Composes a TileReader and a
 // Sequencer whose lease holder runs the tile writer; never writes tiles or signs checkpoints itself (only the
 // sequencer does, inside its lease term).
-import { randomUUID } from 'node:crypto';
 import { parseCheckpoint } from './checkpoint.js';
-import { encodeLeaf, type LedgerEvent } from './leaf-encoding.js';
+import { base64Hashes, toSequencerItem } from './event-item.js';
+import type { LedgerEvent } from './leaf-encoding.js';
 import { LedgerError } from './ledger-error.js';
 import type { AppendResult, Ledger } from './ledger.js';
 import { hashLeaf } from './merkle-hash.js';
@@ -53,18 +53,9 @@ export async function createTileLedger(options: TileLedgerOptions): Promise<Ledg
     }
   };
 
-  const toEventItem = (event: LedgerEvent): SequencerItem => {
-    const id = event.eventId ?? randomUUID();
-    try {
-      return { id, leaf: encodeLeaf({ ...event, eventId: id }), once: event.eventId === undefined };
-    } catch (err) {
-      throw new LedgerError('BAD_EVENT', (err as Error).message);
-    }
-  };
-
   const appendMany = async (events: readonly LedgerEvent[]): Promise<AppendResult[]> => {
     checkOpen();
-    const items = events.map(toEventItem);
+    const items = events.map(toSequencerItem);
     const answers = await sequencer.submit(items);
     return Promise.all(
       answers.map(async ({ index, duplicate }, k) => {
@@ -86,8 +77,6 @@ export async function createTileLedger(options: TileLedgerOptions): Promise<Ledg
     );
   };
 
-  const b64 = (hashes: readonly Buffer[]): string[] => hashes.map((h) => h.toString('base64'));
-
   return {
     async append(event) {
       const [result] = await appendMany([event]);
@@ -98,11 +87,11 @@ export async function createTileLedger(options: TileLedgerOptions): Promise<Ledg
     entry: (index) => reader.getLeaf(index),
     async proof(index, size) {
       const at = size ?? reader.size();
-      return { index, size: at, hashes: b64(await reader.inclusionProof(index, at)) };
+      return { index, size: at, hashes: base64Hashes(await reader.inclusionProof(index, at)) };
     },
     async consistency(from, to) {
       const at = to ?? reader.size();
-      return { from, to: at, hashes: b64(await reader.consistencyProof(from, at)) };
+      return { from, to: at, hashes: base64Hashes(await reader.consistencyProof(from, at)) };
     },
     async checkpoint() {
       checkOpen();
@@ -124,7 +113,7 @@ export async function createTileLedger(options: TileLedgerOptions): Promise<Ledg
       return {
         entry: (await reader.getLeaf(index)).toString('base64'),
         index,
-        proof: { size, hashes: b64(await reader.inclusionProof(index, size)) },
+        proof: { size, hashes: base64Hashes(await reader.inclusionProof(index, size)) },
         checkpoint: note,
       };
     },

@@ -1,23 +1,24 @@
 // console/app: the console's shell — sign-in state, the role's navigation, the language switch and a small
-// hash router (#/queue, #/transfer/<id>, …) that renders one view at a time into <main>.
+// hash router (#/queue, #/transfer/<id>, #/reports/<year>, …) that renders one view at a time into <main>.
 import { clearToken, get, getToken, setToken, setUnauthenticatedHandler } from './api.js';
 import { h, replace } from './dom.js';
 import { getLang, setLang, t } from './i18n.js';
 import { renderFilings } from './views/filings.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderOps } from './views/ops.js';
+import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderTransferDetail } from './views/transfer-detail.js';
 import { renderTransferList } from './views/transfer-list.js';
 
 /** @typedef {{ sub: string, role: 'enterprise' | 'reviewer' | 'ops' | 'admin', exporter: string | null }} Me */
 
-/** Navigation per role (api.md §3): what each may look at. */
+/** Navigation per role (api.md §3): what each may look at. Reports: every role (an enterprise its own). */
 const navByRole = {
-  reviewer: ['queue', 'transfers', 'filings', 'notifications'],
-  enterprise: ['mine', 'notifications'],
-  ops: ['ops', 'transfers', 'filings', 'notifications'],
-  admin: ['transfers', 'filings', 'ops', 'notifications'],
+  reviewer: ['queue', 'transfers', 'filings', 'reports', 'notifications'],
+  enterprise: ['mine', 'reports', 'notifications'],
+  ops: ['ops', 'transfers', 'filings', 'reports', 'notifications'],
+  admin: ['transfers', 'filings', 'reports', 'ops', 'notifications'],
 };
 
 /** @type {Me | null} */
@@ -167,6 +168,7 @@ async function render() {
       await renderTransferDetail(target, ctx, decodeURIComponent(rest[0]));
     else if (route === 'filings') await renderFilings(target, ctx);
     else if (route === 'ops') await renderOps(target, ctx);
+    else if (route === 'reports') await renderReports(target, ctx, rest[0]);
     else if (route === 'notifications') await renderNotifications(target, ctx);
     else replace(target, h('h1', { tabindex: '-1' }, t('app.notFound')));
   } catch (err) {

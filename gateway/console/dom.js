@@ -86,3 +86,25 @@ export function table(caption, headers, rows, empty, options = {}) {
     ),
   );
 }
+
+/**
+ * A share of a line (0…1) as a drawn bar, coloured by `region` ('under', 'contract' or 'over' the line). A drawn
+ * bar rather than <meter>: Chromium drew <meter> empty once the value reached its maximum (issue 15).
+ * @param {number} share @param {'under' | 'contract' | 'over'} region @param {string} label what the bar measures
+ */
+export function shareBar(share, region, label) {
+  const pct = Math.round(Math.min(1, Math.max(0, share)) * 100);
+  const fill = h('span', { class: 'closeness-fill' });
+  // Through CSSOM: the console's CSP (style-src 'self') refuses style attributes.
+  fill.style.width = `${pct}%`;
+  return h(
+    'span',
+    {
+      class: `closeness closeness-${region}`,
+      role: 'img',
+      'aria-label': `${label} ${pct}%`,
+      title: `${pct}%`,
+    },
+    fill,
+  );
+}

@@ -8,7 +8,8 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openConsole } from '../support/console-browser.js';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
 import { residentIds } from '../support/identifiers.js';
 import { signPartnerAttestation } from '../support/partner-attestation.js';
@@ -41,21 +42,7 @@ describe('e2e: the console in zh-CN and en', function () {
   let heldId: string;
   let minimisedId: string;
 
-  async function open(lang: 'zh' | 'en'): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      locale: lang === 'zh' ? 'zh-CN' : 'en-GB',
-    });
-    await context.addInitScript({ content: `localStorage.setItem('xborder.lang', '${lang}');` });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${gatewayUrl}/console/`);
-    return { page, errors };
-  }
+  const open = (lang: 'zh' | 'en') => openConsole(browser, gatewayUrl, lang);
 
   async function signIn(page: Page, bearer: string): Promise<void> {
     await page.locator('#token').fill(bearer);
@@ -133,16 +120,7 @@ describe('e2e: the console in zh-CN and en', function () {
     await gw.settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
     await gw.settle(free, enterprise, ['released', 'held', 'blocked', 'delivery_failed']);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

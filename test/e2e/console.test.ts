@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/console-browser.js';
 import { createGatewayClient, type GatewayClient } from '../support/gateway-client.js';
 import { signPartnerAttestation } from '../support/partner-attestation.js';
 import { setUpRegistry } from '../support/registry-setup.js';
@@ -21,7 +22,6 @@ const purpose = 'order fulfilment and delivery';
 const route = { exporter, partner, endpoint, purpose };
 const hostilePurpose = '<script>alert(1)</script> quarterly stock plan';
 const artifacts = path.resolve('test-artifacts/console');
-const chromiumPath = '/usr/bin/chromium';
 
 interface Transfer {
   id: string;
@@ -113,19 +113,7 @@ describe('e2e: the review console in a browser', function () {
     const held = await gw.settle(heldId, enterprise, ['held', 'released', 'delivery_failed']);
     expect(held.holdReasons.map((r) => r.code)).to.include('R-EVID-FILING-MISSING');
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -218,8 +206,8 @@ describe('e2e: the review console in a browser', function () {
     const ids = await page.locator('main table tbody tr td:first-child a').allTextContents();
     expect(ids).to.include(heldId).and.include(hostileId);
     expect(ids).not.to.include(otherId);
-    // Only the enterprise's own navigation: no queue, filings or ops.
-    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输', '通知']);
+    // Only the enterprise's own navigation: no queue, filings or ops; its own reports.
+    expect(await page.locator('#nav a').allTextContents()).to.deep.equal(['我的传输', '出境报告', '通知']);
     await shot(page, '06-enterprise');
     // Its subscriptions, their deliveries and its incidents, in words (issue #19 item 5).
     await gw.callExpecting(

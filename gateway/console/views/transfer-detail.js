@@ -3,7 +3,7 @@
 // volume against the thresholds, delivery attempts, decisions and the ledger receipt — and the reviewer's
 // four-eyes decision, or ops' retry of a failed delivery.
 import { call, get } from '../api.js';
-import { facts, h, table } from '../dom.js';
+import { facts, h, shareBar, table } from '../dom.js';
 import { fmtDuration, fmtNumber, fmtTime, t, term } from '../i18n.js';
 import {
   downloadReceipt,
@@ -460,28 +460,12 @@ function evidenceSection(evidence, missing) {
   );
 }
 
-/**
- * How close the count is to the security-assessment threshold, as a bar that is full (and red) at or past it. A
- * drawn bar rather than <meter>: Chromium drew <meter> empty once the value reached its maximum (issue 15).
- */
+/** How close the count is to the security-assessment threshold: full (and red) at or past it. */
 function closeness(label, count, th) {
-  const share = th.securityAssessment > 0 ? Math.min(1, count / th.securityAssessment) : 1;
+  const share = th.securityAssessment > 0 ? count / th.securityAssessment : 1;
   const region =
     count >= th.securityAssessment ? 'over' : count >= th.standardContract ? 'contract' : 'under';
-  const pct = Math.round(share * 100);
-  const fill = h('span', { class: 'closeness-fill' });
-  // Through CSSOM: the console's CSP (style-src 'self') refuses style attributes.
-  fill.style.width = `${pct}%`;
-  return h(
-    'span',
-    {
-      class: `closeness closeness-${region}`,
-      role: 'img',
-      'aria-label': `${t('volume.meter', { label })} ${pct}%`,
-      title: `${pct}%`,
-    },
-    fill,
-  );
+  return shareBar(share, region, t('volume.meter', { label }));
 }
 
 function volumeSection(volume, classification) {

@@ -106,6 +106,11 @@ describe('gateway access table: every route × every role (api.md §3)', functio
     { route: 'GET /metrics', url: '/metrics', expect: publicRoute(200) },
     { route: 'GET /', url: '/', expect: publicRoute(302) },
     { route: 'GET /console/vocabulary.json', url: '/console/vocabulary.json', expect: publicRoute(200) },
+    {
+      route: 'GET /console/vendor/chart.umd.min.js',
+      url: '/console/vendor/chart.umd.min.js',
+      expect: publicRoute(200),
+    },
     { route: 'GET /v1/me', url: '/v1/me', expect: anyRole(200) },
     // An enterprise token for another exporter may not submit this exporter's manifest.
     {

@@ -2,11 +2,14 @@
 // a transfer's evidence (scoped to its exporter), an exporter's yearly volume, expiring filings, queue depths,
 // and the console's static files with their security headers.
 import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { startHarness, request, routeManifest, type Harness } from './gateway-harness.js';
 import { chinaDate } from '../../support/china-time.js';
 
 const exporter = '91450100MA5KDEM11G';
 const otherExporter = '91451400MA5PDEM13W';
+const consoleDir = path.resolve('gateway/console');
 
 describe('gateway console API (in-process, real Redis)', function () {
   this.timeout(60_000);
@@ -191,5 +194,28 @@ describe('gateway console API (in-process, real Redis)', function () {
     const redirect = await fetch(`${h.url}/console`, { redirect: 'manual' });
     expect(redirect.status).to.be.within(301, 308);
     expect((await fetch(`${h.url}/console/app.js`)).headers.get('content-type')).to.match(/javascript/);
+  });
+
+  it('serves Chart.js itself, cacheable, and the console loads nothing from outside the gateway', async () => {
+    const chart = await fetch(`${h.url}/console/vendor/chart.umd.min.js`);
+    expect(chart.status).to.equal(200);
+    expect(chart.headers.get('content-type')).to.match(/^text\/javascript/);
+    expect(chart.headers.get('cache-control')).to.equal('public, max-age=86400');
+    expect(chart.headers.get('x-content-type-options')).to.equal('nosniff');
+    const body = await chart.text();
+    expect(body).to.include('Chart.js v4').and.include('Chart');
+    expect(body.length).to.be.above(100_000);
+    // Every file of the console, as served, names no other host; the reports view loads the same-origin copy.
+    const files = readdirSync(consoleDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      /\.(html|js|css)$/.test(f),
+    );
+    expect(files).to.include.members(['index.html', 'app.js', path.join('views', 'reports.js')]);
+    for (const file of files) {
+      const served = await fetch(`${h.url}/console/${file.split(path.sep).join('/')}`);
+      expect(served.status, file).to.equal(200);
+      expect(await served.text(), file).not.to.match(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
+    }
+    const reports = await (await fetch(`${h.url}/console/views/reports.js`)).text();
+    expect(reports).to.include("src: 'vendor/chart.umd.min.js'");
   });
 });

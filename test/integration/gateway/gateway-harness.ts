@@ -7,7 +7,7 @@ import { createDevPki, devPkiPaths } from '../../../certs/dev-pki.js';
 import { mintToken, type TokenRole } from '../../../certs/token.js';
 import { startGateway, type RunningGateway } from '../../../gateway/start-gateway.js';
 import { loadConfig } from '../../../platform/config.js';
-import { systemClock } from '../../../platform/clock.js';
+import { systemClock, type Clock } from '../../../platform/clock.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startRedisServer, type TestRedis } from '../../support/redis-server.js';
 
@@ -25,7 +25,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * `clock` is the gateway's time and the tokens' issue time (a token from the real "now" is not yet valid under a
+ * clock fixed in the past): a fixed clock lets a test about "this year" pass on any date.
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  clock: Clock = systemClock,
+): Promise<Harness> {
   const redis: TestRedis = await startRedisServer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xborder-gw-'));
   await createDevPki(path.join(dataDir, 'pki'));
@@ -39,7 +46,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   const gateway: RunningGateway = await startGateway(config, {
-    clock: systemClock,
+    clock,
     logger: createLogger({ level: 'error', name: 'test', write: () => undefined }),
   });
   const issuerKey = readFileSync(devPkiPaths(path.join(dataDir, 'pki')).issuerKey, 'utf8');
@@ -47,7 +54,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     mintToken({ role, sub, ttlSeconds: 600, ...(exporter === undefined ? {} : { exporter }) }, issuerKey, {
       issuer: 'xborder-dev',
       audience: 'xborder',
-      now: new Date(),
+      now: clock.now(),
     });
   return {
     url: gateway.url,

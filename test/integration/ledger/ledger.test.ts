@@ -113,7 +113,13 @@ describe('ledger/ledger (single process)', () => {
       const v = verifyCheckpoint(note, verifier);
       return v.ok ? v.checkpoint.size : -1;
     });
-    expect(sizes).to.deep.equal([5, 10]);
+    // Each automatic checkpoint comes once 5 entries have passed since the last; it is written in the
+    // background, so on a loaded machine it may already cover the next entry too (5 then 11, say).
+    expect(sizes).to.have.length(2);
+    const [first = -1, second = -1] = sizes;
+    expect(first).to.be.within(5, 7);
+    expect(second - first).to.be.at.least(5);
+    expect(second).to.be.at.most(12);
   });
 
   it('checkpoints automatically after T seconds when entries are waiting', async () => {
