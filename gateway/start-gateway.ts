@@ -18,6 +18,7 @@ import { createMinimiser } from '../transfers/minimisation/create-minimiser.js';
 import { createTokenVerifier } from '../certs/token.js';
 import { createClassifier } from '../transfers/classify-transfer.js';
 import { createHeldBacklog } from '../registry/held-backlog.js';
+import { listenUrl } from '../platform/listen-url.js';
 import { openProcess } from '../workers/open-process.js';
 import { createGaugeRefresher, isRedisUp } from '../workers/operational-gauges.js';
 import { queryExportReport } from '../registry/archive/export-report.js';
@@ -346,7 +347,7 @@ export async function startGateway(
 
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: listenUrl('http', config.bindHost, port),
     app,
     async close() {
       await new Promise<void>((resolve) => {

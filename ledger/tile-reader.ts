@@ -100,20 +100,24 @@ export function createTileReader(options: TileReaderOptions): TileReader {
     return known;
   };
 
-  /** The hash tile (level, index) at the reader's size, as it is stored (full or `.p/W`). */
-  const hashTilePath = (level: number, index: number): { path: string; full: boolean } => {
-    const width = tileWidth(level, index, known);
-    if (width === 0) throw new LedgerError('OUT_OF_RANGE', `tile ${level}/${index} is beyond size ${known}`);
+  /** The hash tile (level, index) of the log at `size`, as it is stored (full or `.p/W`). */
+  const hashTilePath = (level: number, index: number, size: number): { path: string; full: boolean } => {
+    const width = tileWidth(level, index, size);
+    if (width === 0) throw new LedgerError('OUT_OF_RANGE', `tile ${level}/${index} is beyond size ${size}`);
     return { path: tilePath(level, index, width), full: width === TILE_WIDTH };
   };
 
-  /** Runs `compute` over subtree hashes from tiles: a dry pass to learn the tiles, a fetch, the real pass. */
-  const withTiles = async <T>(compute: (get: SubtreeHashFn) => T): Promise<T> => {
+  /**
+   * Runs `compute` over subtree hashes from tiles: a dry pass to learn the tiles, a fetch, the real pass. Both
+   * passes address tiles at `size`, the reader's size when the request began: the log grows during the fetch,
+   * and a partial tile's path changes with it, so the second pass would look for tiles the first never fetched.
+   */
+  const withTiles = async <T>(size: number, compute: (get: SubtreeHashFn) => T): Promise<T> => {
     const wanted = new Map<string, boolean>();
     const loaded = new Map<string, Uint8Array>();
     const probe: SubtreeHashFn = (level, index) => {
       const slice = locateSubtree(level, index);
-      const { path, full } = hashTilePath(slice.tileLevel, slice.tileIndex);
+      const { path, full } = hashTilePath(slice.tileLevel, slice.tileIndex, size);
       const tile = memory.get(path);
       if (tile === undefined) {
         wanted.set(path, full);
@@ -126,7 +130,7 @@ export function createTileReader(options: TileReaderOptions): TileReader {
     await Promise.all([...wanted].map(async ([path, full]) => loaded.set(path, await fetchTile(path, full))));
     return compute((level, index) => {
       const slice = locateSubtree(level, index);
-      const tile = loaded.get(hashTilePath(slice.tileLevel, slice.tileIndex).path);
+      const tile = loaded.get(hashTilePath(slice.tileLevel, slice.tileIndex, size).path);
       if (tile === undefined) throw new LedgerError('CORRUPT', 'a tile changed while a proof was computed');
       return hashTileRange(tile, slice.first, slice.count);
     });
@@ -136,9 +140,9 @@ export function createTileReader(options: TileReaderOptions): TileReader {
     if (!Number.isSafeInteger(index) || index < 0 || index >= within)
       throw new LedgerError('OUT_OF_RANGE', `no entry ${index} (size ${within})`);
   };
-  const checkSize = (n: number): void => {
-    if (!Number.isSafeInteger(n) || n < 0 || n > known)
-      throw new LedgerError('OUT_OF_RANGE', `no tree of size ${n} (size ${known})`);
+  const checkSize = (n: number, within: number): void => {
+    if (!Number.isSafeInteger(n) || n < 0 || n > within)
+      throw new LedgerError('OUT_OF_RANGE', `no tree of size ${n} (size ${within})`);
   };
 
   return {
@@ -168,20 +172,23 @@ export function createTileReader(options: TileReaderOptions): TileReader {
       return entry;
     },
     async getLeafHash(index) {
-      checkIndex(index, known);
-      return withTiles((get) => get(0, index));
+      const fixed = known;
+      checkIndex(index, fixed);
+      return withTiles(fixed, (get) => get(0, index));
     },
     async root(size) {
-      const at = size ?? known;
-      checkSize(at);
-      return withTiles((get) => computeRoot(get, at));
+      const fixed = known;
+      const at = size ?? fixed;
+      checkSize(at, fixed);
+      return withTiles(fixed, (get) => computeRoot(get, at));
     },
     async rootWithLeaves(size, from, leafHashes) {
-      checkSize(size);
+      const fixed = known;
+      checkSize(size, fixed);
       const to = from + leafHashes.length;
       if (!Number.isSafeInteger(from) || from < 0 || to > size)
         throw new LedgerError('OUT_OF_RANGE', `no leaves [${from}, ${to}) in size ${size}`);
-      return withTiles((get) => {
+      return withTiles(fixed, (get) => {
         // Subtrees outside the range come from the tiles; inside, from the given leaves; across, from both halves.
         const overlay: SubtreeHashFn = (level, index) => {
           const start = index * 2 ** level;
@@ -193,17 +200,18 @@ export function createTileReader(options: TileReaderOptions): TileReader {
       });
     },
     async inclusionProof(index, size) {
-      const at = size ?? known;
-      checkSize(at);
+      const fixed = known;
+      const at = size ?? fixed;
+      checkSize(at, fixed);
       checkIndex(index, at);
-      return withTiles((get) => generateInclusionProof(get, index, at));
+      return withTiles(fixed, (get) => generateInclusionProof(get, index, at));
     },
     async consistencyProof(from, to) {
-      const at = to ?? known;
-      checkSize(at);
-      if (!Number.isSafeInteger(from) || from < 0 || from > at)
-        throw new LedgerError('OUT_OF_RANGE', `no tree of size ${from} (size ${at})`);
-      return withTiles((get) => generateConsistencyProof(get, from, at));
+      const fixed = known;
+      const at = to ?? fixed;
+      checkSize(at, fixed);
+      checkSize(from, at);
+      return withTiles(fixed, (get) => generateConsistencyProof(get, from, at));
     },
   };
 }

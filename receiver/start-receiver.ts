@@ -8,6 +8,7 @@ import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { GATEWAY_CN } from '../certs/dev-pki.js';
+import { listenUrl } from '../platform/listen-url.js';
 import { loadSigner } from '../certs/load-signer.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createReceiverHandler } from './receiver-handler.js';
@@ -56,7 +57,7 @@ export async function startReceiver(
   deps.logger.info('receiver listening', { port });
   return {
     port,
-    url: `https://localhost:${port}`,
+    url: listenUrl('https', config.bindHost, port, 'localhost'),
     deliveriesDir,
     close: () =>
       new Promise<void>((resolve) => {

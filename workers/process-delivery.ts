@@ -202,12 +202,6 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     try {
       const receipt = await attempt(record);
       const at = clock.now();
-      await transfers.appendAttempt(transferId, {
-        attempt: job.attempt,
-        at: at.toISOString(),
-        outcome: 'delivered',
-        detail: 'receipt verified',
-      });
       const { index } = await events.append({
         type: 'transfer.receipt',
         eventId: `${transferId}:receipt`,
@@ -240,8 +234,17 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           sensitiveYtd: ytd.sensitive,
         });
       }
+      // The delivered attempt is written with the status, not before the receipt's ledger event: a worker that
+      // dies (or fails) between the two leaves the job to run again, and the partner answers the repeat with the
+      // same receipt, so a transfer would show two delivered attempts for one delivery.
       const moved = await transfers.transition(transferId, ['releasing'], 'released', at, {
         receipt: { jws: receipt.jws, receivedAt: receipt.receivedAt, ledgerIndex: index },
+        attempt: {
+          attempt: job.attempt,
+          at: at.toISOString(),
+          outcome: 'delivered',
+          detail: 'receipt verified',
+        },
       });
       if (moved.ok) {
         metrics.transfersFinished.inc({ status: 'released' });

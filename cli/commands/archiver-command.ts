@@ -1,5 +1,6 @@
 // cli/commands/archiver-command: `xborder archiver` — follows the ledger into the PostgreSQL archive
 // (api.md §10). Safe to run twice: the archive's position lock makes them take turns.
+import { listenUrl } from '../../platform/listen-url.js';
 import { startArchiver } from '../start-archiver.js';
 import { exitCodes } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
@@ -24,7 +25,9 @@ export const archiverCommand: Command = {
     parseCommandArgs(args, {});
     const rt = createRuntime('archiver', readConfig);
     const archiver = await startArchiver(rt.config, rt);
-    io.err(`archiver running; metrics on http://127.0.0.1:${archiver.metricsPort}/metrics`);
+    io.err(
+      `archiver running; metrics on ${listenUrl('http', rt.config.bindHost, archiver.metricsPort)}/metrics`,
+    );
     await untilStopped(rt.logger, () => archiver.close());
     return exitCodes.ok;
   },

@@ -3,6 +3,7 @@
 import { startGateway } from '../../gateway/start-gateway.js';
 import { startReceiver } from '../../receiver/start-receiver.js';
 import { startWorkers } from '../../workers/start-workers.js';
+import { listenUrl } from '../../platform/listen-url.js';
 import { exitCodes } from '../cli-io.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -34,7 +35,9 @@ export const workersCommand: Command = {
     parseCommandArgs(args, {});
     const rt = createRuntime('workers', readConfig);
     const workers = await startWorkers(rt.config, rt);
-    io.err(`workers running; metrics on http://127.0.0.1:${workers.metricsPort}/metrics`);
+    io.err(
+      `workers running; metrics on ${listenUrl('http', rt.config.bindHost, workers.metricsPort)}/metrics`,
+    );
     await untilStopped(rt.logger, () => workers.close());
     return exitCodes.ok;
   },

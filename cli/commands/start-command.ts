@@ -10,6 +10,7 @@ import { startArchiver } from '../start-archiver.js';
 import { ensurePostgres } from '../../platform/local-postgres.js';
 import { RedisUnavailableError, ensureRedis } from '../../platform/local-redis.js';
 import { PostgresUnavailableError } from '../../platform/postgres-server.js';
+import { listenUrl } from '../../platform/listen-url.js';
 import { parseCidrList } from '../../platform/outbound-address.js';
 import { createKeys } from '../../registry/keys.js';
 import { startReceiver } from '../../receiver/start-receiver.js';
@@ -100,7 +101,7 @@ async function run(rt: Runtime, io: Io): Promise<ExitCode> {
       const archiver = await startArchiver(config, roles, { metricsPort: 0 });
       await life.add('archiver', () => archiver.close());
       io.err(
-        `Archiver following the ledger; its metrics on http://127.0.0.1:${archiver.metricsPort}/metrics`,
+        `Archiver following the ledger; its metrics on ${listenUrl('http', config.bindHost, archiver.metricsPort)}/metrics`,
       );
     }
     if (life.stopping) return exitSoon(exitCodes.ok);
@@ -129,7 +130,7 @@ function ready(
     'xborder is running.',
     `  Console:   ${gatewayUrl}/console/   (review held transfers, filings, queues)`,
     `  API:       ${gatewayUrl}/v1   (health: ${gatewayUrl}/healthz)`,
-    `  Metrics:   ${gatewayUrl}/metrics (gateway), http://127.0.0.1:${metricsPort}/metrics (workers)`,
+    `  Metrics:   ${gatewayUrl}/metrics (gateway), ${listenUrl('http', config.bindHost, metricsPort)}/metrics (workers)`,
     `  Receiver:  ${receiver.url} (deliveries land in ${receiver.deliveriesDir})`,
     `  Data dir:  ${config.dataDir}`,
     '',

@@ -13,14 +13,19 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `nodeArgs` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+/**
+ * `nodeArgs` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not accept). `launcher` runs node
+ * (e.g. `ip netns exec NS`): it must exec it, so the child is the node process a signal reaches.
+ */
 export function startProcess(
   name: string,
   args: string[],
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  launcher: readonly string[] = [],
 ): RunningProcess {
-  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], {
+  const [command, ...prefix] = [...launcher, process.execPath];
+  const child = spawn(command, [...prefix, ...nodeArgs, cliPath, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,10 +45,15 @@ export function startProcess(
   };
 }
 
-/** Runs a short command to completion; rejects with its output on a non-zero exit. */
-export function runCli(args: string[], env: Record<string, string>): Promise<string> {
+/** Runs a short command to completion (through `launcher`, as startProcess); rejects with its output on failure. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  launcher: readonly string[] = [],
+): Promise<string> {
+  const [command, ...prefix] = [...launcher, process.execPath];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn(command, [...prefix, cliPath, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -61,12 +71,17 @@ export function runCli(args: string[], env: Record<string, string>): Promise<str
  * Waits for a started process to listen. A process that exits fails at once, so the generous default only
  * matters on a machine so loaded that a node process takes tens of seconds to boot (CI's 2 cores under load).
  */
-export async function waitForPort(port: number, proc: RunningProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitForPort(
+  port: number,
+  proc: RunningProcess,
+  timeoutMs = 60_000,
+  host = '127.0.0.1',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
     const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
+      const socket = net.connect(port, host);
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);

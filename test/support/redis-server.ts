@@ -31,14 +31,23 @@ export function redisServerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function startRedisServer(options: { appendonly?: boolean } = {}): Promise<TestRedis> {
+export interface TestRedisOptions {
+  readonly appendonly?: boolean;
+  /** An address to listen on besides loopback, which the URL then names (hosts in network namespaces). */
+  readonly host?: string;
+}
+
+export async function startRedisServer(options: TestRedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const url = `redis://${options.host ?? '127.0.0.1'}:${port}`;
   let child: ChildProcess | null = null;
 
   const launch = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+    // Another address takes protected mode off: Redis would refuse every client but loopback ones (no password).
+    const bind =
+      options.host === undefined ? ['127.0.0.1'] : ['127.0.0.1', options.host, '--protected-mode', 'no'];
+    const args = ['--port', String(port), '--bind', ...bind, '--dir', dir, '--save', ''];
     if (options.appendonly === true) args.push('--appendonly', 'yes', '--appendfsync', 'always');
     child = spawn('redis-server', args, { stdio: 'ignore', env: redisServerEnv() });
     for (let i = 0; i < 100; i += 1) {

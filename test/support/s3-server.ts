@@ -82,9 +82,9 @@ function buildRings(dir: string, ports: Readonly<Record<(typeof ringServices)[nu
 }
 
 /** The [DEFAULT] lines every Swift server's config starts with: loopback, one process, this user. */
-function serverDefaults(dir: string, port: number): string {
+function serverDefaults(dir: string, port: number, host = '127.0.0.1'): string {
   return `[DEFAULT]
-bind_ip = 127.0.0.1
+bind_ip = ${host}
 bind_port = ${port}
 workers = 0
 user = ${os.userInfo().username}
@@ -120,9 +120,9 @@ const plainFilters = [
   'versioned_writes',
 ] as const;
 
-function proxyServerConf(dir: string, port: number, memcachedPort: number): string {
+function proxyServerConf(dir: string, port: number, memcachedPort: number, host: string): string {
   // s3api must sit before the auth middleware, with slo after it (multipart uploads are stored as SLO manifests).
-  return `${serverDefaults(dir, port)}log_level = INFO
+  return `${serverDefaults(dir, port, host)}log_level = INFO
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
 [app:proxy-server]
@@ -163,9 +163,11 @@ function waitExit(child: ChildProcess): Promise<void> {
 
 /**
  * Starts memcached (tempauth and s3api need a cache) and Swift's account, container, object and proxy servers.
- * Takes ~2–5 s (Python start-up), so start one per test file in `before`, not per test.
+ * Takes ~2–5 s (Python start-up), so start one per test file in `before`, not per test. `host`: the address the
+ * proxy (the S3 endpoint) listens on, loopback by default; the storage servers behind it stay on loopback.
  */
-export async function startS3Server(): Promise<TestS3Server> {
+export async function startS3Server(options: { readonly host?: string } = {}): Promise<TestS3Server> {
+  const host = options.host ?? '127.0.0.1';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xborder-s3-'));
   mkdirSync(path.join(dir, 'srv', 'd1'), { recursive: true });
   writeFileSync(
@@ -184,7 +186,10 @@ export async function startS3Server(): Promise<TestS3Server> {
   for (const service of ringServices) {
     writeFileSync(path.join(dir, `${service}-server.conf`), storageServerConf(dir, service, ports[service]));
   }
-  writeFileSync(path.join(dir, 'proxy-server.conf'), proxyServerConf(dir, ports.proxy, ports.memcached));
+  writeFileSync(
+    path.join(dir, 'proxy-server.conf'),
+    proxyServerConf(dir, ports.proxy, ports.memcached, host),
+  );
 
   const logFile = path.join(os.tmpdir(), `${path.basename(dir)}.log`);
   const log: WriteStream = createWriteStream(logFile);
@@ -215,7 +220,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const endpoint = `http://127.0.0.1:${ports.proxy}`;
+  const endpoint = `http://${host}:${ports.proxy}`;
   const storage = ringServices.map((s) => `http://127.0.0.1:${ports[s]}/healthcheck`);
   const deadline = Date.now() + 60_000;
   for (;;) {

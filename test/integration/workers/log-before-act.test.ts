@@ -1,13 +1,15 @@
 // Log before act (api.md §8, design.md): a transfer's release event is durable in the ledger before the first
-// byte goes to the endpoint; if the ledger cannot be written, nothing is released. The real delivery
-// processor runs on real Redis and disk with a real signer; only the ledger is made to refuse.
+// byte goes to the endpoint; if the ledger cannot be written, nothing is released. And a delivery whose receipt
+// cannot be logged is retried, the partner answering the repeat with its receipt, yet the transfer shows one
+// delivered attempt. The real delivery processor runs on real Redis and disk with a real signer and the real
+// reference receiver; only the ledger is made to refuse.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createDevPki } from '../../../certs/dev-pki.js';
+import { createDevPki, DEFAULT_PARTNER_ID } from '../../../certs/dev-pki.js';
 import { loadSigner } from '../../../certs/load-signer.js';
 import { systemClock } from '../../../platform/clock.js';
 import { loadConfig } from '../../../platform/config.js';
@@ -19,6 +21,7 @@ import type { AuditEvent, EventLog } from '../../../platform/event-log.js';
 import { openStores, type Stores } from '../../../registry/open-stores.js';
 import { storeBuffer } from '../../../registry/payload-store.js';
 import type { TransferCore } from '../../../registry/transfer.js';
+import { startReceiver, type RunningReceiver } from '../../../receiver/start-receiver.js';
 import { createDeliveryProcessor } from '../../../workers/process-delivery.js';
 import { createTrustStore } from '../../../transfers/trust-store.js';
 import type { WorkerDeps } from '../../../workers/worker-deps.js';
@@ -33,6 +36,7 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
   let endpoint: net.Server;
   let connections = 0;
   let deps: Omit<WorkerDeps, 'events'>;
+  let receiver: RunningReceiver;
 
   before(async () => {
     server = await startRedisServer();
@@ -51,6 +55,23 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
     await stores.registry.putEndpoint(
       'e',
       { partnerId: 'p', url: `https://127.0.0.1:${port}`, country: 'SG' },
+      new Date(),
+    );
+    // The reference receiver signs receipts as the development PKI's partner.
+    const logger = createLogger({ level: 'error', name: 'test', write: () => undefined });
+    receiver = await startReceiver(loadConfig({ XBORDER_DATA_DIR: dir }), {
+      clock: systemClock,
+      logger,
+      port: 0,
+    });
+    await stores.registry.putPartner(
+      DEFAULT_PARTNER_ID,
+      { name: 'R', country: 'SG', role: 'processor' },
+      new Date(),
+    );
+    await stores.registry.putEndpoint(
+      'r',
+      { partnerId: DEFAULT_PARTNER_ID, url: `https://127.0.0.1:${receiver.port}`, country: 'SG' },
       new Date(),
     );
     const read = (file: string) => readFileSync(file, 'utf8');
@@ -82,13 +103,14 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
   });
 
   after(async () => {
+    await receiver?.close();
     endpoint.close();
     redis.disconnect();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function releasingTransfer(): Promise<string> {
+  async function releasingTransfer(partnerId = 'p', endpointId = 'e'): Promise<string> {
     const { sha256, bytes } = await storeBuffer(stores.payloads, Buffer.from('payload'));
     const id = createId(new Date());
     const core = {
@@ -97,8 +119,8 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
       submittedBy: 'u',
       createdAt: new Date().toISOString(),
       manifest: {
-        partnerId: 'p',
-        endpointId: 'e',
+        partnerId,
+        endpointId,
         personalInfo: { individuals: 0, sensitiveIndividuals: 0 },
       },
       classification: {
@@ -178,5 +200,30 @@ describe('workers/process-delivery: log before act (real Redis, disk, TLS materi
     expect(ids).to.have.length(3);
     expect(ids[1], 'a retry repeats the id').to.equal(ids[0]);
     expect(ids[2], 'a new release has its own id').to.not.equal(ids[0]);
+  });
+
+  it('records one delivered attempt when the receipt could not be logged the first time and the job ran again', async () => {
+    const id = await releasingTransfer(DEFAULT_PARTNER_ID, 'r');
+    let refusals = 0;
+    const once: EventLog = {
+      append: (event) => {
+        if (event.type === 'transfer.receipt' && refusals === 0) {
+          refusals += 1;
+          return Promise.reject(new Error('ledger unavailable'));
+        }
+        return Promise.resolve({ index: 7 });
+      },
+    };
+    const process = createDeliveryProcessor({ ...deps, events: once });
+    let failed = false;
+    await process({ data: { transferId: id }, attempt: 1, isLastAttempt: false }).catch(
+      () => (failed = true),
+    );
+    expect(failed, 'the job fails so BullMQ retries it').to.equal(true);
+    expect((await stores.transfers.get(id))?.status).to.equal('releasing');
+    await process({ data: { transferId: id }, attempt: 2, isLastAttempt: false });
+    const record = await stores.transfers.get(id);
+    expect(record?.status).to.equal('released');
+    expect(record?.deliveryAttempts.map((a) => a.outcome)).to.deep.equal(['internal_error', 'delivered']);
   });
 });

@@ -230,4 +230,40 @@ describe('tile log (writer and reader over the tlog-tiles layout)', () => {
     await storage.put(CHECKPOINT_PATH, Buffer.from(one));
     expect(await reader.refresh()).to.equal(2);
   });
+
+  it('answers a proof at the size fixed when the request began, while the log grows under it', async () => {
+    const storage = createMemoryTileStorage();
+    const writer = await open(storage, 1);
+    const leaves = Array.from({ length: 310 }, (_, i) => leafOf(i));
+    await fill(writer, leaves.slice(0, 300), [300]);
+    await writer.checkpoint();
+    // The log grows to 310 (another request's observe) while this proof's tiles are being fetched: the partial
+    // tiles of size 300 were fetched, so the proof must be computed from them, not from those of size 310.
+    let growTo = 0;
+    const reader = createTileReader({
+      storage: {
+        ...storage,
+        async get(key) {
+          const body = await storage.get(key);
+          if (growTo > 0) reader.observe(growTo);
+          return body;
+        },
+      },
+      origin,
+    });
+    expect(await reader.refresh()).to.equal(300);
+    await fill(writer, leaves.slice(300), [10]);
+    growTo = 310;
+    const tree = MemoryTree.fromLeaves(leaves);
+    const proof = await reader.inclusionProof(5);
+    expect(proof.map((h) => h.toString('hex'))).to.deep.equal(
+      tree.inclusionProof(5, 300).map((h) => h.toString('hex')),
+    );
+    expect(reader.size()).to.equal(310);
+    const consistency = await reader.consistencyProof(100);
+    expect(consistency.map((h) => h.toString('hex'))).to.deep.equal(
+      tree.consistencyProof(100, 310).map((h) => h.toString('hex')),
+    );
+    await writer.close();
+  });
 });
