@@ -216,7 +216,10 @@ export function createInspector(options: InspectorOptions): Inspector {
    * alone. Returns false to wait for more bytes.
    */
   function readFirstLine(final: boolean): boolean {
-    const view = work.subarray(0, end);
+    // Only the first MAX_LINE bytes decide, whatever the chunks: a whole 1.6 MB buffer and the same bytes in two
+    // writes must agree on the record separator even when the first line is longer than MAX_LINE.
+    const limit = Math.min(end, MAX_LINE);
+    const view = work.subarray(0, limit);
     const lf = view.indexOf(LF);
     let cr = view.indexOf(CR);
     if (lf >= 0 && lf < cr) cr = -1;
@@ -224,7 +227,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     if (cr >= 0 && work[cr + 1] !== LF) newline = CR;
     const nl = newline === CR ? cr : lf;
     if (nl < 0 && !final && end < MAX_LINE) return false;
-    const lineEnd = nl < 0 ? end : nl;
+    const lineEnd = nl < 0 ? limit : nl;
     let i = 0;
     if (work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) i = 3; // UTF-8 byte order mark
     let j = i;

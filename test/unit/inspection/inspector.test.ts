@@ -209,6 +209,20 @@ describe('inspection/inspector', () => {
       expect(report.columns.map((c) => c.name)).to.deep.equal(['mobile', 'email']);
     });
 
+    it('picks the record separator from the first MiB alone, however the bytes are written', () => {
+      // Found by the long-line property: a first line longer than 1 MiB with a lone CR after it was read as
+      // CR-separated when written in two pieces and LF-separated when written whole (and so counted different people).
+      const bytes = Buffer.from(`${id}${'a'.repeat(1_100_000)}\r${id2}x\n13812345678\n`);
+      const whole = inspectBuffer(bytes, { personKey: testKey });
+      for (const cut of [1000, 630_149, 1_048_576, 1_100_010]) {
+        const inspector = createInspector({ personKey: testKey });
+        inspector.write(bytes.subarray(0, cut));
+        inspector.write(bytes.subarray(cut));
+        expect(inspector.finish(), `cut at ${cut}`).to.deep.equal(whole);
+      }
+      expect(whole.individualsDetected).to.equal(3); // LF separates: two IDs on the long line, then a mobile
+    });
+
     it('counts the last record without a trailing newline', () => {
       expect(inspect(`x\n${id}`).individualsDetected).to.equal(1);
     });
