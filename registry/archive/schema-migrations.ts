@@ -185,4 +185,19 @@ CREATE INDEX archive_retentions_pending ON archive_retentions (event_id) WHERE l
 CREATE INDEX transfers_status_at ON transfers (status_at);
 `,
   },
+  {
+    version: 5,
+    name: 'archive position anchor',
+    sql: `
+-- The checkpoint the archiver last trusted: the ledger's first checkpoint_size entries have root hash checkpoint_root
+-- (RFC 6962). Moved in the same transaction as next_index, so the two never disagree; at start the archiver hands
+-- it to the object-store ledger source, which then refuses a checkpoint of another history (a forked store) and
+-- serves no fewer entries than it (a rolled-back one). NULL until the archiver first reads a verified checkpoint:
+-- a file ledger has none, and an archive from version 4 trusts the first checkpoint it reads once.
+ALTER TABLE archive_position
+  ADD COLUMN checkpoint_size bigint CHECK (checkpoint_size >= 0),
+  ADD COLUMN checkpoint_root bytea CHECK (octet_length(checkpoint_root) = 32),
+  ADD CONSTRAINT archive_position_checkpoint_whole CHECK ((checkpoint_size IS NULL) = (checkpoint_root IS NULL));
+`,
+  },
 ];
