@@ -2,15 +2,18 @@
 // (XBORDER_LEDGER_STORE=s3://…), written by the sequencer alone. The archiver trusts no object it reads: the size it
 // serves is that of the latest checkpoint whose signature verifies with the gateway's key and which is consistent
 // with the checkpoint verified before it, and each batch of entries is read only if the entries hash, with the
-// tiles around them, to that checkpoint's root. Anything else is refused (TileLedgerRefusedError): the archiver
-// stops writing and says why, rather than archive a rewritten history. Tile math stays in ledger/tile-reader.ts.
+// tiles around them, to that checkpoint's root. "Before it" spans restarts: the archive keeps the checkpoint it
+// last trusted beside its position and hands it back (resume), so a forked or rolled-back store put in place while
+// the archiver was down is judged against the history the archive already holds, not against the empty tree.
+// Anything else is refused (TileLedgerRefusedError): the archiver stops writing and says why, rather than archive
+// a rewritten history. Tile math stays in ledger/tile-reader.ts.
 import { verifyCheckpoint, type CheckpointVerifier } from '../../ledger/checkpoint.js';
 import { hashEmpty, hashLeaf } from '../../ledger/merkle-hash.js';
 import { verifyConsistency } from '../../ledger/merkle-verify.js';
 import { CHECKPOINT_PATH } from '../../ledger/tile-math.js';
 import { createTileReader } from '../../ledger/tile-reader.js';
 import type { TileStorage } from '../../ledger/tile-storage.js';
-import type { LedgerSource } from './ledger-source.js';
+import type { LedgerAnchor, LedgerSource } from './ledger-source.js';
 
 export class TileLedgerRefusedError extends Error {
   override readonly name = 'TileLedgerRefusedError';
@@ -31,12 +34,42 @@ export function openTileLedgerSource(options: TileLedgerSourceOptions): LedgerSo
     ...(options.cache === undefined ? {} : { cache: options.cache }),
     origin: verifier.origin,
   });
-  // The latest verified checkpoint; the empty tree until the first is read (every tree extends it).
-  let trusted = { size: 0, root: hashEmpty() };
+  // The latest trusted checkpoint, and where it came from (for the refusal message): the empty tree until the
+  // archive's anchor or the first checkpoint is read (every tree extends it).
+  let trusted: LedgerAnchor & { readonly seen: string } = {
+    size: 0,
+    root: hashEmpty(),
+    seen: 'verified before',
+  };
 
   const refuse = (message: string): never => {
     throw new TileLedgerRefusedError(`the ledger in the object store is refused: ${message}`);
   };
+
+  /**
+   * Takes `next` (`what`, for the message) if it and the trusted tree are one history: the smaller is a prefix of
+   * the larger. The larger becomes trusted, so an older checkpoint put back (a stale sequencer, a restored backup)
+   * never lowers what is served.
+   */
+  async function extend(next: LedgerAnchor, what: string, seen: string): Promise<void> {
+    const [older, newer] = next.size >= trusted.size ? [trusted, next] : [next, trusted];
+    reader.observe(newer.size);
+    const proof = await reader.consistencyProof(older.size, newer.size);
+    const consistent = verifyConsistency(older.size, newer.size, older.root, newer.root, proof);
+    if (!consistent.ok)
+      refuse(
+        `${what} of size ${next.size} is not consistent with the one of size ${trusted.size} ${trusted.seen} (${consistent.reason})`,
+      );
+    if (next.size > trusted.size) trusted = { size: next.size, root: next.root, seen };
+  }
+
+  async function resume(anchor: LedgerAnchor | undefined): Promise<void> {
+    // No anchor: a new archive (nothing to contradict) or one migrated from schema version 4 holding entries but
+    // no anchor, which trusts the first checkpoint it reads once; the archiver stores that one in the same step.
+    if (anchor === undefined) return;
+    if (anchor.size === trusted.size && anchor.root.equals(trusted.root)) return;
+    await extend(anchor, "the archive's last trusted checkpoint", 'the archive last trusted');
+  }
 
   async function size(): Promise<number> {
     const body = await storage.get(CHECKPOINT_PATH);
@@ -48,18 +81,7 @@ export function openTileLedgerSource(options: TileLedgerSourceOptions): LedgerSo
       );
     const { size: next, rootHash } = verified.checkpoint;
     // A stale sequencer may put back an older checkpoint: still signed, it must be a prefix of the trusted tree.
-    const [from, to, fromRoot, toRoot] =
-      next >= trusted.size
-        ? [trusted.size, next, trusted.root, rootHash]
-        : [next, trusted.size, rootHash, trusted.root];
-    reader.observe(to);
-    const proof = await reader.consistencyProof(from, to);
-    const consistent = verifyConsistency(from, to, fromRoot, toRoot, proof);
-    if (!consistent.ok)
-      return refuse(
-        `the checkpoint of size ${next} is not consistent with the one of size ${trusted.size} verified before (${consistent.reason})`,
-      );
-    if (next > trusted.size) trusted = { size: next, root: rootHash };
+    await extend({ size: next, root: rootHash }, 'the checkpoint', 'verified before');
     return trusted.size;
   }
 
@@ -75,5 +97,11 @@ export function openTileLedgerSource(options: TileLedgerSourceOptions): LedgerSo
     return leaves;
   }
 
-  return { size, read, close: () => Promise.resolve() };
+  return {
+    size,
+    read,
+    resume,
+    anchor: () => (trusted.size === 0 ? undefined : { size: trusted.size, root: trusted.root }),
+    close: () => Promise.resolve(),
+  };
 }
