@@ -24,10 +24,7 @@ import { createArchiver } from '../../../../registry/archive/archiver.js';
 import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
 import { projectEvents } from '../../../../registry/archive/project-events.js';
 import { schemaMigrations } from '../../../../registry/archive/schema-migrations.js';
-import {
-  openTileLedgerSource,
-  TileLedgerRefusedError,
-} from '../../../../registry/archive/tile-ledger-source.js';
+import { openTileLedgerSource } from '../../../../registry/archive/tile-ledger-source.js';
 import { writeBatch } from '../../../../registry/archive/write-batch.js';
 import { systemClock } from '../../../../platform/clock.js';
 import type { Config } from '../../../../platform/config.js';
@@ -40,6 +37,7 @@ import { startPostgresServer, type TestPostgres } from '../../../support/postgre
 import { startRedisServer, type TestRedis } from '../../../support/redis-server.js';
 import { s3ClientFor, s3Config } from '../../../support/s3-deployment.js';
 import { startS3Server, type TestS3Server } from '../../../support/s3-server.js';
+import { refusal } from '../../../support/tile-ledger-refusal.js';
 import { transferEvents } from '../../../support/scripted-ledger.js';
 
 const quiet = createLogger({ level: 'error', name: 'test', write: () => undefined });
@@ -70,16 +68,6 @@ async function position(db: Database): Promise<{ next: number; size: number | nu
   }>('SELECT next_index, checkpoint_size, checkpoint_root FROM archive_position');
   if (row === undefined) throw new Error('no archive position');
   return { next: row.next_index, size: row.checkpoint_size, root: row.checkpoint_root };
-}
-
-async function refusal(work: () => Promise<unknown>): Promise<Error> {
-  try {
-    await work();
-  } catch (err) {
-    expect(err).to.be.instanceOf(TileLedgerRefusedError);
-    return err as Error;
-  }
-  throw new Error('not refused');
 }
 
 describe('archiver restarts on the tiles ledger: the anchor kept with the position (real S3, Redis, PostgreSQL)', function () {

@@ -21,10 +21,7 @@ import type { TileStorage } from '../../../../ledger/tile-storage.js';
 import { createArchiver } from '../../../../registry/archive/archiver.js';
 import { openLedgerSource } from '../../../../registry/archive/ledger-source.js';
 import { migrateArchive } from '../../../../registry/archive/migrate-archive.js';
-import {
-  openTileLedgerSource,
-  TileLedgerRefusedError,
-} from '../../../../registry/archive/tile-ledger-source.js';
+import { openTileLedgerSource } from '../../../../registry/archive/tile-ledger-source.js';
 import { systemClock } from '../../../../platform/clock.js';
 import type { Config } from '../../../../platform/config.js';
 import { openDatabase } from '../../../../platform/database.js';
@@ -36,20 +33,11 @@ import { startPostgresServer, type TestPostgres } from '../../../support/postgre
 import { startRedisServer, type TestRedis } from '../../../support/redis-server.js';
 import { s3ClientFor, s3Config } from '../../../support/s3-deployment.js';
 import { startS3Server, type TestS3Server } from '../../../support/s3-server.js';
+import { refusal } from '../../../support/tile-ledger-refusal.js';
 import { transferEvents } from '../../../support/scripted-ledger.js';
 
 const quiet = createLogger({ level: 'error', name: 'test', write: () => undefined });
 const transfers = 120;
-
-async function refusal(work: () => Promise<unknown>): Promise<Error> {
-  try {
-    await work();
-  } catch (err) {
-    expect(err).to.be.instanceOf(TileLedgerRefusedError);
-    return err as Error;
-  }
-  throw new Error('not refused');
-}
 
 describe('archiver on the tiles ledger in a real S3 (Swift), real Redis and PostgreSQL', function () {
   this.timeout(300_000);
